@@ -1,0 +1,109 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/composure-dev/composure/transform"
+)
+
+// Severity orders findings; the zero value is Off so an unset severity never
+// reports anything by accident.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Off Severity = iota
+	Info
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "off"
+}
+
+// ParseSeverity reads off|info|warning|error.
+func ParseSeverity(s string) (Severity, error) {
+	switch s {
+	case "off":
+		return Off, nil
+	case "info":
+		return Info, nil
+	case "warning":
+		return Warning, nil
+	case "error":
+		return Error, nil
+	}
+	return Off, fmt.Errorf("unknown severity %q (want off, info, warning or error)", s)
+}
+
+// Position is a range in one file. Lines and columns are 1-based and columns
+// count Unicode code points, not bytes. Offsets are byte offsets, used by
+// fixes and SARIF.
+type Position struct {
+	File      string
+	Line      int
+	Column    int
+	EndLine   int
+	EndColumn int
+	Offset    int
+	EndOffset int
+}
+
+func (p Position) String() string {
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// Applicability says when a fix may be applied without asking.
+type Applicability int
+
+// Applicabilities, from the most to the least automatic.
+const (
+	Safe Applicability = iota
+	Unsafe
+	DisplayOnly
+)
+
+func (a Applicability) String() string {
+	switch a {
+	case Safe:
+		return "safe"
+	case Unsafe:
+		return "unsafe"
+	}
+	return "display-only"
+}
+
+// Fix is a verb-phrase title and the byte edits that carry it out. Files are
+// created by fixes through NewFiles (e.g. a secret file); rules never touch
+// the disk themselves.
+type Fix struct {
+	Title         string
+	Applicability Applicability
+	Edits         []transform.Edit
+	// Notes are printed after fixing (migration commands, next steps).
+	Notes []string
+}
+
+// Finding is one problem at one place. It never carries a secret value.
+type Finding struct {
+	Rule     string
+	Severity Severity
+	Message  string
+	Pos      Position
+	Service  string
+	// Path is the dotted path of the offending node in the merged model.
+	Path string
+	Fix  *Fix
+	// Redact lists secret texts at this place. They are never printed: a
+	// reporter that shows source lines masks them there.
+	Redact []string
+}

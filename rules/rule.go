@@ -1,0 +1,42 @@
+package rules
+
+// Doc is a rule's structured documentation. One value renders
+// `composure explain`, docs/rules/<id>.md and SARIF's rule list.
+type Doc struct {
+	// What the rule finds, one paragraph.
+	What string
+	// Why it matters for state or secrets.
+	Why string
+	// Bad and Good are complete compose snippets.
+	Bad  string
+	Good string
+	// FixText explains the fix and its safety ("" when there is none).
+	FixText string
+	// References are URLs or short citations.
+	References []string
+}
+
+// FixKind says what kind of fix a rule can offer, for the catalogue.
+type FixKind string
+
+// Fix kinds as the catalogue shows them.
+const (
+	NoFix          FixKind = "none"
+	SafeFix        FixKind = "safe"
+	UnsafeFix      FixKind = "unsafe"
+	DisplayOnlyFix FixKind = "display-only"
+)
+
+// Rule is a declarative check: an id that is never reused, a title, a
+// default severity, its documentation and a check function that reads the
+// loaded project and reports findings. Rules never write files.
+type Rule struct {
+	ID       string
+	Title    string
+	Severity Severity
+	// DefaultOff rules run only when enabled in config or with --enable.
+	DefaultOff bool
+	Fix        FixKind
+	Doc        Doc
+	Check      func(*Pass)
+}
