@@ -1,0 +1,257 @@
+package knowledge
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Decoding and validation of images.yaml. The schema is documented at the
+// top of that file.
+
+//go:embed images.yaml
+var embedded []byte
+
+type rawFile struct {
+	Version int        `yaml:"version"`
+	Images  []rawImage `yaml:"images"`
+}
+
+type rawImage struct {
+	ID             string        `yaml:"id"`
+	Images         []string      `yaml:"images"`
+	Stateful       string        `yaml:"stateful"`
+	Condition      string        `yaml:"condition"`
+	PersistenceOff *rawArgHint   `yaml:"persistence_off"`
+	LatestMajor    int           `yaml:"latest_major"`
+	MajorTagPrefix string        `yaml:"major_tag_prefix"`
+	DataPaths      []rawDataPath `yaml:"data_paths"`
+	DataEnv        string        `yaml:"data_env"`
+	SecretEnv      []string      `yaml:"secret_env"`
+	NotSecret      []string      `yaml:"not_secret"`
+	SecretArgs     []string      `yaml:"secret_args"`
+	FileEnv        *rawFileEnv   `yaml:"file_env"`
+}
+
+type rawArgHint struct {
+	All    [][]string `yaml:"all"`
+	Unless [][]string `yaml:"unless"`
+}
+
+type rawDataPath struct {
+	Path           string   `yaml:"path"`
+	VolumeDeclared *bool    `yaml:"volume_declared"`
+	MinMajor       int      `yaml:"min_major"`
+	MaxMajor       int      `yaml:"max_major"`
+	Variants       []string `yaml:"variants"`
+}
+
+type rawFileEnv struct {
+	Supported  *bool    `yaml:"supported"`
+	Broken     bool     `yaml:"broken"`
+	Suffix     string   `yaml:"suffix"`
+	Vars       []string `yaml:"vars"`
+	VarsPrefix []string `yaml:"vars_prefix"`
+	NameOnly   bool     `yaml:"name_only"`
+	Note       string   `yaml:"note"`
+}
+
+// Parse decodes and validates a knowledge file in the images.yaml format.
+// Unknown keys, duplicate keys, ids or image names, names that are not
+// normalised, relative paths and invalid values are errors.
+func Parse(data []byte) (*Knowledge, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f rawFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, err
+	}
+	if f.Version != 1 {
+		return nil, fmt.Errorf("version: want 1, got %d", f.Version)
+	}
+	if len(f.Images) == 0 {
+		return nil, errors.New("images: empty")
+	}
+	k := &Knowledge{
+		images: make([]*Image, 0, len(f.Images)),
+		index:  make(map[string]*Image, 2*len(f.Images)),
+	}
+	ids := make(map[string]bool, len(f.Images))
+	for i := range f.Images {
+		r := &f.Images[i]
+		img, err := r.convert()
+		if err != nil {
+			if r.ID != "" {
+				return nil, fmt.Errorf("image %q: %w", r.ID, err)
+			}
+			return nil, fmt.Errorf("images[%d]: %w", i, err)
+		}
+		if ids[img.ID] {
+			return nil, fmt.Errorf("image %q: duplicate id", img.ID)
+		}
+		ids[img.ID] = true
+		for _, name := range img.Images {
+			if other := k.index[name]; other != nil {
+				return nil, fmt.Errorf("image %q: %q is already in %q", img.ID, name, other.ID)
+			}
+			k.index[name] = img
+		}
+		img.prepare()
+		k.images = append(k.images, img)
+	}
+	return k, nil
+}
+
+func (r *rawImage) convert() (*Image, error) {
+	if r.ID == "" {
+		return nil, errors.New("id: missing")
+	}
+	img := &Image{
+		ID:             r.ID,
+		Condition:      r.Condition,
+		LatestMajor:    r.LatestMajor,
+		MajorTagPrefix: r.MajorTagPrefix,
+		DataEnv:        r.DataEnv,
+		SecretEnv:      r.SecretEnv,
+		NotSecret:      r.NotSecret,
+		SecretArgs:     r.SecretArgs,
+	}
+	switch r.Stateful {
+	case "true":
+		img.Stateful = Stateful
+	case "false":
+		img.Stateful = Stateless
+	case "conditional":
+		img.Stateful = Conditional
+	default:
+		return nil, fmt.Errorf("stateful: want true, false or conditional, got %q", r.Stateful)
+	}
+	if (img.Stateful == Conditional) != (r.Condition != "") {
+		return nil, errors.New("condition: required for conditional entries and only there")
+	}
+	if len(r.Images) == 0 {
+		return nil, errors.New("images: empty")
+	}
+	seen := make(map[string]bool, len(r.Images))
+	for _, name := range r.Images {
+		if name == "" || normalizeRepo(name) != name || strings.ContainsAny(name, "@*?[$ ") {
+			return nil, fmt.Errorf("images: %q is not a normalised repository", name)
+		}
+		if repo, tag := splitRef(name); repo != name || tag != "" {
+			return nil, fmt.Errorf("images: %q has a tag", name)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("images: %q listed twice", name)
+		}
+		seen[name] = true
+	}
+	img.Images = r.Images
+
+	if r.PersistenceOff != nil {
+		if img.Stateful != Conditional {
+			return nil, errors.New("persistence_off: only for conditional entries")
+		}
+		if len(r.PersistenceOff.All) == 0 {
+			return nil, errors.New("persistence_off.all: empty")
+		}
+		for _, list := range [][][]string{r.PersistenceOff.All, r.PersistenceOff.Unless} {
+			for _, seq := range list {
+				if len(seq) == 0 {
+					return nil, errors.New("persistence_off: empty argument sequence")
+				}
+			}
+		}
+		img.PersistenceOffArgs = ArgHint{All: r.PersistenceOff.All, Unless: r.PersistenceOff.Unless}
+	}
+
+	if img.Stateful == Stateless && (len(r.DataPaths) > 0 || r.DataEnv != "") {
+		return nil, errors.New("data_paths: a stateless image has none")
+	}
+	versioned := false
+	paths := make(map[string]bool, len(r.DataPaths))
+	for _, p := range r.DataPaths {
+		if !isAbsPath(p.Path) {
+			return nil, fmt.Errorf("data_paths: %q is not a clean absolute path", p.Path)
+		}
+		if p.VolumeDeclared == nil {
+			return nil, fmt.Errorf("data_paths: %q: volume_declared missing", p.Path)
+		}
+		if p.MinMajor < 0 || p.MaxMajor < 0 || (p.MaxMajor > 0 && p.MinMajor > p.MaxMajor) {
+			return nil, fmt.Errorf("data_paths: %q: bad major range", p.Path)
+		}
+		if p.MinMajor > 0 || p.MaxMajor > 0 {
+			versioned = true
+		}
+		for _, v := range p.Variants {
+			if v == "" || strings.ContainsAny(v, "- ") {
+				return nil, fmt.Errorf("data_paths: %q: bad variant %q", p.Path, v)
+			}
+		}
+		key := fmt.Sprint(p.Path, p.MinMajor, p.MaxMajor, p.Variants)
+		if paths[key] {
+			return nil, fmt.Errorf("data_paths: %q listed twice", p.Path)
+		}
+		paths[key] = true
+		img.DataPaths = append(img.DataPaths, DataPath{
+			Path: p.Path, VolumeDeclared: *p.VolumeDeclared,
+			MinMajor: p.MinMajor, MaxMajor: p.MaxMajor, Variants: p.Variants,
+		})
+	}
+	if r.LatestMajor < 0 || (r.LatestMajor > 0 && !versioned) {
+		return nil, errors.New("latest_major: only for entries with version-dependent data_paths")
+	}
+	if r.MajorTagPrefix != "" && !versioned {
+		return nil, errors.New("major_tag_prefix: only for entries with version-dependent data_paths")
+	}
+
+	for _, list := range [][]string{r.SecretEnv, r.NotSecret, r.SecretArgs} {
+		for _, name := range list {
+			if name == "" || strings.ContainsAny(name, " =$") {
+				return nil, fmt.Errorf("bad name %q", name)
+			}
+		}
+	}
+	for _, s := range r.SecretEnv {
+		if img.IsNotSecret(s) {
+			return nil, fmt.Errorf("%q is both secret_env and not_secret", s)
+		}
+	}
+
+	if fe := r.FileEnv; fe != nil {
+		if fe.Supported == nil {
+			return nil, errors.New("file_env.supported: missing")
+		}
+		img.FileEnv = FileEnv{
+			Supported: *fe.Supported, Broken: fe.Broken, Suffix: fe.Suffix,
+			Vars: fe.Vars, VarsPrefix: fe.VarsPrefix, NameOnly: fe.NameOnly, Note: fe.Note,
+		}
+		switch {
+		case fe.Suffix != "" && fe.Suffix != "_FILE" && fe.Suffix != "__FILE":
+			return nil, fmt.Errorf("file_env.suffix: want _FILE or __FILE, got %q", fe.Suffix)
+		case *fe.Supported && fe.Broken:
+			return nil, errors.New("file_env: supported and broken")
+		case (*fe.Supported || fe.Broken) && len(fe.Vars) == 0 && len(fe.VarsPrefix) == 0:
+			return nil, errors.New("file_env: vars or vars_prefix required")
+		case !*fe.Supported && !fe.Broken && (len(fe.Vars) > 0 || len(fe.VarsPrefix) > 0 || fe.NameOnly):
+			return nil, errors.New("file_env: vars given but not supported")
+		}
+		if img.FileEnv.Suffix == "" {
+			img.FileEnv.Suffix = "_FILE"
+		}
+	}
+	return img, nil
+}
+
+// isAbsPath accepts clean absolute Unix paths and Windows drive paths
+// (C:\data\db, used by windows image variants).
+func isAbsPath(p string) bool {
+	if len(p) >= 3 && p[1] == ':' && p[2] == '\\' && ('A' <= p[0] && p[0] <= 'Z') {
+		return !strings.Contains(p, "/")
+	}
+	return strings.HasPrefix(p, "/") && path.Clean(p) == p
+}

@@ -1,0 +1,162 @@
+package knowledge
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEmbeddedFileIsValid(t *testing.T) {
+	k, err := Parse(embedded)
+	if err != nil {
+		t.Fatalf("embedded images.yaml: %v", err)
+	}
+	if got := len(Default().All()); got != len(k.All()) {
+		t.Fatalf("Default has %d entries, Parse %d", got, len(k.All()))
+	}
+	if len(k.All()) < 70 {
+		t.Errorf("only %d entries", len(k.All()))
+	}
+	owner := map[string]string{}
+	for _, img := range k.All() {
+		if img.ID == "" || len(img.Images) == 0 {
+			t.Errorf("entry %+v: id and images required", img)
+		}
+		switch img.Stateful {
+		case Stateless, Stateful:
+			if img.Condition != "" {
+				t.Errorf("%s: condition on a non-conditional entry", img.ID)
+			}
+		case Conditional:
+			if img.Condition == "" {
+				t.Errorf("%s: conditional without condition", img.ID)
+			}
+		default:
+			t.Errorf("%s: stateful = %v", img.ID, img.Stateful)
+		}
+		for _, name := range img.Images {
+			if prev, dup := owner[name]; dup {
+				t.Errorf("%q in both %s and %s", name, prev, img.ID)
+			}
+			owner[name] = img.ID
+			if repo, tag := splitRef(name); repo != name || tag != "" {
+				t.Errorf("%s: %q is not normalised (%q, %q)", img.ID, name, repo, tag)
+			}
+			if m, ok := k.Lookup(name); !ok || m.Image != img {
+				t.Errorf("%s: Lookup(%q) does not find the entry", img.ID, name)
+			}
+		}
+		for _, p := range img.DataPaths {
+			if !isAbsPath(p.Path) {
+				t.Errorf("%s: path %q is not absolute", img.ID, p.Path)
+			}
+		}
+		if img.FileEnv.Supported && img.FileEnv.Suffix != "_FILE" && img.FileEnv.Suffix != "__FILE" {
+			t.Errorf("%s: suffix %q", img.ID, img.FileEnv.Suffix)
+		}
+	}
+	// Every entry points at its reference entry.
+	for _, line := range strings.Split(string(embedded), "\n") {
+		if strings.HasPrefix(line, "- id:") && !strings.Contains(line, "# source: images.yaml#") {
+			t.Errorf("entry without a source comment: %s", line)
+		}
+	}
+}
+
+func TestDefaultIsShared(t *testing.T) {
+	if Default() != Default() {
+		t.Fatal("Default decodes more than once")
+	}
+}
+
+const validEntry = `
+version: 1
+images:
+- id: a
+  images: [a]
+  stateful: true
+  data_paths: [{path: /data, volume_declared: true}]
+`
+
+func TestParseAcceptsMinimalFile(t *testing.T) {
+	k, err := Parse([]byte(validEntry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := k.Lookup("a:1"); !ok || len(m.DataPaths) != 1 || m.DataPaths[0].Path != "/data" {
+		t.Fatalf("Lookup = %+v, %v", m, ok)
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	entry := func(body string) string {
+		return "version: 1\nimages:\n- id: a\n  images: [a]\n" + body
+	}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"unknown top-level key", validEntry + "extra: 1\n", "extra"},
+		{"unknown entry key", entry("  stateful: true\n  sources: [x]\n"), "sources"},
+		{"unknown data_path key", entry("  stateful: true\n  data_paths: [{path: /d, volume_declared: true, note: x}]\n"), "note"},
+		{"unknown file_env key", entry("  stateful: true\n  file_env: {supported: false, mechanism: x}\n"), "mechanism"},
+		{"duplicate key", entry("  stateful: true\n  stateful: false\n"), "already defined"},
+		{"wrong version", "version: 2\nimages:\n- id: a\n  images: [a]\n  stateful: true\n", "version"},
+		{"missing id", "version: 1\nimages:\n- images: [a]\n  stateful: true\n", "id"},
+		{"missing images", "version: 1\nimages:\n- id: a\n  stateful: true\n", "images"},
+		{"bad stateful", entry("  stateful: maybe\n"), "stateful"},
+		{"missing stateful", entry(""), "stateful"},
+		{"conditional without condition", entry("  stateful: conditional\n"), "condition"},
+		{"condition on stateful", entry("  stateful: true\n  condition: x\n"), "condition"},
+		{"relative path", entry("  stateful: true\n  data_paths: [{path: data, volume_declared: true}]\n"), "absolute"},
+		{"unclean path", entry("  stateful: true\n  data_paths: [{path: /data/, volume_declared: true}]\n"), "absolute"},
+		{"volume_declared missing", entry("  stateful: true\n  data_paths: [{path: /data}]\n"), "volume_declared"},
+		{"bad range", entry("  stateful: true\n  data_paths: [{path: /d, volume_declared: true, min_major: 5, max_major: 4}]\n"), "range"},
+		{"latest_major unversioned", entry("  stateful: true\n  latest_major: 3\n  data_paths: [{path: /d, volume_declared: true}]\n"), "latest_major"},
+		{"paths on stateless", entry("  stateful: false\n  data_paths: [{path: /d, volume_declared: true}]\n"), "stateless"},
+		{"persistence_off on stateful", entry("  stateful: true\n  persistence_off: {all: [[--x]]}\n"), "persistence_off"},
+		{"supported and broken", entry("  stateful: true\n  file_env: {supported: true, broken: true, vars: [A]}\n"), "broken"},
+		{"supported without vars", entry("  stateful: true\n  file_env: {supported: true}\n"), "vars"},
+		{"bad suffix", entry("  stateful: true\n  file_env: {supported: true, suffix: .file, vars: [A]}\n"), "suffix"},
+		{"secret and not secret", entry("  stateful: true\n  secret_env: [A]\n  not_secret: [a]\n"), "both"},
+		{"tag in image", "version: 1\nimages:\n- id: a\n  images: [a:1]\n  stateful: true\n", "tag"},
+		{"docker.io prefix", "version: 1\nimages:\n- id: a\n  images: [docker.io/a]\n  stateful: true\n", "normalised"},
+		{"library prefix", "version: 1\nimages:\n- id: a\n  images: [library/a]\n  stateful: true\n", "normalised"},
+		{"upper case", "version: 1\nimages:\n- id: a\n  images: [A]\n  stateful: true\n", "normalised"},
+		{"duplicate image", validEntry + "- id: b\n  images: [a]\n  stateful: true\n", "already in"},
+		{"duplicate id", validEntry + "- id: a\n  images: [b]\n  stateful: true\n", "duplicate id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.doc))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNonContiguousPaths(t *testing.T) {
+	k, err := Parse([]byte(`
+version: 1
+images:
+- id: a
+  images: [a]
+  stateful: true
+  latest_major: 3
+  data_paths:
+    - {path: /old, volume_declared: true, max_major: 2}
+    - {path: /new, volume_declared: false, min_major: 3}
+    - {path: /old-logs, volume_declared: true, max_major: 2}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ref, want := range map[string]string{"a:2": "/old /old-logs", "a:3": "/new", "a": "/new"} {
+		m, _ := k.Lookup(ref)
+		if got := strings.Join(paths(m.DataPaths), " "); got != want {
+			t.Errorf("Lookup(%q) paths = %q, want %q", ref, got, want)
+		}
+	}
+}

@@ -1,0 +1,348 @@
+// Package knowledge holds what composure knows about well-known container
+// images: whether they keep state, where they keep it, which env vars carry
+// secrets and whether the image reads <VAR>_FILE. The facts live in
+// images.yaml, embedded in the binary and decoded once.
+//
+// Everything returned by this package is shared and must be treated as
+// read-only.
+package knowledge
+
+import (
+	"path"
+	"strings"
+	"sync"
+)
+
+// Statefulness says whether an image keeps state that must persist.
+// (The type cannot be called Stateful: that name is one of its values.)
+type Statefulness int
+
+// Statefulness values. The zero value is "unset": the data file never
+// produces it, and With treats it as Stateful for user entries.
+const (
+	Stateless Statefulness = iota + 1
+	Stateful
+	// Conditional: state exists only when a feature or flag is on; see
+	// Image.Condition and Image.PersistenceOff.
+	Conditional
+)
+
+// String returns "stateless", "stateful", "conditional" or "unset".
+func (s Statefulness) String() string {
+	switch s {
+	case Stateless:
+		return "stateless"
+	case Stateful:
+		return "stateful"
+	case Conditional:
+		return "conditional"
+	}
+	return "unset"
+}
+
+// DataPath is a container path whose content must persist.
+type DataPath struct {
+	Path string
+	// VolumeDeclared: the image's Dockerfile has VOLUME for Path, so without
+	// a mount compose creates an anonymous volume (kept on recreate, lost on
+	// down + up). false: the data goes to the container's writable layer.
+	VolumeDeclared bool
+	// MinMajor and MaxMajor bound the image major versions the path applies
+	// to (inclusive, 0 = unbounded).
+	MinMajor, MaxMajor int
+	// Variants: tag components (e.g. "rootless"); the path applies only to
+	// tags with one of them. A path without Variants applies only to tags
+	// with none of the image's variants.
+	Variants []string
+}
+
+// FileEnv describes an image's <VAR>_FILE support.
+type FileEnv struct {
+	// Supported is true only where the research verified it.
+	Supported bool
+	// Broken: setting <VAR>_FILE makes the container fail (rabbitmq 3.9+).
+	// Vars then lists the names whose _FILE form breaks.
+	Broken bool
+	// Suffix is "_FILE" or "__FILE" (grafana, gitea).
+	Suffix string
+	// Vars are exact names that support the suffix.
+	Vars []string
+	// VarsPrefix: every name with one of these prefixes supports it
+	// (grafana "GF_", gitea "GITEA__", neo4j "NEO4J_").
+	VarsPrefix []string
+	// NameOnly: the _FILE var holds a file name under /run/secrets/, not a
+	// path (minio).
+	NameOnly bool
+	Note     string
+}
+
+// ArgHint recognises a service command by its arguments: every sequence in
+// All appears as consecutive arguments and none in Unless does. Values
+// compare case-insensitively, after SplitCommand.
+type ArgHint struct {
+	All    [][]string
+	Unless [][]string
+}
+
+// Image is one image family.
+type Image struct {
+	ID string
+	// Images are the normalised repositories the entry matches. In user
+	// entries (With) they may be globs such as "myorg/*-db".
+	Images    []string
+	Stateful  Statefulness
+	Condition string // when Stateful == Conditional: when there is state
+	// PersistenceOffArgs: command arguments that turn persistence off
+	// (redis: --save ""). Zero when unknown.
+	PersistenceOffArgs ArgHint
+	// DataPaths are all paths, unfiltered by version or variant; use
+	// Match.DataPaths for the ones that apply to a tag.
+	DataPaths []DataPath
+	// DataEnv: env var that relocates the data when the service sets it
+	// (KAFKA_LOG_DIRS, GF_PATHS_DATA); its value, possibly a comma-separated
+	// list, replaces DataPaths.
+	DataEnv string
+	// LatestMajor is the major assumed for untagged, latest, unresolved or
+	// non-numeric tags; 0 when the paths do not depend on the version.
+	LatestMajor int
+	// MajorTagPrefix: read the major from a tag component <prefix><N>
+	// ("pg" for timescaledb's "2.17.2-pg17") instead of the leading number.
+	MajorTagPrefix string
+	SecretEnv      []string // may contain '*' wildcards
+	NotSecret      []string
+	// SecretArgs are command-line flags whose value is a secret
+	// (--requirepass <pw>, --api-key=<key>).
+	SecretArgs []string
+	FileEnv    FileEnv
+
+	user     bool       // added by With: wins over built-in entries
+	variants []string   // union of DataPaths[].Variants
+	versions bool       // some DataPath has MinMajor/MaxMajor
+	allPaths []DataPath // DataPaths, capacity-limited so appends copy
+}
+
+// Match is the result of looking up one image reference.
+type Match struct {
+	Image *Image
+	Repo  string // normalised repository, e.g. "postgres", "bitnami/postgresql"
+	Tag   string // "" when absent; may hold an unresolved ${VAR}
+	// Major is the tag's major version; when the tag has none (untagged,
+	// latest, alpine, ${VAR}) the entry's LatestMajor; 0 when neither.
+	Major int
+	// DataPaths are the paths that apply to this tag. Shared: do not modify.
+	DataPaths []DataPath
+	// MajorUnknown: the paths depend on the major version, but neither the
+	// tag nor the entry (LatestMajor) says which. DataPaths then holds every
+	// candidate path; they are alternatives, not all required.
+	MajorUnknown bool
+}
+
+// Knowledge is an immutable index from normalised repository to Image.
+type Knowledge struct {
+	images []*Image          // built-in entries, then user entries
+	index  map[string]*Image // exact repository -> entry; user entries win
+	globs  []glob            // user patterns, in order
+}
+
+type glob struct {
+	pattern string
+	image   *Image
+}
+
+var (
+	defaultOnce sync.Once
+	defaultK    *Knowledge
+)
+
+// Default returns the knowledge embedded in the binary, decoded on first
+// use. It panics only if the embedded file is invalid, which the package
+// tests rule out.
+func Default() *Knowledge {
+	defaultOnce.Do(func() {
+		k, err := Parse(embedded)
+		if err != nil {
+			panic("knowledge: embedded images.yaml: " + err.Error())
+		}
+		defaultK = k
+	})
+	return defaultK
+}
+
+// All returns every entry, built-in first. Shared: do not modify.
+func (k *Knowledge) All() []*Image { return k.images }
+
+// Lookup finds the entry for an image reference as written in a compose
+// file (`image:`), e.g. "docker.io/library/postgres:16-alpine@sha256:…".
+// Registry prefixes docker.io/, index.docker.io/, registry-1.docker.io/ and
+// library/ are ignored; any other registry makes a different repository.
+func (k *Knowledge) Lookup(ref string) (Match, bool) {
+	repo, tag := splitRef(ref)
+	if repo == "" {
+		return Match{}, false
+	}
+	img := k.find(repo)
+	if img == nil {
+		return Match{}, false
+	}
+	m := Match{Image: img, Repo: repo, Tag: tag}
+	major, known := tagMajor(tag, img.MajorTagPrefix)
+	if !known && img.LatestMajor > 0 {
+		major, known = img.LatestMajor, true
+	}
+	m.Major = major
+	m.DataPaths, m.MajorUnknown = img.pathsFor(major, known, tag)
+	return m, true
+}
+
+func (k *Knowledge) find(repo string) *Image {
+	img := k.index[repo]
+	if len(k.globs) == 0 || (img != nil && img.user) {
+		return img
+	}
+	for _, g := range k.globs {
+		if ok, _ := path.Match(g.pattern, repo); ok {
+			return g.image
+		}
+	}
+	return img
+}
+
+// With returns a copy of k extended with user entries (the config key
+// `stateful-images:`); k itself is not changed. User entries win over
+// built-in ones. extra entries match their Images (names or globs such as
+// "myorg/*-db", see path.Match); an entry whose Stateful is unset counts as
+// Stateful. Each of patterns (a name or glob) marks matching images as
+// stateful with no further knowledge. Names are normalised like Lookup's;
+// malformed globs never match (see CheckPattern).
+func (k *Knowledge) With(extra []Image, patterns []string) *Knowledge {
+	n := &Knowledge{
+		images: make([]*Image, len(k.images), len(k.images)+len(extra)+len(patterns)),
+		index:  make(map[string]*Image, len(k.index)+len(extra)+len(patterns)),
+		globs:  append([]glob(nil), k.globs...),
+	}
+	copy(n.images, k.images)
+	for name, img := range k.index {
+		n.index[name] = img
+	}
+	add := func(img *Image) {
+		if img.Stateful == 0 {
+			img.Stateful = Stateful
+		}
+		img.user = true
+		img.prepare()
+		n.images = append(n.images, img)
+		for _, name := range img.Images {
+			name = normalizePattern(name)
+			if strings.ContainsAny(name, "*?[") {
+				n.globs = append(n.globs, glob{name, img})
+			} else if name != "" {
+				n.index[name] = img
+			}
+		}
+	}
+	for i := range extra {
+		img := extra[i] // copy; slices stay shared with the caller
+		add(&img)
+	}
+	for _, p := range patterns {
+		add(&Image{ID: p, Images: []string{p}, Stateful: Stateful})
+	}
+	return n
+}
+
+// CheckPattern reports whether p is a well-formed image glob for With.
+func CheckPattern(p string) error {
+	_, err := path.Match(normalizePattern(p), "")
+	return err
+}
+
+func normalizePattern(p string) string {
+	p = strings.ToLower(strings.TrimSpace(p))
+	return stripDefaultRegistry(p)
+}
+
+// prepare computes the derived fields used by Lookup.
+func (img *Image) prepare() {
+	img.variants, img.versions = nil, false
+	for _, p := range img.DataPaths {
+		img.variants = append(img.variants, p.Variants...)
+		if p.MinMajor > 0 || p.MaxMajor > 0 {
+			img.versions = true
+		}
+	}
+	img.allPaths = img.DataPaths[:len(img.DataPaths):len(img.DataPaths)]
+}
+
+// pathsFor selects the data paths that apply to a major version and tag.
+// It returns a sub-slice of the entry's paths when they are contiguous
+// (always, for the embedded data) so Lookup does not allocate.
+func (img *Image) pathsFor(major int, known bool, tag string) ([]DataPath, bool) {
+	unknown := img.versions && !known
+	if !img.versions && len(img.variants) == 0 {
+		return img.allPaths, false
+	}
+	variant := ""
+	for _, v := range img.variants {
+		if hasTagComponent(tag, v) {
+			variant = v
+			break
+		}
+	}
+	first, last, contiguous := -1, -1, true
+	for i := range img.DataPaths {
+		if !img.DataPaths[i].applies(major, unknown, variant) {
+			continue
+		}
+		if first < 0 {
+			first = i
+		} else if last != i-1 {
+			contiguous = false
+		}
+		last = i
+	}
+	switch {
+	case first < 0:
+		return nil, unknown
+	case contiguous:
+		return img.allPaths[first : last+1 : last+1], unknown
+	}
+	var out []DataPath
+	for _, p := range img.DataPaths {
+		if p.applies(major, unknown, variant) {
+			out = append(out, p)
+		}
+	}
+	return out, unknown
+}
+
+func (p *DataPath) applies(major int, unknownMajor bool, variant string) bool {
+	if len(p.Variants) == 0 {
+		if variant != "" {
+			return false
+		}
+	} else if !containsString(p.Variants, variant) {
+		return false
+	}
+	if unknownMajor {
+		return true
+	}
+	if p.MinMajor > 0 && major < p.MinMajor {
+		return false
+	}
+	if p.MaxMajor > 0 && major > p.MaxMajor {
+		return false
+	}
+	return true
+}
+
+func containsString(list []string, s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
