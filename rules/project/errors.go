@@ -1,0 +1,69 @@
+package project
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Error is a file that could not be read or loaded, with the position of
+// the problem when it is known (Line and Column are 0 otherwise).
+type Error struct {
+	File   string
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+func describeOSError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.Is(err, os.ErrInvalid):
+		return "invalid path"
+	}
+	return err.Error()
+}
+
+// yamlLine finds "line N" in yaml parser messages ("yaml: line 3: ...",
+// "[3:5] ...") so load errors point at the line.
+var (
+	yamlLineRe   = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+	yamlPrefixRe = regexp.MustCompile(`^(?:yaml: )?(?:line \d+(?:, column \d+)?: )?`)
+)
+
+// positionFromMessage extracts a line/column from a parser message and
+// returns the message without the "yaml: line N:" prefix.
+func positionFromMessage(msg string) (line, col int, rest string) {
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			col, _ = strconv.Atoi(m[2])
+		}
+	}
+	rest = strings.TrimSpace(yamlPrefixRe.ReplaceAllString(msg, ""))
+	if rest == "" {
+		rest = msg
+	}
+	return line, col, rest
+}

@@ -1,0 +1,152 @@
+package project
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// File is one parsed compose file: its bytes exactly as read and its YAML
+// documents as nodes, which carry the line and column of every key and
+// value. The same parse serves positions, rules and compose-go.
+type File struct {
+	// Path is the file as the user sees it (relative when it was given or
+	// discovered relative); Abs is absolute.
+	Path    string
+	Abs     string
+	Content []byte
+	Docs    []*yaml.Node
+	// HasTags records !reset / !override, which only compose-go's own
+	// decoder understands; such files are handed to it as bytes.
+	HasTags bool
+	// Includes and Extends are the other files this one pulls in, parsed
+	// too so the locator can point into them.
+	Includes []*File
+	Extends  map[string]ExtendsRef
+
+	lines []int // byte offset of the start of each line
+}
+
+// ExtendsRef is one service's `extends`: the base service and the file
+// holding it (nil: the same file; Missing: a file that could not be read).
+type ExtendsRef struct {
+	Service string
+	File    *File
+	Missing bool
+}
+
+// parseFile decodes every YAML document of content. Errors carry the line
+// and column of the problem.
+func parseFile(path, abs string, content []byte) (*File, error) {
+	f := &File{Path: path, Abs: abs, Content: content}
+	dec := yaml.NewDecoder(bytes.NewReader(content))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, yamlError(path, err)
+		}
+		f.Docs = append(f.Docs, &doc)
+	}
+	f.HasTags = hasComposeTags(content)
+	return f, nil
+}
+
+// hasComposeTags is a cheap byte scan; a false positive only costs a
+// second parse inside compose-go.
+func hasComposeTags(b []byte) bool {
+	return bytes.Contains(b, []byte("!reset")) || bytes.Contains(b, []byte("!override"))
+}
+
+// yamlError turns a yaml decoder error into an Error with a position.
+func yamlError(path string, err error) *Error {
+	var le *yaml.LoadError
+	if errors.As(err, &le) {
+		return &Error{File: path, Line: le.Mark.Line, Column: le.Mark.Column, Msg: "invalid yaml: " + le.Message}
+	}
+	line, col, msg := positionFromMessage(err.Error())
+	return &Error{File: path, Line: line, Column: col, Msg: "invalid yaml: " + msg}
+}
+
+// Root returns the top-level mapping of the first document, or nil.
+func (f *File) Root() *yaml.Node {
+	for _, d := range f.Docs {
+		if len(d.Content) > 0 && d.Content[0].Kind == yaml.MappingNode {
+			return d.Content[0]
+		}
+	}
+	return nil
+}
+
+// Offset converts a 1-based line and character column to a byte offset,
+// clamped to the file.
+func (f *File) Offset(line, col int) int {
+	if f.lines == nil {
+		f.lines = lineStarts(f.Content)
+	}
+	if line < 1 {
+		return 0
+	}
+	if line > len(f.lines) {
+		return len(f.Content)
+	}
+	off := f.lines[line-1]
+	for c := 1; c < col && off < len(f.Content); c++ {
+		if f.Content[off] == '\n' {
+			break
+		}
+		_, size := utf8.DecodeRune(f.Content[off:])
+		off += size
+	}
+	return off
+}
+
+// LineCol converts a byte offset back to a 1-based line and character
+// column.
+func (f *File) LineCol(off int) (line, col int) {
+	if f.lines == nil {
+		f.lines = lineStarts(f.Content)
+	}
+	lo, hi := 0, len(f.lines)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if f.lines[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, utf8.RuneCount(f.Content[f.lines[lo]:min(off, len(f.Content))]) + 1
+}
+
+// Line returns the text of a 1-based line without its line ending.
+func (f *File) Line(n int) string {
+	if f.lines == nil {
+		f.lines = lineStarts(f.Content)
+	}
+	if n < 1 || n > len(f.lines) {
+		return ""
+	}
+	start := f.lines[n-1]
+	end := len(f.Content)
+	if n < len(f.lines) {
+		end = f.lines[n] - 1
+	}
+	return string(bytes.TrimRight(f.Content[start:end], "\r\n"))
+}
+
+func lineStarts(b []byte) []int {
+	starts := make([]int, 1, bytes.Count(b, []byte{'\n'})+1)
+	for i, c := range b {
+		if c == '\n' && i+1 <= len(b) {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}

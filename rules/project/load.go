@@ -1,0 +1,556 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
+	"go.yaml.in/yaml/v4"
+)
+
+// MaxFileSize bounds what is read into memory; real compose files are a
+// few kilobytes, and a larger file is almost surely not one.
+const MaxFileSize = 16 << 20
+
+// Options are the command-line choices that change how a project loads.
+type Options struct {
+	// Profiles to enable; empty means every profile, since a finding in a
+	// disabled profile is still a finding.
+	Profiles []string
+	// EnvFiles replace the project's .env for interpolation.
+	EnvFiles []string
+	// ProjectDir overrides the directory relative paths resolve from.
+	ProjectDir string
+	// Environ is the process environment (KEY=VALUE); nil means os.Environ.
+	Environ []string
+}
+
+// Project is one loaded compose project: compose-go's merged model for
+// meaning and the parsed files for positions.
+type Project struct {
+	Name string
+	Dir  string
+	// Files are the -f files in merge order; Extra are the extends bases
+	// and included files they pull in.
+	Files []*File
+	Extra []*File
+	Model *types.Project
+	// Dockerfiles holds, per service with a local build, the Dockerfile's
+	// bytes (nil when it could not be read): rules read VOLUME lines from it
+	// without touching the disk.
+	Dockerfiles map[string][]byte
+	// Notes are things the loader noticed that are not findings, e.g. an
+	// obsolete `version:` key or a required variable that is not set.
+	Notes []Note
+
+	unset []string // variables interpolation found unset, for error hints
+}
+
+// Note is a loader observation with its place.
+type Note struct {
+	File string
+	Line int
+	Msg  string
+}
+
+var quietLogrus sync.Once
+
+// silenceCompose stops compose-go's global logrus output: what matters is
+// turned into Notes instead of stray stderr lines.
+func silenceCompose() {
+	quietLogrus.Do(func() {
+		logrus.SetOutput(io.Discard)
+		logrus.SetLevel(logrus.PanicLevel)
+	})
+}
+
+// Load reads, parses and loads one project. A compose-go panic is recovered
+// and returned as an error for the project's first file.
+func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) {
+	silenceCompose()
+	if len(spec.Files) == 0 {
+		return nil, errors.New("no compose file given")
+	}
+	dir := spec.Dir
+	if opts.ProjectDir != "" {
+		dir = opts.ProjectDir
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, &Error{File: spec.Files[0], Msg: describeOSError(err)}
+	}
+	p = &Project{Dir: absDir}
+	for _, name := range spec.Files {
+		f, err := readFile(name)
+		if err != nil {
+			return nil, err
+		}
+		p.Files = append(p.Files, f)
+	}
+	p.collectReferences()
+	p.noteObsoleteVersion()
+
+	env, err := environment(absDir, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, &Error{File: spec.Files[0], Msg: fmt.Sprintf("compose-go could not load this project: %v", r)}
+		}
+	}()
+	model, err := p.loadModel(ctx, absDir, env, opts.Profiles)
+	if err != nil {
+		return nil, p.attribute(err)
+	}
+	p.Model = model
+	p.Name = model.Name
+	p.readDockerfiles()
+	return p, nil
+}
+
+// readFile reads a regular file of bounded size and parses it.
+func readFile(name string) (*File, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return nil, &Error{File: name, Msg: describeOSError(err)}
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, &Error{File: name, Msg: describeOSError(err)}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &Error{File: name, Msg: "not a regular file"}
+	}
+	if st.Size() > MaxFileSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("file is %d MB, larger than the %d MB a compose file may be", st.Size()>>20, MaxFileSize>>20)}
+	}
+	content, err := os.ReadFile(name)
+	if err != nil {
+		return nil, &Error{File: name, Msg: describeOSError(err)}
+	}
+	return parseFile(name, abs, content)
+}
+
+// environment is what interpolation sees: the process environment plus
+// the project's .env (or the --env-file list), as docker compose does.
+func environment(dir string, opts Options) (map[string]string, error) {
+	environ := opts.Environ
+	if environ == nil {
+		environ = os.Environ()
+	}
+	env := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	files := opts.EnvFiles
+	if len(files) == 0 {
+		dotEnv := filepath.Join(dir, ".env")
+		if st, err := os.Stat(dotEnv); err == nil && st.Mode().IsRegular() {
+			files = []string{dotEnv}
+		}
+	}
+	if len(files) == 0 {
+		return env, nil
+	}
+	merged, err := dotenv.GetEnvFromFile(env, files)
+	if err != nil {
+		return nil, &Error{File: files[0], Msg: "cannot read env file: " + strings.TrimPrefix(err.Error(), "failed to read "+files[0]+": ")}
+	}
+	for k, v := range merged {
+		env[k] = v
+	}
+	return env, nil
+}
+
+func (p *Project) loadModel(ctx context.Context, dir string, env map[string]string, profiles []string) (*types.Project, error) {
+	details := types.ConfigDetails{WorkingDir: dir, Environment: env}
+	for _, f := range p.Files {
+		cf := types.ConfigFile{Filename: f.Abs, Content: f.Content}
+		// Hand compose-go our parse when its result is the same: one
+		// document and no !reset/!override tags (which need its decoder).
+		if len(f.Docs) == 1 && !f.HasTags {
+			var raw map[string]any
+			if err := f.Docs[0].Decode(&raw); err != nil {
+				return nil, yamlError(f.Path, err)
+			}
+			if raw == nil {
+				return nil, &Error{File: f.Path, Msg: "empty compose file"}
+			}
+			cf.Config = raw
+		}
+		details.ConfigFiles = append(details.ConfigFiles, cf)
+	}
+	if len(profiles) == 0 {
+		profiles = []string{"*"}
+	}
+	name := loader.NormalizeProjectName(filepath.Base(dir))
+	if name == "" {
+		name = "composure"
+	}
+	return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+		o.SetProjectName(name, false)
+		o.Profiles = profiles
+		// env_file and label_file are read at run time; a lint must not
+		// fail because CI creates them at deploy time.
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
+		o.Interpolate.Substitute = p.lenientSubstitute
+	})
+}
+
+// lenientSubstitute interpolates like docker compose but turns a missing
+// `${VAR:?err}` into a note: the variable is set where the stack is
+// deployed, and the rest of the file can still be linted.
+func (p *Project) lenientSubstitute(s string, m template.Mapping) (string, error) {
+	lookup := func(name string) (string, bool) {
+		v, ok := m(name)
+		if !ok {
+			p.addUnset(name)
+		}
+		return v, ok
+	}
+	out, err := template.Substitute(s, lookup)
+	var missing *template.MissingRequiredError
+	if errors.As(err, &missing) {
+		p.addNote(Note{Msg: fmt.Sprintf("required variable %s is not set; linted as empty", missing.Variable)})
+		return out, nil
+	}
+	return out, err
+}
+
+var noteMu sync.Mutex
+
+func (p *Project) addUnset(name string) {
+	noteMu.Lock()
+	defer noteMu.Unlock()
+	for _, n := range p.unset {
+		if n == name {
+			return
+		}
+	}
+	p.unset = append(p.unset, name)
+}
+
+func (p *Project) addNote(n Note) {
+	noteMu.Lock()
+	defer noteMu.Unlock()
+	for _, old := range p.Notes {
+		if old == n {
+			return
+		}
+	}
+	p.Notes = append(p.Notes, n)
+}
+
+func (p *Project) noteObsoleteVersion() {
+	for _, f := range p.Files {
+		root := f.Root()
+		if root == nil {
+			continue
+		}
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "version" {
+				p.addNote(Note{File: f.Path, Line: root.Content[i].Line, Msg: "the top-level `version` key is obsolete and ignored"})
+			}
+		}
+	}
+}
+
+// modelPathRe finds a model path such as services.db.ports.0 in a
+// compose-go message, so the error can point at that node.
+var modelPathRe = regexp.MustCompile(`\b(?:services|volumes|networks|secrets|configs|include)(?:\.[A-Za-z0-9_.-]+)+`)
+
+// attribute turns a compose-go error into an Error on the right file, with
+// a position when the message names a model path, and with absolute paths
+// replaced by the paths the user gave.
+func (p *Project) attribute(err error) error {
+	var own *Error
+	if errors.As(err, &own) {
+		return own
+	}
+	msg := err.Error()
+	target := p.Files[0]
+	all := append(append([]*File{}, p.Files...), p.Extra...)
+	for _, f := range all {
+		if strings.Contains(msg, f.Abs) {
+			target = f
+		}
+	}
+	for _, f := range all {
+		msg = strings.ReplaceAll(msg, f.Abs, f.Path)
+	}
+	msg = strings.ReplaceAll(msg, p.Dir+string(filepath.Separator), "")
+	msg = validatingRe.ReplaceAllString(msg, "")
+	msg = strings.TrimSpace(msg)
+	e := &Error{File: target.Path, Msg: msg}
+	if loc := p.errorLocation(msg); loc.Node != nil {
+		e.File = loc.File.Path
+		e.Line, e.Column = loc.Line(), loc.Column()
+	}
+	if len(p.unset) > 0 && emptyValueError(msg) {
+		e.Msg += fmt.Sprintf(" (these variables are not set and were read as empty: %s; set them or pass --env-file)", strings.Join(p.unset, ", "))
+	}
+	if strings.Contains(msg, "additional properties") && isLegacyV1(target) {
+		e.Msg = "this is the legacy v1 compose format (services at the top level), which docker compose v2 no longer reads: move the services under a top-level `services:` key"
+	}
+	return e
+}
+
+var (
+	serviceNameRe = regexp.MustCompile(`service "([^"]+)"`)
+	propertyRe    = regexp.MustCompile(`additional propert(?:y|ies) '([^']+)'`)
+	validatingRe  = regexp.MustCompile(`^validating [^:]+: `)
+	volumeSpecRe  = regexp.MustCompile(`invalid spec: [^:]*:([^:]+)`)
+)
+
+// emptyValueError reports whether a compose-go message is about a value
+// that came out empty, which an unset variable explains.
+func emptyValueError(msg string) bool {
+	for _, s := range []string{"empty", "''", "neither an image nor a build", "failed to cast", "Invalid hostPort"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// findVolume locates the first service volume with the given target.
+func (p *Project) findVolume(target string) Loc {
+	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+		services := mapValue(f.Root(), "services")
+		if services == nil {
+			continue
+		}
+		for i := 0; i+1 < len(services.Content); i += 2 {
+			if loc := lookupFile(f, []string{"services", services.Content[i].Value, "volumes", target}); loc.Depth == 4 {
+				return loc
+			}
+		}
+	}
+	return Loc{}
+}
+
+// errorLocation finds the node a compose-go message is about: a model path
+// it names, a service it names, an unknown top-level key, or a missing
+// extends/include file.
+func (p *Project) errorLocation(msg string) Loc {
+	if m := modelPathRe.FindString(msg); m != "" {
+		if loc := p.Locate(strings.Split(m, ".")...); loc.Node != nil {
+			return loc
+		}
+	}
+	if strings.Contains(msg, "no such file or directory") {
+		if loc := p.missingReference(); loc.Node != nil {
+			return loc
+		}
+	}
+	if m := volumeSpecRe.FindStringSubmatch(msg); m != nil {
+		if loc := p.findVolume(path.Clean(m[1])); loc.Node != nil {
+			return loc
+		}
+	}
+	if m := serviceNameRe.FindStringSubmatch(msg); m != nil {
+		if loc := p.Locate("services", m[1]); loc.Node != nil {
+			return loc
+		}
+	}
+	if m := propertyRe.FindStringSubmatch(msg); m != nil {
+		if loc := p.Locate(m[1]); loc.Node != nil {
+			return loc
+		}
+	}
+	return Loc{}
+}
+
+// missingReference points at the first extends `file:` or include path
+// that could not be read.
+func (p *Project) missingReference() Loc {
+	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+		for svc, ref := range f.Extends {
+			if ref.Missing {
+				if loc := lookupFile(f, []string{"services", svc, "extends", "file"}); loc.Depth == 4 {
+					return loc
+				}
+			}
+		}
+		if root := f.Root(); root != nil && len(f.Includes) < len(includePaths(root)) {
+			if loc := lookupFile(f, []string{"include"}); loc.Depth == 1 {
+				return loc
+			}
+		}
+	}
+	return Loc{}
+}
+
+// isLegacyV1 reports whether a file has no `services:` but top-level
+// mappings that look like services (image or build keys).
+func isLegacyV1(f *File) bool {
+	root := f.Root()
+	if root == nil || mapValue(root, "services") != nil {
+		return false
+	}
+	for i := 1; i < len(root.Content); i += 2 {
+		v := resolve(root.Content[i])
+		if mapValue(v, "image") != nil || mapValue(v, "build") != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// readDockerfiles reads the Dockerfile of each service built from a local
+// context, so rules can see its VOLUME lines.
+func (p *Project) readDockerfiles() {
+	for name, svc := range p.Model.Services {
+		if svc.Build == nil || svc.Build.DockerfileInline != "" {
+			continue
+		}
+		ctxDir := svc.Build.Context
+		if ctxDir == "" || strings.Contains(ctxDir, "://") || strings.HasPrefix(ctxDir, "git@") {
+			continue
+		}
+		df := svc.Build.Dockerfile
+		if df == "" {
+			df = "Dockerfile"
+		}
+		if !filepath.IsAbs(df) {
+			df = filepath.Join(ctxDir, df)
+		}
+		if p.Dockerfiles == nil {
+			p.Dockerfiles = map[string][]byte{}
+		}
+		st, err := os.Stat(df)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > MaxFileSize {
+			p.Dockerfiles[name] = nil
+			continue
+		}
+		b, err := os.ReadFile(df)
+		if err != nil {
+			b = nil
+		}
+		p.Dockerfiles[name] = b
+	}
+}
+
+// collectReferences parses the extends bases and included files of every
+// file, recursively, so the locator can point into them. A file that
+// cannot be read is left to compose-go to report.
+func (p *Project) collectReferences() {
+	byAbs := map[string]*File{}
+	for _, f := range p.Files {
+		byAbs[f.Abs] = f
+	}
+	get := func(from *File, rel string) *File {
+		path := rel
+		if !filepath.IsAbs(rel) {
+			path = filepath.Join(filepath.Dir(from.Path), rel)
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil
+		}
+		if f, ok := byAbs[abs]; ok {
+			return f
+		}
+		byAbs[abs] = nil // cycle guard and negative cache
+		f, err := readFile(path)
+		if err != nil {
+			return nil
+		}
+		byAbs[abs] = f
+		p.Extra = append(p.Extra, f)
+		return f
+	}
+	queue := append([]*File{}, p.Files...)
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		root := f.Root()
+		if root == nil {
+			continue
+		}
+		for _, rel := range includePaths(root) {
+			if inc := get(f, rel); inc != nil {
+				f.Includes = append(f.Includes, inc)
+				queue = append(queue, inc)
+			}
+		}
+		services := mapValue(root, "services")
+		if services == nil || services.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(services.Content); i += 2 {
+			name, svc := services.Content[i].Value, resolve(services.Content[i+1])
+			ext := resolve(mapValue(svc, "extends"))
+			if ext == nil {
+				continue
+			}
+			ref := ExtendsRef{}
+			switch ext.Kind {
+			case yaml.ScalarNode:
+				ref.Service = ext.Value
+			case yaml.MappingNode:
+				if s := resolve(mapValue(ext, "service")); s != nil {
+					ref.Service = s.Value
+				}
+				if fn := resolve(mapValue(ext, "file")); fn != nil && fn.Value != "" {
+					ref.File = get(f, fn.Value)
+					ref.Missing = ref.File == nil
+					if ref.File != nil && ref.File != f {
+						queue = append(queue, ref.File)
+					}
+				}
+			}
+			if f.Extends == nil {
+				f.Extends = map[string]ExtendsRef{}
+			}
+			f.Extends[name] = ref
+		}
+	}
+}
+
+// includePaths lists the files of a top-level `include:` (short form,
+// `path:` string or list).
+func includePaths(root *yaml.Node) []string {
+	inc := resolve(mapValue(root, "include"))
+	if inc == nil || inc.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, item := range inc.Content {
+		item = resolve(item)
+		switch item.Kind {
+		case yaml.ScalarNode:
+			out = append(out, item.Value)
+		case yaml.MappingNode:
+			path := resolve(mapValue(item, "path"))
+			if path == nil {
+				continue
+			}
+			if path.Kind == yaml.ScalarNode {
+				out = append(out, path.Value)
+			}
+			for _, s := range path.Content {
+				if s = resolve(s); s.Kind == yaml.ScalarNode {
+					out = append(out, s.Value)
+				}
+			}
+		}
+	}
+	return out
+}
