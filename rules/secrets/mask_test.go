@@ -1,0 +1,56 @@
+package secrets
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMask(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", "****"},
+		{"a", "****"},
+		{"secret", "****"},
+		{"1234567", "****"},
+		{"s3cretpassword", "s3****"},
+		{"12345678", "12****"},
+		{fakeGitHub, "gh****"},
+		{"äöüäöüäöü", "****"},
+		{" leading space", "****"},
+		{"****", "(hidden)"},
+	} {
+		if got := Mask(c.in); got != c.want {
+			t.Errorf("Mask(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// Never reveals the length.
+	if Mask("abcdefgh") != Mask("ab"+strings.Repeat("z", 100)) {
+		t.Errorf("length leaks")
+	}
+}
+
+func checkMaskProperty(t *testing.T, x string) {
+	t.Helper()
+	m := Mask(x)
+	shown := 0
+	for i := 0; i < len(m) && i < len(x) && m[i] == x[i] && m[i] != '*'; i++ {
+		shown++
+	}
+	if shown > 2 {
+		t.Fatalf("Mask(%q) = %q shows %d chars", x, m, shown)
+	}
+	if len(x) >= 4 && strings.Contains(m, x) {
+		t.Fatalf("Mask(%q) = %q contains the secret", x, m)
+	}
+	if len(x) > 0 && m == x {
+		t.Fatalf("Mask(%q) returned the secret", x)
+	}
+}
+
+func TestMaskProperty(t *testing.T) {
+	for _, c := range checkCases() {
+		checkMaskProperty(t, c.raw)
+	}
+	for _, x := range []string{"ab", "abc", "abcd", "ab**", "ab****", "ab****cd", "*****", "********", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8"} {
+		checkMaskProperty(t, x)
+	}
+}
