@@ -1,0 +1,458 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fatih/color"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/composure-dev/composure/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// sources are the files the fixture's findings point into. base.yaml is
+// deliberately missing: a finding whose source cannot be read prints no
+// source line.
+var sources = map[string]string{
+	"compose.yaml": "services:\n" +
+		"  db:\n" +
+		"    image: postgres:16\n" +
+		"    container_name: db\n" +
+		"    environment:\n" +
+		"      POSTGRES_PASSWORD: s3cr3t-value\n" +
+		"  web:\n" +
+		"    image: nginx\n" +
+		"volumes:\n" +
+		"  data:\n",
+	// CRLF line endings, a multi-byte line and a tab-indented line.
+	"compose.override.yaml": "services:\r\n" +
+		"  web:\r\n" +
+		"    labels:\r\n" +
+		"      note: \"Café für alle – token=ab12cd34ef\"\r\n" +
+		"\tmac_address:\t02:42:ac:11:00:02\r\n",
+}
+
+func source(file string) []byte {
+	s, ok := sources[file]
+	if !ok {
+		return nil
+	}
+	return []byte(s)
+}
+
+func pos(file string, line, col, endLine, endCol int) rules.Position {
+	return rules.Position{File: file, Line: line, Column: col, EndLine: endLine, EndColumn: endCol}
+}
+
+// fixture is one lint run: several files, every severity, a safe, an unsafe
+// and a display-only fix, a multi-line and an empty range, a multi-byte and
+// a tab-indented source line, and load errors with and without positions.
+func fixture() *Result {
+	return &Result{
+		Files: 3,
+		Findings: []rules.Finding{
+			{
+				Rule:     "fixed-hostname",
+				Severity: rules.Warning,
+				Message:  `service "api" pins hostname "api-1"; every replica would get the same name`,
+				Pos:      pos("base.yaml", 12, 5, 12, 20),
+				Service:  "api",
+				Path:     "services.api.hostname",
+				Fix:      &rules.Fix{Title: "remove hostname", Applicability: rules.Unsafe},
+			},
+			{
+				// The range starts after "Café für alle – " (é, ü and – are
+				// multi-byte): column 30 is the code point, not the byte.
+				Rule:     "secret-in-label",
+				Severity: rules.Error,
+				Message:  `service "web" has a credential in label "note" ("ab****"); labels are readable by anyone who can inspect the container`,
+				Pos:      pos("compose.override.yaml", 4, 30, 4, 46),
+				Service:  "web",
+				Path:     "services.web.labels.note",
+			},
+			{
+				// After a leading tab and a tab separator.
+				Rule:     "fixed-mac-address",
+				Severity: rules.Warning,
+				Message:  `service "web" pins mac_address 02:42:ac:11:00:02; two copies of the service would clash`,
+				Pos:      pos("compose.override.yaml", 5, 15, 5, 32),
+				Service:  "web",
+				Path:     "services.web.mac_address",
+				Fix:      &rules.Fix{Title: "remove mac_address", Applicability: rules.Safe},
+			},
+			{
+				// Multi-line range: a lone caret.
+				Rule:     "stateful-volume-missing",
+				Severity: rules.Error,
+				Message:  `service "db" (postgres:16) keeps its data in /var/lib/postgresql/data but nothing is mounted there; the data is lost when the container is removed`,
+				Pos:      pos("compose.yaml", 2, 3, 6, 38),
+				Service:  "db",
+				Path:     "services.db",
+				Fix:      &rules.Fix{Title: "mount a named volume at /var/lib/postgresql/data", Applicability: rules.Unsafe},
+			},
+			{
+				Rule:     "fixed-container-name",
+				Severity: rules.Warning,
+				Message:  `service "db" sets container_name "db"; it cannot be scaled and clashes with any other project using the name`,
+				Pos:      pos("compose.yaml", 4, 5, 4, 23),
+				Service:  "db",
+				Path:     "services.db.container_name",
+			},
+			{
+				Rule:     "secret-in-environment",
+				Severity: rules.Error,
+				Message:  `service "db" sets POSTGRES_PASSWORD to a literal value ("s3****") in the compose file`,
+				Pos:      pos("compose.yaml", 6, 26, 6, 38),
+				Service:  "db",
+				Path:     "services.db.environment.POSTGRES_PASSWORD",
+				Fix:      &rules.Fix{Title: "move POSTGRES_PASSWORD to a compose secret", Applicability: rules.Safe},
+			},
+			{
+				// Empty range at the end of the line: a lone caret after "nginx".
+				Rule:     "image-no-tag",
+				Severity: rules.Info,
+				Message:  `service "web" uses image "nginx" without a tag; it changes whenever latest moves`,
+				Pos:      pos("compose.yaml", 8, 17, 8, 17),
+				Service:  "web",
+				Path:     "services.web.image",
+				Fix:      &rules.Fix{Title: "pin nginx to a version tag", Applicability: rules.DisplayOnly},
+			},
+			{
+				// No service: omitted from JSON.
+				Rule:     "unused-volume",
+				Severity: rules.Info,
+				Message:  `volume "data" is declared but no service mounts it`,
+				Pos:      pos("compose.yaml", 10, 3, 10, 7),
+				Path:     "volumes.data",
+			},
+		},
+		Errors: []LoadError{
+			{File: "broken.yaml", Line: 3, Column: 1, Message: "yaml: mapping values are not allowed in this context"},
+			{File: "extends.yaml", Line: 7, Message: `service "api" extends "base", which base.yaml does not define`},
+			{File: "missing.yaml", Message: "open missing.yaml: no such file or directory"},
+		},
+	}
+}
+
+func render(t *testing.T, r Reporter, res *Result) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := r.Report(&buf, res); err != nil {
+		t.Fatalf("Report: %v", err)
+	}
+	return buf.String()
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		r      Reporter
+	}{
+		{"text.golden", NewText(Options{})},
+		{"text_source.golden", NewText(Options{Source: source})},
+		{"json.golden", NewJSON()},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			got := render(t, tc.r, fixture())
+			path := filepath.Join("testdata", tc.golden)
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+			}
+		})
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	empty := &Result{Files: 2}
+	if got, want := render(t, NewText(Options{Source: source}), empty), "no problems in 2 files\n"; got != want {
+		t.Errorf("text: got %q, want %q", got, want)
+	}
+	want := `{
+  "version": 1,
+  "findings": [],
+  "errors": [],
+  "summary": {
+    "files": 2,
+    "findings": 0,
+    "errors": 0,
+    "fixable": 0
+  }
+}
+`
+	if diff := cmp.Diff(want, render(t, NewJSON(), empty)); diff != "" {
+		t.Errorf("json (-want +got):\n%s", diff)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	f := func(s rules.Severity, fix *rules.Fix) rules.Finding {
+		return rules.Finding{Rule: "r", Severity: s, Pos: pos("a.yaml", 1, 1, 1, 2), Fix: fix}
+	}
+	safe := &rules.Fix{Applicability: rules.Safe}
+	unsafe := &rules.Fix{Applicability: rules.Unsafe}
+	for _, tc := range []struct {
+		res  Result
+		want string
+	}{
+		{Result{Files: 0}, "no problems in 0 files"},
+		{Result{Files: 1}, "no problems in 1 file"},
+		{Result{Files: 2}, "no problems in 2 files"},
+		{Result{Files: 1, Findings: []rules.Finding{f(rules.Error, nil)}}, "1 problem (1 error) in 1 file"},
+		{Result{Files: 1, Findings: []rules.Finding{f(rules.Info, safe)}}, "1 problem (1 info) in 1 file, 1 fixable with 'composure fix'"},
+		{Result{Files: 2, Findings: []rules.Finding{f(rules.Error, safe), f(rules.Error, safe), f(rules.Warning, unsafe)}},
+			"3 problems (2 errors, 1 warning) in 2 files, 2 fixable with 'composure fix'"},
+		{Result{Files: 5, Findings: []rules.Finding{f(rules.Warning, nil), f(rules.Warning, nil), f(rules.Info, nil), f(rules.Info, nil)}},
+			"4 problems (2 warnings, 2 infos) in 5 files"},
+		{Result{Files: 1, Errors: []LoadError{{File: "a.yaml"}}}, "no problems in 1 file, 1 file could not be loaded"},
+		// Two errors in one file count one file.
+		{Result{Files: 3, Findings: []rules.Finding{f(rules.Warning, safe)}, Errors: []LoadError{{File: "a.yaml", Line: 1}, {File: "a.yaml", Line: 9}, {File: "b.yaml"}}},
+			"1 problem (1 warning) in 3 files, 1 fixable with 'composure fix', 2 files could not be loaded"},
+	} {
+		if got := summary(&tc.res); got != tc.want {
+			t.Errorf("summary = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	for _, tc := range []struct {
+		line      string
+		p         rules.Position
+		text, car string
+	}{
+		{"abc def", pos("f", 1, 5, 1, 8), "abc def", "    ^~~"},
+		{"abc def", pos("f", 1, 5, 1, 5), "abc def", "    ^"},         // empty range
+		{"abc def", pos("f", 1, 5, 3, 2), "abc def", "    ^"},         // multi-line
+		{"abc def", pos("f", 1, 5, 0, 7), "abc def", "    ^~"},        // EndLine unknown: same line
+		{"abc def", pos("f", 1, 5, 1, 99), "abc def", "    ^~~"},      // clamped to the line
+		{"abc", pos("f", 1, 4, 1, 4), "abc", "   ^"},                  // just after the end
+		{"abc", pos("f", 1, 6, 1, 6), "abc", "     ^"},                // beyond the end
+		{"abc", pos("f", 1, 0, 0, 0), "abc", ""},                      // no column
+		{"é–ü x", pos("f", 1, 5, 1, 6), "é–ü x", "    ^"},             // code points, not bytes
+		{"\tk: v", pos("f", 1, 2, 1, 3), "        k: v", "        ^"}, // leading tab
+		{"a\tb", pos("f", 1, 1, 1, 4), "a       b", "^~~~~~~~~"},      // tab inside the range
+		{"abcdefg\tx", pos("f", 1, 8, 1, 9), "abcdefg x", "       ^"}, // tab to the next stop is one space
+		{"a\t", pos("f", 1, 2, 1, 3), "a", " ^~~~~~~"},                // trailing blanks trimmed from the text only
+	} {
+		text, car := snippet(tc.line, tc.p)
+		if text != tc.text || car != tc.car {
+			t.Errorf("snippet(%q, %d:%d-%d:%d) = %q, %q; want %q, %q",
+				tc.line, tc.p.Line, tc.p.Column, tc.p.EndLine, tc.p.EndColumn, text, car, tc.text, tc.car)
+		}
+	}
+}
+
+func TestLocation(t *testing.T) {
+	for _, tc := range []struct {
+		file      string
+		line, col int
+		want      string
+	}{
+		{"a.yaml", 3, 7, "a.yaml:3:7: "},
+		{"a.yaml", 3, 0, "a.yaml:3: "},
+		{"a.yaml", 0, 0, "a.yaml: "},
+		{"a.yaml", 0, 5, "a.yaml: "},
+		{"", 0, 0, ""},
+	} {
+		if got := location(tc.file, tc.line, tc.col); got != tc.want {
+			t.Errorf("location(%q, %d, %d) = %q, want %q", tc.file, tc.line, tc.col, got, tc.want)
+		}
+	}
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func TestColor(t *testing.T) {
+	// The global switch must not matter: opts.Color decides.
+	defer func(v bool) { color.NoColor = v }(color.NoColor)
+	for _, global := range []bool{true, false} {
+		color.NoColor = global
+		opts := Options{Source: source}
+		plain := render(t, NewText(opts), fixture())
+		if strings.Contains(plain, "\x1b") {
+			t.Errorf("NoColor=%v: colour off but output has escapes:\n%q", global, plain)
+		}
+		opts.Color = true
+		coloured := render(t, NewText(opts), fixture())
+		for _, want := range []string{
+			"\x1b[1mcompose.yaml:6:26: \x1b[22m",     // position bold
+			"\x1b[31;1merror\x1b[0;22m",              // error red bold
+			"\x1b[33mwarning\x1b[0m",                 // warning yellow
+			"\x1b[34minfo\x1b[0m",                    // info blue
+			"\x1b[2m[secret-in-environment]\x1b[22m", // rule faint
+		} {
+			if !strings.Contains(coloured, want) {
+				t.Errorf("NoColor=%v: colour output lacks %q:\n%s", global, want, coloured)
+			}
+		}
+		// Colour changes nothing but the escapes.
+		if diff := cmp.Diff(plain, ansi.ReplaceAllString(coloured, "")); diff != "" {
+			t.Errorf("NoColor=%v: colour output without escapes differs (-plain +stripped):\n%s", global, diff)
+		}
+	}
+}
+
+// contract is the v1 JSON shape, written independently of json.go.
+type contract struct {
+	Version  int `json:"version"`
+	Findings []struct {
+		Rule      string `json:"rule"`
+		Severity  string `json:"severity"`
+		Message   string `json:"message"`
+		File      string `json:"file"`
+		Line      int    `json:"line"`
+		Column    int    `json:"column"`
+		EndLine   int    `json:"end_line"`
+		EndColumn int    `json:"end_column"`
+		Service   string `json:"service"`
+		Path      string `json:"path"`
+		Fix       *struct {
+			Title         string `json:"title"`
+			Applicability string `json:"applicability"`
+		} `json:"fix"`
+	} `json:"findings"`
+	Errors []struct {
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Column  int    `json:"column"`
+		Message string `json:"message"`
+	} `json:"errors"`
+	Summary struct {
+		Files    int `json:"files"`
+		Findings int `json:"findings"`
+		Errors   int `json:"errors"`
+		Fixable  int `json:"fixable"`
+	} `json:"summary"`
+}
+
+func TestJSONContract(t *testing.T) {
+	res := fixture()
+	out := render(t, NewJSON(), res)
+
+	var c contract
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if c.Version != 1 || len(c.Findings) != len(res.Findings) || len(c.Errors) != len(res.Errors) {
+		t.Fatalf("decoded version %d, %d findings, %d errors", c.Version, len(c.Findings), len(c.Errors))
+	}
+	for i, f := range res.Findings {
+		g := c.Findings[i]
+		if g.Rule != f.Rule || g.Severity != f.Severity.String() || g.Message != f.Message ||
+			g.File != f.Pos.File || g.Line != f.Pos.Line || g.Column != f.Pos.Column ||
+			g.EndLine != f.Pos.EndLine || g.EndColumn != f.Pos.EndColumn ||
+			g.Service != f.Service || g.Path != f.Path || (g.Fix == nil) != (f.Fix == nil) {
+			t.Errorf("finding %d does not round-trip: %+v", i, g)
+		}
+		if f.Fix != nil && (g.Fix.Title != f.Fix.Title || g.Fix.Applicability != f.Fix.Applicability.String()) {
+			t.Errorf("finding %d fix = %+v", i, *g.Fix)
+		}
+	}
+	if got, want := c.Summary, (struct{ Files, Findings, Errors, Fixable int }{3, 8, 3, 2}); got.Files != want.Files ||
+		got.Findings != want.Findings || got.Errors != want.Errors || got.Fixable != want.Fixable {
+		t.Errorf("summary = %+v, want %+v", got, want)
+	}
+
+	// Exact key sets.
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &top); err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Findings []map[string]json.RawMessage `json:"findings"`
+		Errors   []map[string]json.RawMessage `json:"errors"`
+		Summary  map[string]json.RawMessage   `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(m map[string]json.RawMessage) []string {
+		var k []string
+		for s := range m {
+			k = append(k, s)
+		}
+		slices.Sort(k)
+		return k
+	}
+	all := []string{"column", "end_column", "end_line", "file", "fix", "line", "message", "path", "rule", "service", "severity"}
+	for _, tc := range []struct {
+		what string
+		got  map[string]json.RawMessage
+		want []string
+	}{
+		{"top level", top, []string{"errors", "findings", "summary", "version"}},
+		{"finding with service and fix", raw.Findings[0], all},
+		{"finding without fix", raw.Findings[1], slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "fix" })},
+		{"finding without service or fix", raw.Findings[7], slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "fix" || s == "service" })},
+		{"fix", decodeMap(t, raw.Findings[0]["fix"]), []string{"applicability", "title"}},
+		{"error with position", raw.Errors[0], []string{"column", "file", "line", "message"}},
+		{"error with a line only", raw.Errors[1], []string{"file", "line", "message"}},
+		{"error without position", raw.Errors[2], []string{"file", "message"}},
+		{"summary", raw.Summary, []string{"errors", "files", "findings", "fixable"}},
+	} {
+		if diff := cmp.Diff(tc.want, keys(tc.got)); diff != "" {
+			t.Errorf("%s keys (-want +got):\n%s", tc.what, diff)
+		}
+	}
+}
+
+func decodeMap(t *testing.T, b json.RawMessage) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestNew(t *testing.T) {
+	for _, name := range Formats() {
+		r, err := New(name, Options{})
+		if err != nil || r == nil {
+			t.Errorf("New(%q) = %v, %v", name, r, err)
+		}
+	}
+	if _, ok := must(New("json", Options{})).(jsonReporter); !ok {
+		t.Error(`New("json") is not the JSON reporter`)
+	}
+	if _, ok := must(New("text", Options{Color: true})).(*textReporter); !ok {
+		t.Error(`New("text") is not the text reporter`)
+	}
+	_, err := New("xml", Options{})
+	if err == nil {
+		t.Fatal(`New("xml") succeeded`)
+	}
+	if got, want := err.Error(), `unknown format "xml" (valid formats: text, json)`; got != want {
+		t.Errorf("error = %q, want %q", got, want)
+	}
+}
+
+func must(r Reporter, err error) Reporter {
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
