@@ -1,0 +1,5 @@
+// Package docs holds composure's documentation; the rule pages are
+// generated from the rule values.
+package docs
+
+//go:generate go run ./gen .

@@ -1,0 +1,69 @@
+package rules
+
+import "fmt"
+
+// AnonymousVolume finds mounts with no source.
+var AnonymousVolume = &Rule{
+	ID:       "anonymous-volume",
+	Title:    "anonymous volume that `down` orphans",
+	Severity: Warning,
+	Fix:      NoFix,
+	Doc: Doc{
+		What: "Finds volume mounts with no source: the short form `- /var/lib/mysql` and the long form " +
+			"`type: volume` without `source`. An anonymous volume nested under another mount of the same " +
+			"service (the `- .:/app` plus `- /app/node_modules` idiom) is not reported: it only masks part of " +
+			"that mount and holds no state of its own.",
+		Why: "An anonymous volume has no stable name. Compose reuses it when it recreates the container, but " +
+			"`docker compose down` leaves it behind as a dangling volume and the next `up` creates a new, empty " +
+			"one; `down -v` and `up -V` delete it. Whatever the service wrote there is lost in practice.",
+		Bad: `services:
+  db:
+    image: mysql:8.4
+    volumes:
+      - /var/lib/mysql
+`,
+		Good: `services:
+  db:
+    image: mysql:8.4
+    volumes:
+      - db-mysql:/var/lib/mysql
+volumes:
+  db-mysql:
+`,
+		FixText: "Name the volume `<service>-<last path segment>` and declare it under the top-level `volumes:` " +
+			"(safe). The data already in the anonymous volume has to be copied into the named one before the next `up`.",
+		References: []string{
+			"https://docs.docker.com/reference/compose-file/services/#volumes",
+			"https://docs.docker.com/reference/cli/docker/compose/down/",
+		},
+	},
+	Check: checkAnonymousVolume,
+}
+
+func checkAnonymousVolume(p *Pass) {
+	for _, s := range p.services() {
+		for _, m := range s.Mounts {
+			if m.Kind != anonymousVolume || maskedByParent(s.Mounts, m) {
+				continue
+			}
+			p.Report(p.Project.Locate(m.Path...), Finding{
+				Service: s.Name,
+				Path:    dotted(m.Path),
+				Message: fmt.Sprintf("service %q mounts an anonymous volume on %s; `docker compose down` orphans it and the next `up` starts empty: give it a name and declare it under top-level volumes",
+					s.Name, m.Target),
+			})
+		}
+	}
+}
+
+// maskedByParent reports whether an anonymous volume sits under another
+// bind or named mount of the same service, the idiom that keeps e.g.
+// node_modules of the image visible under a bind-mounted source tree.
+func maskedByParent(ms []mount, anon mount) bool {
+	for _, m := range ms {
+		if (m.Kind == bindMount || m.Kind == namedVolume) && isAncestor(m.Target, anon.Target) {
+			return true
+		}
+	}
+	return false
+}

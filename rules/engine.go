@@ -1,0 +1,83 @@
+package rules
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sort"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// InternalError is a rule that panicked: a bug in composure, exit code 3.
+type InternalError struct {
+	Rule  string
+	Value any
+	Stack []byte
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error in rule %s: %v", e.Rule, e.Value)
+}
+
+// Run checks one project with the given rules and returns its findings,
+// sorted by file, line, column and rule. Findings at the same place from
+// the same rule (a shared anchor or extends base used by several services)
+// are reported once: it is one problem to fix, in one place.
+func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, options map[string]any) (out []Finding, err error) {
+	sh := newShared(p, k)
+	for _, r := range rs {
+		pass := &Pass{Project: p, Knowledge: k, Options: options[r.ID], rule: r, shared: sh}
+		if err := runOne(r, pass); err != nil {
+			return nil, err
+		}
+		out = append(out, pass.findings...)
+	}
+	Sort(out)
+	return dedupe(out), nil
+}
+
+func runOne(r *Rule, pass *Pass) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &InternalError{Rule: r.ID, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	r.Check(pass)
+	return nil
+}
+
+// Sort orders findings by file, line, column, then rule and message, so
+// output is the same on every run.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Column != b.Pos.Column {
+			return a.Pos.Column < b.Pos.Column
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			prev := out[len(out)-1]
+			if prev.Rule == f.Rule && prev.Pos == f.Pos {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,188 @@
+package rules_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// fixturesDir holds one folder per rule: compose files (and multi-file
+// projects in sub-folders) whose offending lines carry a `# want` comment,
+// optionally with a quoted substring of the message: # want "tmpfs".
+const fixturesDir = "../fixtures"
+
+var wantRe = regexp.MustCompile(`#\s*want(?:\s+"([^"]*)")?\s*$`)
+
+// expectation is one `# want` line.
+type expectation struct {
+	File string
+	Line int
+	Text string
+}
+
+// TestFixtures runs every rule on its fixture folder: the rule must report
+// exactly the lines marked `# want`, and nothing in clean files.
+func TestFixtures(t *testing.T) {
+	for _, r := range rules.All() {
+		t.Run(r.ID, func(t *testing.T) {
+			dir := filepath.Join(fixturesDir, r.ID)
+			got, files := lintRule(t, dir, r)
+			want := expectations(t, files)
+			var gotKeys, wantKeys []string
+			for _, f := range got {
+				gotKeys = append(gotKeys, fmt.Sprintf("%s:%d", filepath.ToSlash(f.Pos.File), f.Pos.Line))
+			}
+			for _, w := range want {
+				wantKeys = append(wantKeys, fmt.Sprintf("%s:%d", filepath.ToSlash(w.File), w.Line))
+			}
+			sort.Strings(gotKeys)
+			sort.Strings(wantKeys)
+			if diff := cmp.Diff(wantKeys, gotKeys); diff != "" {
+				for _, f := range got {
+					t.Logf("got %s: %s", f.Pos, f.Message)
+				}
+				t.Errorf("findings differ from # want lines (-want +got):\n%s", diff)
+			}
+			for _, w := range want {
+				if w.Text == "" {
+					continue
+				}
+				found := false
+				for _, f := range got {
+					if f.Pos.File == w.File && f.Pos.Line == w.Line && strings.Contains(f.Message, w.Text) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("%s:%d: no finding whose message contains %q", w.File, w.Line, w.Text)
+				}
+			}
+		})
+	}
+}
+
+// lintRule loads every project under dir and runs one rule on it. It
+// returns the findings and every file that was read.
+func lintRule(t *testing.T, dir string, r *rules.Rule) ([]rules.Finding, []*project.File) {
+	t.Helper()
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 {
+		t.Fatalf("discover %s: %v", dir, errs)
+	}
+	if len(specs) == 0 {
+		t.Fatalf("no fixtures in %s", dir)
+	}
+	var all []rules.Finding
+	var files []*project.File
+	for _, spec := range specs {
+		p, err := project.Load(context.Background(), spec, project.Options{Environ: []string{}})
+		if err != nil {
+			t.Fatalf("load %v: %v", spec.Files, err)
+		}
+		fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, fs...)
+		files = append(files, p.Files...)
+		files = append(files, p.Extra...)
+	}
+	return all, files
+}
+
+func expectations(t *testing.T, files []*project.File) []expectation {
+	t.Helper()
+	var out []expectation
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f.Abs] {
+			continue
+		}
+		seen[f.Abs] = true
+		for i, line := range strings.Split(string(f.Content), "\n") {
+			if m := wantRe.FindStringSubmatch(strings.TrimRight(line, "\r")); m != nil {
+				out = append(out, expectation{File: f.Path, Line: i + 1, Text: m[1]})
+			}
+		}
+	}
+	return out
+}
+
+// TestCatalogue keeps the registry honest: unique kebab-case ids, complete
+// docs, and a fixture folder with at least one bad and one clean file.
+func TestCatalogue(t *testing.T) {
+	idRe := regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
+	seen := map[string]bool{}
+	for _, r := range rules.All() {
+		if !idRe.MatchString(r.ID) {
+			t.Errorf("rule id %q is not kebab-case", r.ID)
+		}
+		if seen[r.ID] {
+			t.Errorf("rule id %q is registered twice", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Title == "" || r.Doc.What == "" || r.Doc.Why == "" || r.Doc.Bad == "" || r.Doc.Good == "" {
+			t.Errorf("rule %s: title, what, why, bad and good docs are required", r.ID)
+		}
+		if r.Severity == rules.Off || r.Check == nil {
+			t.Errorf("rule %s: needs a default severity and a check", r.ID)
+		}
+		if r.Fix == "" {
+			t.Errorf("rule %s: fix kind not set", r.ID)
+		}
+		entries, err := os.ReadDir(filepath.Join(fixturesDir, r.ID))
+		if err != nil {
+			t.Errorf("rule %s has no fixtures: %v", r.ID, err)
+			continue
+		}
+		var bad, good bool
+		for _, e := range entries {
+			bad = bad || strings.HasPrefix(e.Name(), "bad")
+			good = good || strings.HasPrefix(e.Name(), "good")
+		}
+		if !bad || !good {
+			t.Errorf("rule %s: fixtures need a bad* and a good* case", r.ID)
+		}
+	}
+}
+
+// TestDocExamples re-runs each rule on its own doc examples: Bad must be
+// reported, Good must be clean.
+func TestDocExamples(t *testing.T) {
+	for _, r := range rules.All() {
+		t.Run(r.ID, func(t *testing.T) {
+			for _, c := range []struct {
+				name, src string
+				want      bool
+			}{{"bad", r.Doc.Bad, true}, {"good", r.Doc.Good, false}} {
+				dir := t.TempDir()
+				path := filepath.Join(dir, "compose.yaml")
+				if err := os.WriteFile(path, []byte(c.src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				p, err := project.Load(context.Background(), project.Spec{Files: []string{path}, Dir: dir}, project.Options{Environ: []string{}})
+				if err != nil {
+					t.Fatalf("%s example does not load: %v", c.name, err)
+				}
+				fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := len(fs) > 0; got != c.want {
+					t.Errorf("%s example: reported=%v, want %v (%v)", c.name, got, c.want, fs)
+				}
+			}
+		})
+	}
+}

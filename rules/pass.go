@@ -1,0 +1,61 @@
+package rules
+
+import (
+	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// Pass is what a rule's check function gets: the loaded project, the
+// image knowledge, and a way to report. One Pass per rule and project.
+type Pass struct {
+	Project   *project.Project
+	Knowledge *knowledge.Knowledge
+	// Options are the rule's validated options from the config file (nil
+	// when none were given).
+	Options any
+
+	rule     *Rule
+	shared   *shared
+	findings []Finding
+}
+
+// Report records a finding of the pass's rule at loc. The rule id and
+// default severity are filled in; severity can be lowered or raised by the
+// rule itself (e.g. conditional images) before post-processing applies the
+// user's config.
+func (p *Pass) Report(loc project.Loc, f Finding) {
+	f.Rule = p.rule.ID
+	if f.Severity == Off {
+		f.Severity = p.rule.Severity
+	}
+	f.Pos = Pos(loc)
+	p.findings = append(p.findings, f)
+}
+
+// Pos converts a location to a finding position: from the key (or item) to
+// the end of its value.
+func Pos(loc project.Loc) Position {
+	if loc.File == nil || loc.Node == nil {
+		return Position{}
+	}
+	f := loc.File
+	startLine, startCol := loc.Line(), loc.Column()
+	start := f.Offset(startLine, startCol)
+	// A key whose value is a whole block (a service, a list) is reported
+	// on the key alone: the block may be many lines long.
+	end := f.End(loc.Node)
+	if loc.Key != nil && (loc.Node.Kind == yaml.MappingNode || loc.Node.Kind == yaml.SequenceNode) {
+		end = f.End(loc.Key)
+	}
+	if end < start {
+		end = start
+	}
+	endLine, endCol := f.LineCol(end)
+	return Position{
+		File: f.Path, Line: startLine, Column: startCol,
+		EndLine: endLine, EndColumn: endCol,
+		Offset: start, EndOffset: end,
+	}
+}

@@ -1,0 +1,83 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/composure-dev/composure/rules/secrets"
+)
+
+// SecretInEnvironment finds literal secrets in `environment:`.
+var SecretInEnvironment = &Rule{
+	ID:       "secret-in-environment",
+	Title:    "literal secret in environment",
+	Severity: Error,
+	Fix:      NoFix,
+	Doc: Doc{
+		What: "Finds `environment:` entries whose value is a literal secret, in map or list form. A value is a " +
+			"secret when its name says so (password, passwd, `_PASS`, `_PWD`, secret, token, api key, private " +
+			"key, credentials, salt, cookie...) or when the value itself has a known format: provider tokens " +
+			"(GitHub, GitLab, Slack, Stripe, AWS, Google, OpenAI...), private keys, JSON web tokens, and URLs " +
+			"with `user:password@`. A `${VAR:-literal}` default is scanned as a literal. Not reported: `*_FILE` " +
+			"references, bare `${VAR}`, empty values, booleans (`ALLOW_EMPTY_PASSWORD=yes`), key ids, paths, " +
+			"lifetimes and auth methods (`POSTGRES_HOST_AUTH_METHOD`).",
+		Why: "The compose file is committed: every clone, fork, CI log and backup of the repository has the " +
+			"secret. In the container an environment variable is visible to `docker inspect`, to every child " +
+			"process and in crash dumps.",
+		Bad: `services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: example
+`,
+		Good: `services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD_FILE: /run/secrets/db-password
+    secrets:
+      - db-password
+secrets:
+  db-password:
+    file: ./secrets/db-password
+`,
+		FixText: "When the image reads `<VAR>_FILE`, the value moves to a file in the secrets directory (mode " +
+			"0600, gitignored), declared as a compose secret and granted to the service (safe). Otherwise it moves " +
+			"to the project's gitignored `.env` and the file keeps `${VAR:?VAR is not set}` (safe). Images where " +
+			"`_FILE` is known to break (rabbitmq 3.9+) never get the `_FILE` form.",
+		References: []string{
+			"https://docs.docker.com/compose/how-tos/use-secrets/",
+			"https://docs.docker.com/reference/compose-file/secrets/",
+		},
+	},
+	Check: checkSecretInEnvironment,
+}
+
+func checkSecretInEnvironment(p *Pass) {
+	for _, s := range p.services() {
+		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+			v := secrets.Check(e.Key, e.Raw, hints(s))
+			var msg string
+			switch v.Kind {
+			case secrets.Literal:
+				msg = fmt.Sprintf("service %q sets %s to a literal secret (%q: %s); the committed file gives it away: %s",
+					s.Name, e.Key, secrets.Mask(v.Secret), v.Reason, moveAdvice(s, e.Key))
+			case secrets.DefaultLiteral:
+				msg = fmt.Sprintf("service %q gives %s a literal secret as its ${...} default (%q: %s); the committed file gives it away: %s",
+					s.Name, e.Key, secrets.Mask(v.Secret), v.Reason, moveAdvice(s, e.Key))
+			default:
+				continue
+			}
+			p.Report(e.Loc, Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}})
+		}
+	}
+}
+
+// moveAdvice says where a secret should go for this service's image.
+func moveAdvice(s *service, key string) string {
+	if s.Image != nil {
+		if fileVar, ok := s.Image.SupportsFileEnv(key); ok {
+			return fmt.Sprintf("move it to a compose secret and set %s instead", fileVar)
+		}
+	}
+	return "move it to an uncommitted .env file or a compose secret"
+}

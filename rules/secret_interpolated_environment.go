@@ -1,0 +1,71 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/composure-dev/composure/rules/secrets"
+)
+
+// SecretInterpolatedEnvironment finds secrets passed as environment
+// variables from ${VAR}.
+var SecretInterpolatedEnvironment = &Rule{
+	ID:       "secret-interpolated-environment",
+	Title:    "secret passed as an environment variable from ${VAR}",
+	Severity: Warning,
+	Fix:      NoFix,
+	Doc: Doc{
+		What: "Finds secret-named `environment:` entries filled by interpolation (`${VAR}`, `$VAR`, " +
+			"`${VAR:?error}`), and URLs whose password part is interpolated.",
+		Why: "Nothing is committed, which is good, but the value still reaches the container as a plain " +
+			"environment variable: `docker inspect` shows it, every child process inherits it, and it ends up in " +
+			"crash dumps and debug output. A compose secret is a file readable only inside the container.",
+		Bad: `services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}
+`,
+		Good: `services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD_FILE: /run/secrets/db-password
+    secrets:
+      - db-password
+secrets:
+  db-password:
+    environment: POSTGRES_PASSWORD
+`,
+		FixText: "When the image reads `<VAR>_FILE`: declare a top-level secret with `environment: VAR` and " +
+			"switch the entry to `<VAR>_FILE` (safe). Otherwise there is no automatic fix.",
+		References: []string{
+			"https://docs.docker.com/reference/compose-file/secrets/",
+			"https://docs.docker.com/reference/compose-file/interpolation/",
+		},
+	},
+	Check: checkSecretInterpolatedEnvironment,
+}
+
+func checkSecretInterpolatedEnvironment(p *Pass) {
+	for _, s := range p.services() {
+		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+			v := secrets.Check(e.Key, e.Raw, hints(s))
+			if v.Kind != secrets.Interpolated {
+				continue
+			}
+			from := "${" + strings.Join(v.Vars, "}, ${") + "}"
+			advice := "it is visible in `docker inspect` and to every process in the container: pass it as a compose secret if the image can read one"
+			if s.Image != nil {
+				if fileVar, ok := s.Image.SupportsFileEnv(e.Key); ok {
+					advice = fmt.Sprintf("it is visible in `docker inspect`: declare a compose secret from the environment and set %s instead", fileVar)
+				}
+			}
+			p.Report(e.Loc, Finding{
+				Service: s.Name,
+				Path:    dotted(e.Path),
+				Message: fmt.Sprintf("service %q passes the secret %s as an environment variable from %s; %s", s.Name, e.Key, from, advice),
+			})
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package rules
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// service is the rules' view of one service: its merged config and what
+// is known about the state its image keeps.
+type service struct {
+	Name   string
+	Config types.ServiceConfig
+	// Image is the knowledge entry for the image (nil: unknown image).
+	Image *knowledge.Image
+	Match knowledge.Match
+	// DataPaths are where the service keeps state: from the knowledge for
+	// its image and tag, or from its Dockerfile's VOLUME lines.
+	DataPaths []knowledge.DataPath
+	// FromDockerfile is set when DataPaths come from a local Dockerfile.
+	FromDockerfile bool
+	// Alternatives: the image's version is unknown and DataPaths are the
+	// candidate paths of its versions; one covered path is enough.
+	Alternatives bool
+	Mounts       []mount
+}
+
+// Stateful reports whether the service keeps state the rules care about.
+func (s *service) Stateful() bool {
+	if s.FromDockerfile {
+		return len(s.DataPaths) > 0
+	}
+	return s.Image != nil && s.Image.Stateful != knowledge.Stateless && len(s.DataPaths) > 0
+}
+
+// Label names the service's image for messages: "postgres:16", or "build"
+// for a service built locally without an image name.
+func (s *service) Label() string {
+	if s.Config.Image != "" {
+		return s.Config.Image
+	}
+	return "built locally"
+}
+
+// mountKind is how something is mounted at a path.
+type mountKind int
+
+const (
+	namedVolume mountKind = iota
+	anonymousVolume
+	bindMount
+	tmpfsMount
+	otherMount
+)
+
+// mount is one entry of `volumes:` or `tmpfs:`, with the model path that
+// locates it.
+type mount struct {
+	Kind     mountKind
+	Source   string
+	Target   string
+	ReadOnly bool
+	Path     []string
+}
+
+func mountsOf(name string, svc types.ServiceConfig) []mount {
+	var out []mount
+	for _, v := range svc.Volumes {
+		m := mount{Source: v.Source, Target: path.Clean(v.Target), ReadOnly: v.ReadOnly,
+			Path: []string{"services", name, "volumes", path.Clean(v.Target)}}
+		switch v.Type {
+		case types.VolumeTypeVolume, "":
+			m.Kind = namedVolume
+			if v.Source == "" {
+				m.Kind = anonymousVolume
+			}
+		case types.VolumeTypeBind:
+			m.Kind = bindMount
+		case types.VolumeTypeTmpfs:
+			m.Kind = tmpfsMount
+		default:
+			m.Kind = otherMount
+		}
+		out = append(out, m)
+	}
+	for _, t := range svc.Tmpfs {
+		target, _, _ := strings.Cut(t, ":")
+		target = path.Clean(target)
+		out = append(out, mount{Kind: tmpfsMount, Target: target, Path: []string{"services", name, "tmpfs", target}})
+	}
+	return out
+}
+
+// covering returns the mount that holds a data path: one on exactly that
+// path, or, unless the image declares VOLUME there (which puts an anonymous
+// volume on top of any parent mount), the deepest mount above it.
+func covering(ms []mount, dp knowledge.DataPath) *mount {
+	var best *mount
+	for i := range ms {
+		m := &ms[i]
+		if m.Target == dp.Path {
+			return m
+		}
+		if dp.VolumeDeclared {
+			continue
+		}
+		if isAncestor(m.Target, dp.Path) && (best == nil || len(m.Target) > len(best.Target)) {
+			best = m
+		}
+	}
+	return best
+}
+
+func isAncestor(dir, p string) bool {
+	return dir == "/" || strings.HasPrefix(p, dir+"/")
+}
+
+// relocate applies the image's data-directory variable (PGDATA,
+// KAFKA_LOG_DIRS...) when the service sets it to absolute paths.
+func (s *service) relocate() {
+	if s.Image.DataEnv == "" {
+		return
+	}
+	v, ok := s.Config.Environment[s.Image.DataEnv]
+	if !ok || v == nil {
+		return
+	}
+	var moved []knowledge.DataPath
+	for _, p := range strings.Split(*v, ",") {
+		p = strings.TrimSpace(p)
+		if !strings.HasPrefix(p, "/") {
+			continue
+		}
+		dp := knowledge.DataPath{Path: path.Clean(p)}
+		for _, orig := range s.DataPaths {
+			if orig.Path == dp.Path {
+				dp.VolumeDeclared = orig.VolumeDeclared
+			}
+		}
+		moved = append(moved, dp)
+	}
+	if len(moved) > 0 {
+		s.DataPaths, s.Alternatives = moved, false
+	}
+}
+
+// uncovered returns the data paths nothing is mounted on. When the paths
+// are alternatives (unknown version), one covered path clears them all,
+// and only the first is reported otherwise.
+func (s *service) uncovered() []knowledge.DataPath {
+	var out []knowledge.DataPath
+	for _, dp := range s.DataPaths {
+		if covering(s.Mounts, dp) == nil {
+			out = append(out, dp)
+		}
+	}
+	if s.Alternatives && len(out) > 0 {
+		if len(out) < len(s.DataPaths) {
+			return nil
+		}
+		return out[:1]
+	}
+	return out
+}
+
+// shared is computed once per project and used by every rule's pass.
+type shared struct {
+	services []*service
+}
+
+func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
+	names := make([]string, 0, len(p.Model.Services))
+	for name := range p.Model.Services {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	sh := &shared{}
+	for _, name := range names {
+		cfg := p.Model.Services[name]
+		s := &service{Name: name, Config: cfg, Mounts: mountsOf(name, cfg)}
+		if cfg.Image != "" {
+			if m, ok := k.Lookup(cfg.Image); ok {
+				s.Match, s.Image, s.DataPaths, s.Alternatives = m, m.Image, m.DataPaths, m.MajorUnknown
+				s.relocate()
+			}
+		}
+		if s.Image == nil && cfg.Build != nil {
+			for _, v := range knowledge.ParseDockerfileVolumes(p.Dockerfiles[name]) {
+				if strings.HasPrefix(v, "/") && !strings.Contains(v, "$") {
+					s.DataPaths = append(s.DataPaths, knowledge.DataPath{Path: path.Clean(v), VolumeDeclared: true})
+				}
+			}
+			s.FromDockerfile = len(s.DataPaths) > 0
+		}
+		sh.services = append(sh.services, s)
+	}
+	return sh
+}
+
+// Services returns the project's services in name order.
+func (p *Pass) services() []*service { return p.shared.services }

@@ -1,0 +1,68 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+)
+
+// StateOnTmpfs finds stateful data paths on tmpfs.
+var StateOnTmpfs = &Rule{
+	ID:       "state-on-tmpfs",
+	Title:    "stateful data path on tmpfs",
+	Severity: Error,
+	Fix:      NoFix,
+	Doc: Doc{
+		What: "Finds stateful services whose data path is on a `tmpfs` mount, from the `tmpfs:` list or a " +
+			"long-syntax volume of `type: tmpfs`, on the path itself or a directory above it. Images whose " +
+			"state is optional are reported as a warning, and not at all when persistence is visibly off.",
+		Why: "tmpfs lives in memory: everything on it disappears every time the container stops, not only when " +
+			"it is removed. A database on tmpfs starts empty after every restart.",
+		Bad: `services:
+  db:
+    image: postgres:16
+    tmpfs:
+      - /var/lib/postgresql/data
+`,
+		Good: `services:
+  db:
+    image: postgres:16
+    volumes:
+      - db-data:/var/lib/postgresql/data
+volumes:
+  db-data:
+`,
+		FixText: "Replace the tmpfs mount with a named volume (unsafe: it changes the data's lifetime and the " +
+			"service's performance, which may be what a test setup wanted).",
+		References: []string{"https://docs.docker.com/reference/compose-file/services/#tmpfs"},
+	},
+	Check: checkStateOnTmpfs,
+}
+
+func checkStateOnTmpfs(p *Pass) {
+	for _, s := range p.services() {
+		if !s.Stateful() {
+			continue
+		}
+		sev := Error
+		if s.Image != nil && s.Image.Stateful == knowledge.Conditional {
+			if s.Image.PersistenceOff(commandLine(s)) {
+				continue
+			}
+			sev = Warning
+		}
+		for _, dp := range s.DataPaths {
+			m := covering(s.Mounts, dp)
+			if m == nil || m.Kind != tmpfsMount {
+				continue
+			}
+			p.Report(p.Project.Locate(m.Path...), Finding{
+				Severity: sev,
+				Service:  s.Name,
+				Path:     dotted(m.Path),
+				Message: fmt.Sprintf("service %q (%s) keeps its data in %s on tmpfs; it is lost every time the container stops: mount a named volume there",
+					s.Name, s.Label(), dp.Path),
+			})
+		}
+	}
+}

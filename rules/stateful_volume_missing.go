@@ -1,0 +1,101 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+)
+
+// StatefulVolumeMissing finds stateful services whose data path has no
+// mount at all.
+var StatefulVolumeMissing = &Rule{
+	ID:       "stateful-volume-missing",
+	Title:    "stateful service with nothing mounted on its data path",
+	Severity: Error,
+	Fix:      NoFix,
+	Doc: Doc{
+		What: "Finds services whose image keeps data (databases, queues, search indexes, uploads) with no " +
+			"mount on or above the path where the image writes it. Knowledge of images and their data paths " +
+			"is built in (postgres, mysql, mariadb, mongo, redis, elasticsearch and many more, keyed by tag " +
+			"where the path changed, as for postgres 18); services built locally count as stateful when their " +
+			"Dockerfile declares `VOLUME`. Images whose state is optional (redis, valkey...) are reported as a " +
+			"warning, and not at all when the service visibly turns persistence off.",
+		Why: "A container's writable layer is deleted with the container. When the image declares `VOLUME`, " +
+			"compose puts the data in an anonymous volume instead: it survives a recreate, but `docker compose " +
+			"down` orphans it and the next `up` starts from an empty one. Either way the database is gone " +
+			"after a routine redeploy.",
+		Bad: `services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD_FILE: /run/secrets/db-password
+`,
+		Good: `services:
+  db:
+    image: postgres:16
+    volumes:
+      - db-data:/var/lib/postgresql/data
+volumes:
+  db-data:
+`,
+		FixText: "Mount a named volume `<service>-data` on the data path and declare it under the top-level " +
+			"`volumes:` (safe). When the image declares `VOLUME` there, data may already sit in an anonymous " +
+			"volume: copy it into the new named volume before the next `up`.",
+		References: []string{
+			"https://docs.docker.com/reference/compose-file/services/#volumes",
+			"https://docs.docker.com/reference/cli/docker/compose/down/",
+		},
+	},
+	Check: checkStatefulVolumeMissing,
+}
+
+func checkStatefulVolumeMissing(p *Pass) {
+	for _, s := range p.services() {
+		if !s.Stateful() || len(s.Config.VolumesFrom) > 0 {
+			continue // volumes_from brings mounts we cannot see here
+		}
+		sev, cacheHint := Error, ""
+		if s.Image != nil && s.Image.Stateful == knowledge.Conditional {
+			if s.Image.PersistenceOff(commandLine(s)) {
+				continue
+			}
+			sev, cacheHint = Warning, "; if it is only a cache, turn persistence off or ignore this finding"
+		}
+		missing := s.uncovered()
+		if len(missing) == 0 {
+			continue
+		}
+		paths := make([]string, len(missing))
+		for i, dp := range missing {
+			paths[i] = dp.Path
+		}
+		list := strings.Join(paths, " and ")
+		loss := "the data is lost when the container is removed"
+		if missing[0].VolumeDeclared {
+			loss = "the image's VOLUME puts it in an anonymous volume that `docker compose down` orphans"
+		}
+		from := s.Label()
+		if s.FromDockerfile {
+			from = "its Dockerfile declares VOLUME " + list
+		}
+		anchor := "image"
+		if s.FromDockerfile || s.Config.Image == "" {
+			anchor = "build"
+		}
+		p.Report(p.Project.Locate("services", s.Name, anchor), Finding{
+			Severity: sev,
+			Service:  s.Name,
+			Path:     dotted([]string{"services", s.Name, anchor}),
+			Message: fmt.Sprintf("service %q (%s) keeps its data in %s but nothing is mounted there; %s: mount a named volume there%s",
+				s.Name, from, list, loss, cacheHint),
+		})
+	}
+}
+
+// commandLine is the service's entrypoint and command, for rules that look
+// at how a process is started.
+func commandLine(s *service) []string {
+	out := append([]string{}, s.Config.Entrypoint...)
+	return append(out, s.Config.Command...)
+}
