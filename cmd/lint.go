@@ -1,0 +1,219 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/composure-dev/composure/cmd/report"
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/secrets"
+)
+
+// lintOptions are the flags of `composure lint`.
+type lintOptions struct {
+	io         *IOStreams
+	Paths      []string
+	Files      []string
+	EnvFiles   []string
+	Profiles   []string
+	ProjectDir string
+	Format     string
+	FailOn     string
+	Color      string
+	Enable     []string
+	Disable    []string
+	Severities []string
+	Jobs       int
+}
+
+func newLintCmd(io *IOStreams, runF func(*lintOptions) error) *cobra.Command {
+	opts := &lintOptions{io: io}
+	c := &cobra.Command{
+		Use:   "lint [flags] [PATH ...]",
+		Short: "report state and secret problems in compose projects",
+		Long: "Lint compose projects. A PATH is a compose file or a directory searched recursively for\n" +
+			"compose.yaml / docker-compose.yml (merged with their override sibling) and other *compose*.y(a)ml\n" +
+			"files. No PATH means the current directory.",
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Paths = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return runLint(c.Context(), opts)
+		},
+	}
+	addLintFlags(c, opts)
+	return c
+}
+
+func addLintFlags(c *cobra.Command, o *lintOptions) {
+	f := c.Flags()
+	f.StringArrayVarP(&o.Files, "file", "f", nil, "compose file of one project, merged in order (repeatable)")
+	f.StringArrayVar(&o.EnvFiles, "env-file", nil, "env file used for interpolation instead of the project's .env (repeatable)")
+	f.StringArrayVar(&o.Profiles, "profile", nil, "profile to enable (repeatable; default: every profile)")
+	f.StringVar(&o.ProjectDir, "project-directory", "", "directory relative paths resolve from")
+	f.StringVar(&o.Format, "format", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVar(&o.FailOn, "fail-on", "warning", "lowest severity that fails the run: error, warning, info or never")
+	f.StringVar(&o.Color, "color", "auto", "colour output: auto, always or never")
+	f.StringArrayVar(&o.Enable, "enable", nil, "enable a rule that is off by default (repeatable)")
+	f.StringArrayVar(&o.Disable, "disable", nil, "disable a rule (repeatable)")
+	f.StringArrayVar(&o.Severities, "severity", nil, "set a rule's severity, RULE=off|info|warning|error (repeatable)")
+	f.IntVarP(&o.Jobs, "jobs", "j", 0, "projects linted in parallel (default: number of CPUs)")
+}
+
+// usageError is a bad flag value: exit code 2 before anything is linted.
+func usageError(format string, a ...any) error {
+	return &exitError{code: ExitIncomplete, err: fmt.Errorf(format, a...)}
+}
+
+// buildRunConfig validates the flags into a run configuration.
+func (o *lintOptions) buildRunConfig() (runConfig, error) {
+	cfg := runConfig{Paths: o.Paths, Files: o.Files, Jobs: o.Jobs, Severity: map[string]rules.Severity{}}
+	cfg.Load.EnvFiles = o.EnvFiles
+	cfg.Load.Profiles = o.Profiles
+	cfg.Load.ProjectDir = o.ProjectDir
+	if len(o.Files) > 0 && len(o.Paths) > 0 {
+		return cfg, usageError("give either -f files or paths, not both")
+	}
+	enabled := map[string]bool{}
+	for _, r := range rules.All() {
+		enabled[r.ID] = !r.DefaultOff
+	}
+	for _, id := range o.Enable {
+		if rules.ByID(id) == nil {
+			return cfg, usageError("--enable: unknown rule %q (see 'composure rules')", id)
+		}
+		enabled[id] = true
+	}
+	for _, id := range o.Disable {
+		if rules.ByID(id) == nil {
+			return cfg, usageError("--disable: unknown rule %q (see 'composure rules')", id)
+		}
+		enabled[id] = false
+	}
+	for _, kv := range o.Severities {
+		id, level, ok := strings.Cut(kv, "=")
+		if !ok {
+			return cfg, usageError("--severity %q: want RULE=LEVEL", kv)
+		}
+		if rules.ByID(id) == nil {
+			return cfg, usageError("--severity: unknown rule %q (see 'composure rules')", id)
+		}
+		sev, err := rules.ParseSeverity(level)
+		if err != nil {
+			return cfg, usageError("--severity %s: %v", id, err)
+		}
+		cfg.Severity[id] = sev
+		enabled[id] = sev != rules.Off
+	}
+	for _, r := range rules.All() {
+		if enabled[r.ID] {
+			cfg.Rules = append(cfg.Rules, r)
+		}
+	}
+	return cfg, nil
+}
+
+// failThreshold parses --fail-on; never returns a level above Error.
+func failThreshold(s string) (rules.Severity, error) {
+	if s == "never" {
+		return rules.Error + 1, nil
+	}
+	sev, err := rules.ParseSeverity(s)
+	if err != nil || sev == rules.Off {
+		return 0, usageError("--fail-on %q: want error, warning, info or never", s)
+	}
+	return sev, nil
+}
+
+func (o *lintOptions) useColor() (bool, error) {
+	switch o.Color {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		return o.io.OutTTY && o.io.Getenv("NO_COLOR") == "", nil
+	}
+	return false, usageError("--color %q: want auto, always or never", o.Color)
+}
+
+func runLint(ctx context.Context, o *lintOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg, err := o.buildRunConfig()
+	if err != nil {
+		return err
+	}
+	threshold, err := failThreshold(o.FailOn)
+	if err != nil {
+		return err
+	}
+	color, err := o.useColor()
+	if err != nil {
+		return err
+	}
+	ropts := report.Options{Color: color}
+	rep, err := report.New(o.Format, ropts)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	res := lintAll(ctx, cfg)
+	if res.Internal != nil {
+		return &exitError{code: ExitInternal, err: res.Internal}
+	}
+	if o.Format == "text" && o.io.OutTTY {
+		ropts.Source = redactedSource(res)
+		rep, _ = report.New(o.Format, ropts)
+	}
+	if err := rep.Report(o.io.Out, &res.Result); err != nil {
+		return &exitError{code: ExitInternal, err: err}
+	}
+	return exitFor(&res.Result, threshold)
+}
+
+// exitFor maps a result to the process exit code: load errors win (the run
+// is incomplete), then findings at or above the threshold.
+func exitFor(r *report.Result, threshold rules.Severity) error {
+	if len(r.Errors) > 0 {
+		return &exitError{code: ExitIncomplete}
+	}
+	for _, f := range r.Findings {
+		if f.Severity >= threshold {
+			return &exitError{code: ExitFindings}
+		}
+	}
+	return nil
+}
+
+// redactedSource serves file bytes for source lines with every secret the
+// findings name masked, so a terminal never shows one.
+func redactedSource(res *runResult) func(string) []byte {
+	files := map[string][]byte{}
+	for _, p := range res.Projects {
+		for _, f := range p.Files {
+			files[f.Path] = f.Content
+		}
+		for _, f := range p.Extra {
+			files[f.Path] = f.Content
+		}
+	}
+	redact := map[string][]string{}
+	for _, f := range res.Findings {
+		redact[f.Pos.File] = append(redact[f.Pos.File], f.Redact...)
+	}
+	return func(file string) []byte {
+		b := files[file]
+		for _, s := range redact[file] {
+			if s != "" {
+				b = bytes.ReplaceAll(b, []byte(s), []byte(secrets.Mask(s)))
+			}
+		}
+		return b
+	}
+}
