@@ -1,6 +1,8 @@
 package project
 
 import (
+	"bytes"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,7 +90,7 @@ func Discover(paths []string) ([]Spec, []error) {
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 				return nil
 			}
-			if IsComposeName(d.Name()) {
+			if IsComposeName(d.Name()) || (isYAMLName(d.Name()) && looksLikeCompose(path)) {
 				dir := filepath.Dir(path)
 				if _, ok := dirs[dir]; !ok {
 					order = append(order, dir)
@@ -110,6 +112,36 @@ func Discover(paths []string) ([]Spec, []error) {
 }
 
 // specsInDir groups the compose-named files of one directory into projects.
+func isYAMLName(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")
+}
+
+// sniffSize bounds how much of a YAML file is read to decide whether it is
+// a compose file under another name (a swarm stack file, say).
+const sniffSize = 64 << 10
+
+// looksLikeCompose reports whether a YAML file not named like a compose
+// file has a top-level `services:` key in its first bytes: stack files
+// (docker-stack.yml) are compose files too, while CI configs and
+// Kubernetes manifests are not.
+func looksLikeCompose(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, sniffSize)
+	n, _ := io.ReadFull(f, buf)
+	for _, line := range bytes.Split(buf[:n], []byte("\n")) {
+		line = bytes.TrimRight(line, " \t\r")
+		if bytes.Equal(line, []byte("services:")) {
+			return true
+		}
+	}
+	return false
+}
+
 func specsInDir(dir string, names []string) []Spec {
 	sort.Strings(names)
 	has := map[string]bool{}
@@ -181,4 +213,26 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// PartOf returns the absolute paths of the files that the given projects
+// pull in through include or extends. A standalone project made of one of
+// them is linted as part of the project that uses it, not on its own.
+func PartOf(ps []*Project) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range ps {
+		for _, f := range p.Extra {
+			out[f.Abs] = true
+		}
+	}
+	return out
+}
+
+// Within reports whether the spec is a single file that parts names.
+func (s Spec) Within(parts map[string]bool) bool {
+	if len(s.Files) != 1 {
+		return false
+	}
+	abs, err := filepath.Abs(s.Files[0])
+	return err == nil && parts[abs]
 }

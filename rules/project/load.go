@@ -35,6 +35,9 @@ type Options struct {
 	ProjectDir string
 	// Environ is the process environment (KEY=VALUE); nil means os.Environ.
 	Environ []string
+	// Overlay replaces the content of files (by absolute path) without
+	// touching the disk: the fixer re-checks its results through it.
+	Overlay map[string][]byte
 }
 
 // Project is one loaded compose project: compose-go's merged model for
@@ -54,6 +57,11 @@ type Project struct {
 	// Notes are things the loader noticed that are not findings, e.g. an
 	// obsolete `version:` key or a required variable that is not set.
 	Notes []Note
+
+	// DotEnvPath is the project's .env when it was read (empty otherwise),
+	// DotEnv its variables: fixes that move a secret there must not clash.
+	DotEnvPath string
+	DotEnv     map[string]string
 
 	unset []string // variables interpolation found unset, for error hints
 }
@@ -93,7 +101,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	}
 	p = &Project{Dir: absDir}
 	for _, name := range spec.Files {
-		f, err := readFile(name)
+		f, err := readFileOverlay(name, opts.Overlay)
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +110,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	p.collectReferences()
 	p.noteObsoleteVersion()
 
-	env, err := environment(absDir, opts)
+	env, err := p.environment(absDir, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +119,16 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 			p, err = nil, &Error{File: spec.Files[0], Msg: fmt.Sprintf("compose-go could not load this project: %v", r)}
 		}
 	}()
-	model, err := p.loadModel(ctx, absDir, env, opts.Profiles)
+	model, err := p.loadModel(ctx, absDir, env, opts.Profiles, false)
+	if err != nil && len(p.unset) > 0 && emptyValueError(err.Error()) {
+		// An unset variable emptied a field compose-go needs (an image, a
+		// volume source, a container name). It is set where the stack is
+		// deployed; lint with a placeholder rather than not at all.
+		if m, err2 := p.loadModel(ctx, absDir, env, opts.Profiles, true); err2 == nil {
+			model, err = m, nil
+			p.addNote(Note{File: p.Files[0].Path, Msg: fmt.Sprintf("variables %s are not set; linted with %s placeholders", strings.Join(p.unset, ", "), PlaceholderPrefix+"<name>")})
+		}
+	}
 	if err != nil {
 		return nil, p.attribute(err)
 	}
@@ -119,6 +136,16 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	p.Name = model.Name
 	p.readDockerfiles()
 	return p, nil
+}
+
+// readFileOverlay reads name, or its overlay content when there is one.
+func readFileOverlay(name string, overlay map[string][]byte) (*File, error) {
+	if abs, err := filepath.Abs(name); err == nil {
+		if content, ok := overlay[abs]; ok {
+			return parseFile(name, abs, content)
+		}
+	}
+	return readFile(name)
 }
 
 // readFile reads a regular file of bounded size and parses it.
@@ -146,7 +173,7 @@ func readFile(name string) (*File, error) {
 
 // environment is what interpolation sees: the process environment plus
 // the project's .env (or the --env-file list), as docker compose does.
-func environment(dir string, opts Options) (map[string]string, error) {
+func (p *Project) environment(dir string, opts Options) (map[string]string, error) {
 	environ := opts.Environ
 	if environ == nil {
 		environ = os.Environ()
@@ -171,13 +198,21 @@ func environment(dir string, opts Options) (map[string]string, error) {
 	if err != nil {
 		return nil, &Error{File: files[0], Msg: "cannot read env file: " + strings.TrimPrefix(err.Error(), "failed to read "+files[0]+": ")}
 	}
+	if len(opts.EnvFiles) == 0 {
+		p.DotEnvPath = files[0]
+		p.DotEnv, _ = dotenv.GetEnvFromFile(map[string]string{}, files)
+	}
 	for k, v := range merged {
 		env[k] = v
 	}
 	return env, nil
 }
 
-func (p *Project) loadModel(ctx context.Context, dir string, env map[string]string, profiles []string) (*types.Project, error) {
+// PlaceholderPrefix starts the value given to unset variables when a
+// project only loads with them set.
+const PlaceholderPrefix = "unset-"
+
+func (p *Project) loadModel(ctx context.Context, dir string, env map[string]string, profiles []string, placeholders bool) (*types.Project, error) {
 	details := types.ConfigDetails{WorkingDir: dir, Environment: env}
 	for _, f := range p.Files {
 		cf := types.ConfigFile{Filename: f.Abs, Content: f.Content}
@@ -210,6 +245,11 @@ func (p *Project) loadModel(ctx context.Context, dir string, env map[string]stri
 		o.SkipResolveEnvironment = true
 		o.SkipResolveLabels = true
 		o.Interpolate.Substitute = p.lenientSubstitute
+		if placeholders {
+			o.Interpolate.Substitute = placeholderSubstitute
+			// a placeholder volume name is declared nowhere
+			o.SkipConsistencyCheck = true
+		}
 	})
 }
 
@@ -231,6 +271,17 @@ func (p *Project) lenientSubstitute(s string, m template.Mapping) (string, error
 		return out, nil
 	}
 	return out, err
+}
+
+// placeholderSubstitute interpolates with every unset variable read as
+// unset-<name>.
+func placeholderSubstitute(s string, m template.Mapping) (string, error) {
+	return template.Substitute(s, func(name string) (string, bool) {
+		if v, ok := m(name); ok {
+			return v, true
+		}
+		return PlaceholderPrefix + strings.ToLower(name), true
+	})
 }
 
 var noteMu sync.Mutex

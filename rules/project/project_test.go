@@ -46,7 +46,9 @@ func TestDiscover(t *testing.T) {
 		"a/compose.override.yaml":     "services: {}\n",
 		"a/docker-compose.yml":        "services: {}\n", // second main name: linted alone
 		"a/docker-compose.prod.yml":   "services: {}\n",
-		"a/notes.yml":                 "x: 1\n",
+		"a/notes.yml":                 "x: 1\nservices: [a]\n", // not at the top: "services:" must end the line
+		"a/docker-stack.yml":          "version: '3.8'\nservices:\n  web:\n    image: nginx\n",
+		"a/ci.yaml":                   "jobs:\n  services:\n",
 		"b/docker-compose.yaml":       "services: {}\n",
 		"node_modules/x/compose.yaml": "services: {}\n",
 		".git/compose.yaml":           "services: {}\n",
@@ -69,6 +71,7 @@ func TestDiscover(t *testing.T) {
 		"a/compose.yaml+a/compose.override.yaml",
 		"a/docker-compose.prod.yml",
 		"a/docker-compose.yml",
+		"a/docker-stack.yml",
 		"b/docker-compose.yaml",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -216,7 +219,7 @@ func TestLoadErrors(t *testing.T) {
 		{"v1 format", "db:\n  image: postgres\n", Error{Line: 1, Msg: "legacy v1"}},
 		{"missing extends file", "services:\n  db:\n    extends:\n      file: nope.yaml\n      service: x\n", Error{Line: 4, Msg: "no such file"}},
 		{"empty", "", Error{Msg: "empty"}},
-		{"unset variable", "services:\n  db:\n    image: postgres\n    volumes:\n      - ${DATA_DIR}:/data\n", Error{Line: 5, Msg: "DATA_DIR"}},
+		{"unset variable", "services:\n  db:\n    image: postgres\n    read_only: ${RO}\n", Error{Line: 4, Msg: "RO"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -266,5 +269,19 @@ func TestDotEnvAndProfiles(t *testing.T) {
 	}
 	if _, ok := only.Model.Services["debug"]; ok {
 		t.Error("--profile other still enables the debug profile")
+	}
+}
+
+// A project that only loads with its variables set is linted with
+// placeholders, and says so.
+func TestUnsetVariablesPlaceholders(t *testing.T) {
+	dir := writeTree(t, map[string]string{"compose.yaml": "services:\n  db:\n    image: ${IMAGE}\n    container_name: ${NAME}\n    volumes:\n      - ${DATA_DIR}:/data\n"})
+	p := load(t, dir, "compose.yaml")
+	svc := p.Model.Services["db"]
+	if svc.Image != "unset-image" || svc.ContainerName != "unset-name" || svc.Volumes[0].Source != "unset-data_dir" {
+		t.Errorf("placeholders not applied: %+v", svc)
+	}
+	if len(p.Notes) == 0 || !strings.Contains(p.Notes[len(p.Notes)-1].Msg, "DATA_DIR") {
+		t.Errorf("notes = %+v, want one naming the unset variables", p.Notes)
 	}
 }
