@@ -131,9 +131,9 @@ func TestExitCodes(t *testing.T) {
 // -f names one project's files explicitly, merged in order.
 func TestLintExplicitFiles(t *testing.T) {
 	out, _, code := run(t, "lint", "--format", "json",
-		"-f", "../fixtures/stateful-volume-missing/bad-override/compose.yaml",
-		"-f", "../fixtures/stateful-volume-missing/bad-override/compose.override.yaml")
-	if code != ExitFindings || !strings.Contains(out, `"file": "../fixtures/stateful-volume-missing/bad-override/compose.override.yaml"`) {
+		"-f", "../fixtures/stateful-volume-missing/bad-override-image/compose.yaml",
+		"-f", "../fixtures/stateful-volume-missing/bad-override-image/compose.override.yaml")
+	if code != ExitFindings || !strings.Contains(out, `"file": "../fixtures/stateful-volume-missing/bad-override-image/compose.override.yaml"`) {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
 }

@@ -76,8 +76,18 @@ func lintAll(ctx context.Context, cfg runConfig) *runResult {
 		}()
 	}
 	wg.Wait()
-	seen := map[string]bool{}
+	var loaded []*project.Project
 	for _, o := range out {
+		if o.p != nil {
+			loaded = append(loaded, o.p)
+		}
+	}
+	parts := project.PartOf(loaded)
+	seen := map[string]bool{}
+	for i, o := range out {
+		if specs[i].Within(parts) {
+			continue // linted as part of the project that includes it
+		}
 		var ie *rules.InternalError
 		switch {
 		case errors.As(o.err, &ie):

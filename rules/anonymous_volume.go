@@ -43,7 +43,9 @@ volumes:
 func checkAnonymousVolume(p *Pass) {
 	for _, s := range p.services() {
 		for _, m := range s.Mounts {
-			if m.Kind != anonymousVolume || maskedByParent(s.Mounts, m) {
+			// An empty target comes from an unset variable (${DIR}:${DIR}):
+			// there is nothing to name until it is set.
+			if m.Kind != anonymousVolume || m.Target == "." || maskedByParent(s.Mounts, m) {
 				continue
 			}
 			p.Report(p.Project.Locate(m.Path...), Finding{

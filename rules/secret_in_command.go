@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v4"
 
@@ -17,9 +18,10 @@ var SecretInCommand = &Rule{
 	Doc: Doc{
 		What: "Finds literal passwords in `command`, `entrypoint` and `healthcheck.test`: `--requirepass x`, " +
 			"`--password=x`, mysql's `-pSECRET`, URLs with `user:password@`, provider tokens. Arguments that " +
-			"are `${VAR}` references are not reported.",
+			"are `${VAR}` references are not reported. Environment variables ending in `_ARGS`, `_OPTS`, `_OPTIONS` " +
+			"or `_FLAGS` are read as command lines too.",
 		Why: "The command line is committed with the file and visible to every user of the host in `ps`, and " +
-			"in `docker inspect`.",
+			"in `docker inspect`; so are variables that pass extra arguments through (`REDIS_ARGS`, `JAVA_OPTS`).",
 		Bad: `services:
   cache:
     image: redis:7
@@ -41,8 +43,36 @@ configs:
 	Check: checkSecretInCommand,
 }
 
+// argsSuffixes mark environment variables that hold extra command-line
+// arguments for the image's process (REDIS_ARGS, JAVA_OPTS...).
+var argsSuffixes = []string{"_ARGS", "_OPTS", "_OPTIONS", "_FLAGS"}
+
+func isArgsVar(key string) bool {
+	upper := strings.ToUpper(key)
+	for _, suf := range argsSuffixes {
+		if strings.HasSuffix(upper, suf) {
+			return true
+		}
+	}
+	return false
+}
+
 func checkSecretInCommand(p *Pass) {
 	for _, s := range p.services() {
+		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+			if !isArgsVar(e.Key) {
+				continue
+			}
+			for _, hit := range secrets.CheckCommand([]string{e.Raw}) {
+				p.Report(e.Loc, Finding{
+					Service: s.Name,
+					Path:    dotted(e.Path),
+					Message: fmt.Sprintf("service %q has a literal password in the arguments it passes through %s (%q: %s); it is committed and visible in `docker inspect`: read it from a secret file instead",
+						s.Name, e.Key, secrets.Mask(hit.Secret), hit.Reason),
+					Redact: []string{hit.Secret},
+				})
+			}
+		}
 		for _, key := range [][]string{{"command"}, {"entrypoint"}, {"healthcheck", "test"}} {
 			path := append([]string{"services", s.Name}, key...)
 			loc := p.Project.Locate(path...)

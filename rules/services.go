@@ -28,6 +28,8 @@ type service struct {
 	// candidate paths of its versions; one covered path is enough.
 	Alternatives bool
 	Mounts       []mount
+	// RawImage is `image:` as written, before interpolation.
+	RawImage string
 }
 
 // Stateful reports whether the service keeps state the rules care about.
@@ -41,6 +43,9 @@ func (s *service) Stateful() bool {
 // Label names the service's image for messages: "postgres:16", or "build"
 // for a service built locally without an image name.
 func (s *service) Label() string {
+	if strings.Contains(s.RawImage, "$") {
+		return s.RawImage
+	}
 	if s.Config.Image != "" {
 		return s.Config.Image
 	}
@@ -120,6 +125,12 @@ func isAncestor(dir, p string) bool {
 	return dir == "/" || strings.HasPrefix(p, dir+"/")
 }
 
+// tagUnresolved reports an image whose tag interpolated to nothing or to a
+// placeholder.
+func tagUnresolved(image string) bool {
+	return strings.HasSuffix(image, ":") || strings.Contains(image, ":"+project.PlaceholderPrefix)
+}
+
 // relocate applies the image's data-directory variable (PGDATA,
 // KAFKA_LOG_DIRS...) when the service sets it to absolute paths.
 func (s *service) relocate() {
@@ -150,8 +161,7 @@ func (s *service) relocate() {
 }
 
 // uncovered returns the data paths nothing is mounted on. When the paths
-// are alternatives (unknown version), one covered path clears them all,
-// and only the first is reported otherwise.
+// are alternatives (unknown version), one covered path clears them all.
 func (s *service) uncovered() []knowledge.DataPath {
 	var out []knowledge.DataPath
 	for _, dp := range s.DataPaths {
@@ -159,11 +169,8 @@ func (s *service) uncovered() []knowledge.DataPath {
 			out = append(out, dp)
 		}
 	}
-	if s.Alternatives && len(out) > 0 {
-		if len(out) < len(s.DataPaths) {
-			return nil
-		}
-		return out[:1]
+	if s.Alternatives && len(out) < len(s.DataPaths) {
+		return nil
 	}
 	return out
 }
@@ -183,9 +190,17 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 	for _, name := range names {
 		cfg := p.Model.Services[name]
 		s := &service{Name: name, Config: cfg, Mounts: mountsOf(name, cfg)}
+		if loc := p.Locate("services", name, "image"); loc.Depth == 3 && loc.Node != nil {
+			s.RawImage = loc.Node.Value
+		}
 		if cfg.Image != "" {
 			if m, ok := k.Lookup(cfg.Image); ok {
 				s.Match, s.Image, s.DataPaths, s.Alternatives = m, m.Image, m.DataPaths, m.MajorUnknown
+				if tagUnresolved(cfg.Image) {
+					// The tag came from a variable that is not set here: the
+					// version is unknown, so every version's path is a candidate.
+					s.DataPaths, s.Alternatives = m.Image.DataPaths, len(m.Image.DataPaths) > 1
+				}
 				s.relocate()
 			}
 		}

@@ -56,7 +56,7 @@ func checkStatefulVolumeMissing(p *Pass) {
 			continue // volumes_from brings mounts we cannot see here
 		}
 		sev, cacheHint := Error, ""
-		if s.Image != nil && s.Image.Stateful == knowledge.Conditional {
+		if s.Image != nil && s.Image.Stateful == knowledge.Conditional && !persistenceOn(s) {
 			if s.Image.PersistenceOff(commandLine(s)) {
 				continue
 			}
@@ -71,6 +71,25 @@ func checkStatefulVolumeMissing(p *Pass) {
 			paths[i] = dp.Path
 		}
 		list := strings.Join(paths, " and ")
+		if s.Alternatives {
+			list = strings.Join(paths, " or ") + " (depending on the version)"
+		}
+		anchor := "image"
+		if s.FromDockerfile || s.Config.Image == "" {
+			anchor = "build"
+		}
+		if old, dp := otherVersionMount(s); old != nil {
+			var msg string
+			if dp.MaxMajor > 0 && s.Match.Major > dp.MaxMajor {
+				msg = fmt.Sprintf("service %q (%s) mounts %s, where versions up to %d kept their data; this version keeps it in %s and may refuse to start with a mount on the old path: move the mount to %s or pin version %d",
+					s.Name, s.Label(), old.Target, dp.MaxMajor, list, list, dp.MaxMajor)
+			} else {
+				msg = fmt.Sprintf("service %q (%s) mounts %s, where other versions of the image keep their data; this version keeps it in %s, which is not on the volume: move the mount to %s",
+					s.Name, s.Label(), old.Target, list, list)
+			}
+			p.Report(p.Project.Locate(old.Path...), Finding{Severity: sev, Service: s.Name, Path: dotted(old.Path), Message: msg})
+			continue
+		}
 		loss := "the data is lost when the container is removed"
 		if missing[0].VolumeDeclared {
 			loss = "the image's VOLUME puts it in an anonymous volume that `docker compose down` orphans"
@@ -78,10 +97,6 @@ func checkStatefulVolumeMissing(p *Pass) {
 		from := s.Label()
 		if s.FromDockerfile {
 			from = "its Dockerfile declares VOLUME " + list
-		}
-		anchor := "image"
-		if s.FromDockerfile || s.Config.Image == "" {
-			anchor = "build"
 		}
 		p.Report(p.Project.Locate("services", s.Name, anchor), Finding{
 			Severity: sev,
@@ -91,6 +106,46 @@ func checkStatefulVolumeMissing(p *Pass) {
 				s.Name, from, list, loss, cacheHint),
 		})
 	}
+}
+
+// otherVersionMount finds a mount on a data path the image uses in other
+// versions than this one (postgres 18 moved from .../data to its parent).
+func otherVersionMount(s *service) (*mount, knowledge.DataPath) {
+	if s.Image == nil || s.Alternatives {
+		return nil, knowledge.DataPath{}
+	}
+	current := map[string]bool{}
+	for _, dp := range s.DataPaths {
+		current[dp.Path] = true
+	}
+	for _, dp := range s.Image.DataPaths {
+		if current[dp.Path] {
+			continue
+		}
+		for i := range s.Mounts {
+			if s.Mounts[i].Target == dp.Path && s.Mounts[i].Kind != tmpfsMount {
+				return &s.Mounts[i], dp
+			}
+		}
+	}
+	return nil, knowledge.DataPath{}
+}
+
+// persistenceOn reports a service whose command visibly turns optional
+// persistence on (redis --appendonly yes, --save with a schedule): no
+// longer "maybe a cache".
+func persistenceOn(s *service) bool {
+	args := knowledge.SplitCommand(commandLine(s))
+	for i := 0; i+1 < len(args); i++ {
+		a, next := strings.ToLower(args[i]), args[i+1]
+		if a == "--appendonly" && strings.EqualFold(next, "yes") {
+			return true
+		}
+		if a == "--save" && next != "" && next != `""` && next != "''" {
+			return true
+		}
+	}
+	return false
 }
 
 // commandLine is the service's entrypoint and command, for rules that look
