@@ -72,7 +72,9 @@ func usageError(format string, a ...any) error {
 
 // buildRunConfig validates the flags into a run configuration.
 func (o *lintOptions) buildRunConfig() (runConfig, error) {
-	cfg := runConfig{Paths: o.Paths, Files: o.Files, Jobs: o.Jobs, Severity: map[string]rules.Severity{}}
+	cfg := runConfig{Paths: o.Paths, Files: o.Files}
+	cfg.Jobs = o.Jobs
+	cfg.Severity = map[string]rules.Severity{}
 	cfg.Load.EnvFiles = o.EnvFiles
 	cfg.Load.Profiles = o.Profiles
 	cfg.Load.ProjectDir = o.ProjectDir

@@ -40,15 +40,15 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// The bundled fixtures, linted as a user would, in text and JSON.
+// A small project, linted as a user would, in text and JSON.
 func TestLintFixturesGolden(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			out, errOut, code := run(t, "lint", "--format", format, "../fixtures/secret-in-environment", "../fixtures/stateful-volume-missing")
+			out, errOut, code := run(t, "lint", "--format", format, "testdata/project")
 			if code != ExitFindings {
 				t.Errorf("exit code %d, want %d; stderr: %s", code, ExitFindings, errOut)
 			}
-			golden(t, "lint_fixtures."+format, out)
+			golden(t, "lint_project."+format, out)
 		})
 	}
 }

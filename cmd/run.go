@@ -5,118 +5,89 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"runtime"
-	"sync"
 
 	"github.com/composure-dev/composure/cmd/report"
 	"github.com/composure-dev/composure/rules"
-	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/project"
 )
 
 // runConfig is what one lint run needs, already validated.
 type runConfig struct {
+	rules.Config
 	Paths []string
 	// Files set one project explicitly (-f), in merge order.
-	Files    []string
-	Load     project.Options
-	Rules    []*rules.Rule
-	Severity map[string]rules.Severity
-	Jobs     int
+	Files []string
 }
 
 // runResult is a lint run: the reportable result plus the loaded projects
-// (the fixer and the text reporter's source lines need their bytes).
+// (the text reporter's source lines need their bytes) and the specs (the
+// fixer re-lints them).
 type runResult struct {
 	report.Result
 	Projects []*project.Project
+	Specs    []project.Spec
 	Internal error
 }
 
-// lintAll discovers projects, loads and checks them in parallel (bounded
-// by Jobs), and returns results in a deterministic order.
-func lintAll(ctx context.Context, cfg runConfig) *runResult {
-	var specs []project.Spec
-	res := &runResult{}
+// specsFor turns the command line into projects: -f files, or discovery.
+func specsFor(cfg runConfig) ([]project.Spec, []report.LoadError) {
 	if len(cfg.Files) > 0 {
 		dir := filepath.Dir(cfg.Files[0])
-		specs = []project.Spec{{Files: cfg.Files, Dir: dir}}
-	} else {
-		var errs []error
-		specs, errs = project.Discover(cfg.Paths)
-		for _, err := range errs {
-			res.Errors = append(res.Errors, toLoadError(err))
-		}
+		return []project.Spec{{Files: cfg.Files, Dir: dir}}, nil
 	}
-	jobs := cfg.Jobs
-	if jobs < 1 {
-		jobs = runtime.NumCPU()
+	specs, errs := project.Discover(cfg.Paths)
+	var out []report.LoadError
+	for _, err := range errs {
+		out = append(out, toLoadError(err))
 	}
-	type outcome struct {
-		p        *project.Project
-		findings []rules.Finding
-		err      error
-	}
-	out := make([]outcome, len(specs))
-	k := knowledge.Default()
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, jobs)
-	for i, spec := range specs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			p, err := project.Load(ctx, spec, cfg.Load)
-			if err != nil {
-				out[i].err = err
-				return
-			}
-			fs, err := rules.Run(p, k, cfg.Rules, nil)
-			out[i] = outcome{p: p, findings: fs, err: err}
-		}()
-	}
-	wg.Wait()
+	return specs, out
+}
+
+// lintAll discovers projects, lints them in parallel and assembles the
+// result in a deterministic order.
+func lintAll(ctx context.Context, cfg runConfig) *runResult {
+	specs, errs := specsFor(cfg)
+	res := &runResult{Result: report.Result{Errors: errs}}
+	res.collect(rules.LintSpecs(ctx, specs, cfg.Config))
+	return res
+}
+
+// collect assembles outcomes: a file another project includes is linted as
+// part of that project only; each file is counted once.
+func (res *runResult) collect(outs []rules.Outcome) {
 	var loaded []*project.Project
-	for _, o := range out {
-		if o.p != nil {
-			loaded = append(loaded, o.p)
+	for _, o := range outs {
+		if o.Project != nil {
+			loaded = append(loaded, o.Project)
 		}
 	}
 	parts := project.PartOf(loaded)
 	seen := map[string]bool{}
-	for i, o := range out {
-		if specs[i].Within(parts) {
-			continue // linted as part of the project that includes it
+	for _, o := range outs {
+		if o.Spec.Within(parts) {
+			continue
 		}
 		var ie *rules.InternalError
 		switch {
-		case errors.As(o.err, &ie):
+		case errors.As(o.Err, &ie):
 			res.Internal = ie
 			continue
-		case o.err != nil:
-			res.Errors = append(res.Errors, toLoadError(o.err))
+		case o.Err != nil:
+			res.Errors = append(res.Errors, toLoadError(o.Err))
 			continue
 		}
-		res.Projects = append(res.Projects, o.p)
-		for _, f := range append(append([]*project.File{}, o.p.Files...), o.p.Extra...) {
+		res.Projects = append(res.Projects, o.Project)
+		res.Specs = append(res.Specs, o.Spec)
+		for _, f := range append(append([]*project.File{}, o.Project.Files...), o.Project.Extra...) {
 			if !seen[f.Abs] {
 				seen[f.Abs] = true
 				res.Files++
 			}
 		}
-		for _, f := range o.findings {
-			if sev, ok := cfg.Severity[f.Rule]; ok {
-				f.Severity = sev
-			}
-			if f.Severity == rules.Off {
-				continue
-			}
-			res.Findings = append(res.Findings, f)
-		}
+		res.Findings = append(res.Findings, o.Findings...)
 	}
 	rules.Sort(res.Findings)
 	res.Findings = uniqueFindings(res.Findings)
-	return res
 }
 
 // uniqueFindings drops exact repeats: a file shared by two projects (an

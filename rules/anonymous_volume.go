@@ -7,7 +7,7 @@ var AnonymousVolume = &Rule{
 	ID:       "anonymous-volume",
 	Title:    "anonymous volume that `down` orphans",
 	Severity: Warning,
-	Fix:      NoFix,
+	Fix:      SafeFix,
 	Doc: Doc{
 		What: "Finds volume mounts with no source: the short form `- /var/lib/mysql` and the long form " +
 			"`type: volume` without `source`. An anonymous volume nested under another mount of the same " +
@@ -53,6 +53,7 @@ func checkAnonymousVolume(p *Pass) {
 				Path:    dotted(m.Path),
 				Message: fmt.Sprintf("service %q mounts an anonymous volume on %s; `docker compose down` orphans it and the next `up` starts empty: give it a name and declare it under top-level volumes",
 					s.Name, m.Target),
+				Fix: nameAnonymousFix(p, s, m),
 			})
 		}
 	}

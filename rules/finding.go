@@ -82,15 +82,41 @@ func (a Applicability) String() string {
 	return "display-only"
 }
 
-// Fix is a verb-phrase title and the byte edits that carry it out. Files are
-// created by fixes through NewFiles (e.g. a secret file); rules never touch
-// the disk themselves.
+// Fix is a verb-phrase title and the byte edits that carry it out, all in
+// one compose file (Edit.File is its absolute path). Files outside the
+// compose files (a secret file, a .gitignore line) are described by
+// Writes and written by the fixer: rules never touch the disk.
 type Fix struct {
 	Title         string
 	Applicability Applicability
 	Edits         []transform.Edit
+	Writes        []FileWrite
 	// Notes are printed after fixing (migration commands, next steps).
 	Notes []string
+}
+
+// WriteKind says how a FileWrite changes its file.
+type WriteKind int
+
+const (
+	// CreateSecret creates a file with mode 0600 and never overwrites one
+	// with different content.
+	CreateSecret WriteKind = iota
+	// EnsureLine appends Content as a line unless the file has it.
+	EnsureLine
+)
+
+// FileWrite is a file a fix creates or appends to. Path is absolute.
+// Secret content is never printed.
+type FileWrite struct {
+	Kind WriteKind
+	// Root is the project directory: nothing is written outside it.
+	Root    string
+	Path    string
+	Content string
+	// Secret marks content that must not appear in any output (a secret
+	// file, a .env line).
+	Secret bool
 }
 
 // Finding is one problem at one place. It never carries a secret value.

@@ -178,6 +178,8 @@ func (s *service) uncovered() []knowledge.DataPath {
 // shared is computed once per project and used by every rule's pass.
 type shared struct {
 	services []*service
+	// volumes and secrets hand out names for fixes.
+	volumes, secrets *names
 }
 
 func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
@@ -186,7 +188,7 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	sh := &shared{}
+	sh := &shared{volumes: newNames(keys(p.Model.Volumes)), secrets: newNames(keys(p.Model.Secrets))}
 	for _, name := range names {
 		cfg := p.Model.Services[name]
 		s := &service{Name: name, Config: cfg, Mounts: mountsOf(name, cfg)}
@@ -219,3 +221,11 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 
 // Services returns the project's services in name order.
 func (p *Pass) services() []*service { return p.shared.services }
+
+func keys[V any](m map[string]V) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}

@@ -13,7 +13,7 @@ var StatefulVolumeMissing = &Rule{
 	ID:       "stateful-volume-missing",
 	Title:    "stateful service with nothing mounted on its data path",
 	Severity: Error,
-	Fix:      NoFix,
+	Fix:      SafeFix,
 	Doc: Doc{
 		What: "Finds services whose image keeps data (databases, queues, search indexes, uploads) with no " +
 			"mount on or above the path where the image writes it. Knowledge of images and their data paths " +
@@ -104,6 +104,7 @@ func checkStatefulVolumeMissing(p *Pass) {
 			Path:     dotted([]string{"services", s.Name, anchor}),
 			Message: fmt.Sprintf("service %q (%s) keeps its data in %s but nothing is mounted there; %s: mount a named volume there%s",
 				s.Name, from, list, loss, cacheHint),
+			Fix: mountVolumeFix(p, s, missing),
 		})
 	}
 }

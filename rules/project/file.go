@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/transform"
 )
 
 // File is one parsed compose file: its bytes exactly as read and its YAML
@@ -28,6 +29,7 @@ type File struct {
 	Extends  map[string]ExtendsRef
 
 	lines []int // byte offset of the start of each line
+	src   *transform.Source
 }
 
 // ExtendsRef is one service's `extends`: the base service and the file
@@ -84,25 +86,24 @@ func (f *File) Root() *yaml.Node {
 	return nil
 }
 
+// Source is the file's byte/position index for edits, built on first use.
+// A File belongs to one goroutine, like its Source.
+func (f *File) Source() *transform.Source {
+	if f.src == nil {
+		f.src = transform.NewSource(f.Abs, f.Content)
+	}
+	return f.src
+}
+
 // Offset converts a 1-based line and character column to a byte offset,
 // clamped to the file.
 func (f *File) Offset(line, col int) int {
-	if f.lines == nil {
-		f.lines = lineStarts(f.Content)
-	}
-	if line < 1 {
-		return 0
-	}
-	if line > len(f.lines) {
-		return len(f.Content)
-	}
-	off := f.lines[line-1]
-	for c := 1; c < col && off < len(f.Content); c++ {
-		if f.Content[off] == '\n' {
-			break
+	off, err := f.Source().Offset(line, col)
+	if err != nil {
+		if line < 1 {
+			return 0
 		}
-		_, size := utf8.DecodeRune(f.Content[off:])
-		off += size
+		return len(f.Content)
 	}
 	return off
 }
@@ -110,19 +111,12 @@ func (f *File) Offset(line, col int) int {
 // LineCol converts a byte offset back to a 1-based line and character
 // column.
 func (f *File) LineCol(off int) (line, col int) {
-	if f.lines == nil {
-		f.lines = lineStarts(f.Content)
-	}
-	lo, hi := 0, len(f.lines)-1
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if f.lines[mid] <= off {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo + 1, utf8.RuneCount(f.Content[f.lines[lo]:min(off, len(f.Content))]) + 1
+	return f.Source().Position(off)
+}
+
+// End returns the byte offset just past the source text of n.
+func (f *File) End(n *yaml.Node) int {
+	return transform.EndOfNode(f.Source(), n)
 }
 
 // Line returns the text of a 1-based line without its line ending.

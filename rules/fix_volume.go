@@ -1,0 +1,150 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+	"github.com/composure-dev/composure/transform"
+)
+
+// names hands out volume and secret names that clash with nothing in the
+// project and with nothing handed out before in the same run.
+type names struct {
+	taken map[string]bool
+}
+
+func newNames(existing ...map[string]bool) *names {
+	n := &names{taken: map[string]bool{}}
+	for _, m := range existing {
+		for k := range m {
+			n.taken[k] = true
+		}
+	}
+	return n
+}
+
+// get returns base, or base-2, base-3... whichever is free, and takes it.
+func (n *names) get(base string) string {
+	base = sanitizeName(base)
+	name := base
+	for i := 2; n.taken[name]; i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	n.taken[name] = true
+	return name
+}
+
+// sanitizeName keeps what Docker accepts in a volume or secret name:
+// [a-zA-Z0-9][a-zA-Z0-9_.-]*.
+func sanitizeName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '.', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	out := strings.Trim(b.String(), "-_.")
+	if out == "" {
+		return "data"
+	}
+	return out
+}
+
+// lastSegment is the last element of a container path, for volume names.
+func lastSegment(p string) string {
+	seg := path.Base(p)
+	if seg == "/" || seg == "." {
+		return "data"
+	}
+	return seg
+}
+
+// mountVolumeFix mounts a named volume on a data path of a service and
+// declares it, in the file that defines the service.
+func mountVolumeFix(p *Pass, s *service, paths []knowledge.DataPath) *Fix {
+	if s.Alternatives {
+		return nil // the version decides the path; a wrong mount can stop the service
+	}
+	f, loc := serviceNode(p.Project, s.Name)
+	if f == nil {
+		return nil
+	}
+	b := newFixBuilder(f)
+	var mounted []string
+	for _, dp := range paths {
+		base := s.Name + "-data"
+		if len(paths) > 1 {
+			base = s.Name + "-" + lastSegment(dp.Path)
+		}
+		name := p.shared.volumes.get(base)
+		b.add(transform.EnsureSequenceItem(b.src, loc.Node, "volumes", name+":"+dp.Path))
+		b.add(transform.AddTopLevelEntry(b.src, f.Docs[0], "volumes", name, ""))
+		b.notes = append(b.notes, migrationNote(p.Project, s, name, dp))
+		mounted = append(mounted, name+" on "+dp.Path)
+	}
+	return b.build("mount named volume "+strings.Join(mounted, " and "), Safe)
+}
+
+// nameAnonymousFix gives an anonymous volume a name and declares it.
+func nameAnonymousFix(p *Pass, s *service, m mount) *Fix {
+	loc := p.Project.Locate(m.Path...)
+	if loc.Depth != len(m.Path) || loc.Node == nil || loc.File == nil {
+		return nil
+	}
+	// The item must belong to this service in its own file, not to an
+	// extends base or an anchor other services share.
+	if own := p.Project.Locate("services", s.Name); own.File != loc.File || transform.IsAliased(loc.File.Source(), loc.Node) {
+		return nil
+	}
+	b := newFixBuilder(loc.File)
+	name := p.shared.volumes.get(s.Name + "-" + lastSegment(m.Target))
+	switch loc.Node.Kind {
+	case yaml.ScalarNode:
+		b.add(transform.ReplaceScalar(b.src, loc.Node, quoteLike(loc.Node, name+":"+loc.Node.Value)))
+	case yaml.MappingNode:
+		b.add(transform.AddMappingEntry(b.src, loc.Node, "source", name))
+	default:
+		return nil
+	}
+	b.add(transform.AddTopLevelEntry(b.src, loc.File.Docs[0], "volumes", name, ""))
+	b.notes = append(b.notes, migrationNote(p.Project, s, name, knowledge.DataPath{Path: m.Target, VolumeDeclared: true}))
+	return b.build("name the anonymous volume on "+m.Target+" "+name, Safe)
+}
+
+// quoteLike writes text with the quoting style of the scalar it replaces.
+func quoteLike(n *yaml.Node, text string) string {
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(text) + `"`
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		return "'" + strings.ReplaceAll(text, "'", "''") + "'"
+	}
+	return text
+}
+
+// migrationNote tells how to keep data that already exists: the next `up`
+// mounts the new, empty named volume.
+func migrationNote(p *project.Project, s *service, volume string, dp knowledge.DataPath) string {
+	target := p.Name + "_" + volume
+	if dp.VolumeDeclared {
+		// The volume is created by hand with compose's own labels, so
+		// compose adopts it, and filled before compose recreates anything.
+		return fmt.Sprintf(`service %q: if it has run before, its data in %s sits in an anonymous volume; copy it into %s before the next "up":
+  old=$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "%s"}}{{.Name}}{{end}}{{end}}' $(docker compose ps -aq %s))
+  docker compose stop %s
+  docker volume create --label com.docker.compose.project=%s --label com.docker.compose.volume=%s %s
+  docker run --rm -v "$old":/from -v %s:/to alpine cp -a /from/. /to/
+  docker compose up -d %s`, s.Name, dp.Path, target, dp.Path, s.Name, s.Name, p.Name, volume, target, target, s.Name)
+	}
+	return fmt.Sprintf(`service %q: if it has run before, its data in %s is in the container's writable layer; copy it out before the next "up" recreates the container:
+  docker compose cp %s:%s ./%s-backup
+  then, after "docker compose up -d %s": docker compose cp ./%s-backup/. %s:%s`, s.Name, dp.Path, s.Name, dp.Path, volume, s.Name, volume, s.Name, dp.Path)
+}

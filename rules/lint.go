@@ -1,0 +1,80 @@
+package rules
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// Config is one lint run's validated settings.
+type Config struct {
+	Load      project.Options
+	Rules     []*Rule
+	Severity  map[string]Severity
+	Knowledge *knowledge.Knowledge
+	// Jobs bounds the projects linted at once; 0 means one per CPU.
+	Jobs int
+}
+
+// Outcome is one project's result: the loaded project and its findings,
+// or the error that stopped it.
+type Outcome struct {
+	Spec     project.Spec
+	Project  *project.Project
+	Findings []Finding
+	Err      error
+}
+
+// LintSpecs loads and checks projects in parallel and returns their
+// outcomes in the order of specs. The user's severities are applied and
+// findings turned off are dropped.
+func LintSpecs(ctx context.Context, specs []project.Spec, cfg Config) []Outcome {
+	jobs := cfg.Jobs
+	if jobs < 1 {
+		jobs = runtime.NumCPU()
+	}
+	k := cfg.Knowledge
+	if k == nil {
+		k = knowledge.Default()
+	}
+	out := make([]Outcome, len(specs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, jobs)
+	for i, spec := range specs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i] = lintOne(ctx, spec, cfg, k)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Knowledge) Outcome {
+	o := Outcome{Spec: spec}
+	p, err := project.Load(ctx, spec, cfg.Load)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	o.Project = p
+	fs, err := Run(p, k, cfg.Rules, nil)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	for _, f := range fs {
+		if sev, ok := cfg.Severity[f.Rule]; ok {
+			f.Severity = sev
+		}
+		if f.Severity != Off {
+			o.Findings = append(o.Findings, f)
+		}
+	}
+	return o
+}
