@@ -20,14 +20,30 @@ func (e *InternalError) Error() string {
 	return fmt.Sprintf("internal error in rule %s: %v", e.Rule, e.Value)
 }
 
+// RunOptions are the settings every rule of a run shares.
+type RunOptions struct {
+	// RuleOptions are each rule's validated options, by rule id.
+	RuleOptions map[string]any
+	// SecretsDir is where secret fixes put secret files, relative to the
+	// project directory (default "secrets").
+	SecretsDir string
+}
+
+func (o RunOptions) secretsDir() string {
+	if o.SecretsDir == "" {
+		return "secrets"
+	}
+	return o.SecretsDir
+}
+
 // Run checks one project with the given rules and returns its findings,
 // sorted by file, line, column and rule. Findings at the same place from
 // the same rule (a shared anchor or extends base used by several services)
 // are reported once: it is one problem to fix, in one place.
-func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, options map[string]any) (out []Finding, err error) {
+func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions) (out []Finding, err error) {
 	sh := newShared(p, k)
 	for _, r := range rs {
-		pass := &Pass{Project: p, Knowledge: k, Options: options[r.ID], rule: r, shared: sh}
+		pass := &Pass{Project: p, Knowledge: k, Options: opts.RuleOptions[r.ID], SecretsDir: opts.secretsDir(), rule: r, shared: sh}
 		if err := runOne(r, pass); err != nil {
 			return nil, err
 		}

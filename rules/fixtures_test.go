@@ -98,7 +98,7 @@ func lintRule(t *testing.T, dir string, r *rules.Rule) ([]rules.Finding, []*proj
 		if specs[i].Within(parts) {
 			continue
 		}
-		fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, nil)
+		fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, rules.RunOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +183,7 @@ func TestDocExamples(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s example does not load: %v", c.name, err)
 				}
-				fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, nil)
+				fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, rules.RunOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}

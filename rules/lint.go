@@ -17,6 +17,7 @@ type Config struct {
 	Knowledge *knowledge.Knowledge
 	// Jobs bounds the projects linted at once; 0 means one per CPU.
 	Jobs int
+	Run  RunOptions
 }
 
 // Outcome is one project's result: the loaded project and its findings,
@@ -63,7 +64,7 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 		return o
 	}
 	o.Project = p
-	fs, err := Run(p, k, cfg.Rules, nil)
+	fs, err := Run(p, k, cfg.Rules, cfg.Run)
 	if err != nil {
 		o.Err = err
 		return o

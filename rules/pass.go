@@ -15,6 +15,9 @@ type Pass struct {
 	// Options are the rule's validated options from the config file (nil
 	// when none were given).
 	Options any
+	// SecretsDir is where secret fixes put secret files, relative to the
+	// project directory.
+	SecretsDir string
 
 	rule     *Rule
 	shared   *shared

@@ -11,7 +11,7 @@ var SecretInEnvironment = &Rule{
 	ID:       "secret-in-environment",
 	Title:    "literal secret in environment",
 	Severity: Error,
-	Fix:      NoFix,
+	Fix:      SafeFix,
 	Doc: Doc{
 		What: "Finds `environment:` entries whose value is a literal secret, in map or list form. A value is a " +
 			"secret when its name says so (password, passwd, `_PASS`, `_PWD`, secret, token, api key, private " +
@@ -67,7 +67,7 @@ func checkSecretInEnvironment(p *Pass) {
 			default:
 				continue
 			}
-			p.Report(e.Loc, Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}})
+			p.Report(e.Loc, Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: secretEnvFix(p, s, e, v)})
 		}
 	}
 }

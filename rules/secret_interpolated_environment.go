@@ -13,7 +13,7 @@ var SecretInterpolatedEnvironment = &Rule{
 	ID:       "secret-interpolated-environment",
 	Title:    "secret passed as an environment variable from ${VAR}",
 	Severity: Warning,
-	Fix:      NoFix,
+	Fix:      SafeFix,
 	Doc: Doc{
 		What: "Finds secret-named `environment:` entries filled by interpolation (`${VAR}`, `$VAR`, " +
 			"`${VAR:?error}`), and URLs whose password part is interpolated.",
@@ -61,10 +61,15 @@ func checkSecretInterpolatedEnvironment(p *Pass) {
 					advice = fmt.Sprintf("it is visible in `docker inspect`: declare a compose secret from the environment and set %s instead", fileVar)
 				}
 			}
+			var fix *Fix
+			if m := singleVar.FindStringSubmatch(e.Raw); m != nil {
+				fix = interpolatedSecretFix(p, s, e, m[1]+m[2])
+			}
 			p.Report(e.Loc, Finding{
 				Service: s.Name,
 				Path:    dotted(e.Path),
 				Message: fmt.Sprintf("service %q passes the secret %s as an environment variable from %s; %s", s.Name, e.Key, from, advice),
+				Fix:     fix,
 			})
 		}
 	}

@@ -269,3 +269,10 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 	_, v := mapEntry(m, key, 0)
 	return v
 }
+
+// LocateIn is Locate limited to one file and its own nodes (no overrides,
+// includes or extends): fixes use it to check that a node belongs to the
+// service in the file they edit.
+func (p *Project) LocateIn(f *File, segs ...string) Loc {
+	return lookupFile(f, segs)
+}

@@ -35,6 +35,9 @@ type Change struct {
 	Root     string // the project directory
 	Original []byte
 	Fixed    []byte
+	// Writes are the files the applied fixes of this file create or
+	// append to; the compose file is written only when they all succeed.
+	Writes []rules.FileWrite
 }
 
 // Refusal is a file left untouched, and why.
@@ -130,6 +133,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 				res.Notes = append(res.Notes, g.fix.Notes...)
 				for _, w := range g.fix.Writes {
 					key := fmt.Sprint(w.Kind, w.Path, w.Content)
+					changes[abs].Writes = append(changes[abs].Writes, w)
 					if !wrote[key] {
 						wrote[key] = true
 						res.Writes = append(res.Writes, w)

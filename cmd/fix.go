@@ -1,0 +1,186 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/composure-dev/composure/cmd/report"
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/transform/fixer"
+	"github.com/composure-dev/composure/transform/udiff"
+)
+
+// fixOptions are the flags of `composure fix`.
+type fixOptions struct {
+	lintOptions
+	Diff       bool
+	Unsafe     bool
+	SecretsDir string
+}
+
+func newFixCmd(io *IOStreams, runF func(*fixOptions) error) *cobra.Command {
+	opts := &fixOptions{lintOptions: lintOptions{io: io}}
+	c := &cobra.Command{
+		Use:   "fix [flags] [PATH ...]",
+		Short: "apply fixes in place (or show them with --diff)",
+		Long: "Fix compose projects: mount named volumes on stateful data paths and move committed secrets\n" +
+			"into compose secrets or the gitignored .env, changing nothing else in the files. Only safe\n" +
+			"fixes apply unless --unsafe-fixes is given. Findings left afterwards are reported in --format.",
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Paths = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return runFix(c.Context(), opts)
+		},
+	}
+	addLintFlags(c, &opts.lintOptions)
+	f := c.Flags()
+	f.BoolVar(&opts.Diff, "diff", false, "print a unified diff of what would change and write nothing")
+	f.BoolVar(&opts.Unsafe, "unsafe-fixes", false, "also apply fixes marked unsafe")
+	f.StringVar(&opts.SecretsDir, "secrets-dir", "secrets", "directory, inside the project, where secret files are written")
+	return c
+}
+
+func runFix(ctx context.Context, o *fixOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg, err := o.buildRunConfig()
+	if err != nil {
+		return err
+	}
+	if filepath.IsAbs(o.SecretsDir) || strings.ContainsAny(o.SecretsDir, "\x00\n") || escapes(o.SecretsDir) {
+		return usageError("--secrets-dir %q: must be a relative path inside the project", o.SecretsDir)
+	}
+	cfg.Run.SecretsDir = o.SecretsDir
+	threshold, err := failThreshold(o.FailOn)
+	if err != nil {
+		return err
+	}
+	color, err := o.useColor()
+	if err != nil {
+		return err
+	}
+	rep, err := report.New(o.Format, report.Options{Color: color})
+	if err != nil {
+		return usageError("%v", err)
+	}
+	specs, discoverErrs := specsFor(cfg)
+	res := fixer.Run(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe})
+	refused := res.Refused
+	if o.Diff {
+		printDiff(o.io, res)
+	} else {
+		refused = append(refused, fixer.Apply(res)...)
+	}
+	printFixSummary(o.io, res, refused, o.Diff)
+
+	// What is left: in --diff mode, as if the fixes were written.
+	after := cfg
+	if o.Diff {
+		after.Load.Overlay = map[string][]byte{}
+		for _, c := range res.Changes {
+			after.Load.Overlay[c.Abs] = c.Fixed
+		}
+	}
+	left := lintAll(ctx, after)
+	left.Errors = append(discoverErrs, left.Errors...)
+	if left.Internal != nil {
+		return &exitError{code: ExitInternal, err: left.Internal}
+	}
+	if !o.Diff || o.Format != "text" {
+		if err := rep.Report(o.io.Out, &left.Result); err != nil {
+			return &exitError{code: ExitInternal, err: err}
+		}
+	}
+	if len(refused) > 0 {
+		return &exitError{code: ExitIncomplete}
+	}
+	return exitFor(&left.Result, threshold)
+}
+
+// escapes reports a relative path that climbs out of its base.
+func escapes(rel string) bool {
+	clean := filepath.Clean(rel)
+	return clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) || clean == "."
+}
+
+// printDiff writes the unified diff of every changed compose file to
+// stdout, and what would be created on stderr (never a secret's content).
+func printDiff(io *IOStreams, res *fixer.Result) {
+	for _, c := range res.Changes {
+		fmt.Fprint(io.Out, udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed))
+	}
+	for _, w := range res.Writes {
+		fmt.Fprintln(io.Err, "would "+describeWrite(w))
+	}
+}
+
+func describeWrite(w rules.FileWrite) string {
+	path := relToCwd(w.Path)
+	switch {
+	case w.Kind == rules.CreateSecret:
+		return fmt.Sprintf("create secret file %s (mode 0600)", path)
+	case w.Secret:
+		name, _, _ := strings.Cut(w.Content, "=")
+		return fmt.Sprintf("add %s to %s", name, path)
+	}
+	return fmt.Sprintf("add %q to %s", w.Content, path)
+}
+
+func relToCwd(p string) string {
+	if abs, err := filepath.Abs("."); err == nil {
+		if rel, err := filepath.Rel(abs, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return p
+}
+
+// printFixSummary says on stderr what was fixed, what was refused and what
+// to do next: migration notes for data already on disk.
+func printFixSummary(io *IOStreams, res *fixer.Result, refused []fixer.Refusal, diff bool) {
+	verb := "applied"
+	if diff {
+		verb = "would apply"
+	}
+	rulesApplied := make([]string, 0, len(res.Applied))
+	for r, n := range res.Applied {
+		rulesApplied = append(rulesApplied, fmt.Sprintf("%d %s", n, r))
+	}
+	sort.Strings(rulesApplied)
+	total := res.Total()
+	line := fmt.Sprintf("%s %d %s in %d %s", verb, total, plural(total, "fix", "fixes"), len(res.Changes), plural(len(res.Changes), "file", "files"))
+	if len(rulesApplied) > 0 {
+		line += " (" + strings.Join(rulesApplied, ", ") + ")"
+	}
+	switch {
+	case res.Left > 0:
+		line = fmt.Sprintf("%s %d of %d fixes; run again", verb, total, total+res.Left)
+	case total == 0:
+		line = "nothing to fix"
+	}
+	fmt.Fprintln(io.Err, line)
+	for _, r := range refused {
+		fmt.Fprintf(io.Err, "%s: %s\n", r.File, r.Reason)
+	}
+	if len(res.Notes) > 0 {
+		fmt.Fprintln(io.Err, "\nbefore the next `docker compose up`:")
+		for _, n := range res.Notes {
+			fmt.Fprintln(io.Err, n)
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,226 @@
+package rules
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/rules/project"
+	"github.com/composure-dev/composure/rules/secrets"
+	"github.com/composure-dev/composure/transform"
+)
+
+// envVarName is what compose interpolation accepts as a variable name.
+var envVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// entryFix starts a fix on an environment entry: the entry must belong to
+// the service in the file that holds it, not to an anchor other services
+// share or an extends base, and the service must not already set fileVar.
+func entryFix(p *Pass, s *service, e rawEntry) (*fixBuilder, *yaml.Node) {
+	f := e.Loc.File
+	if f == nil || transform.IsAliased(f.Source(), e.Loc.Node) {
+		return nil, nil
+	}
+	if own := p.Project.LocateIn(f, e.Path...); own.Node != e.Loc.Node {
+		return nil, nil
+	}
+	svc := p.Project.LocateIn(f, "services", s.Name)
+	if svc.Depth != 2 || svc.Node.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	return newFixBuilder(f), svc.Node
+}
+
+// replaceEntry rewrites KEY: value (or - KEY=value) as newKey: newValue in
+// the form the file uses.
+func replaceEntry(b *fixBuilder, e rawEntry, newKey, newValue string) {
+	if e.Loc.Key != nil {
+		if newKey != e.Key {
+			b.add(transform.ReplaceScalar(b.src, e.Loc.Key, newKey))
+		}
+		b.add(transform.ReplaceScalar(b.src, e.Loc.Node, newValue))
+		return
+	}
+	b.add(transform.ReplaceScalar(b.src, e.Loc.Node, quoteLike(e.Loc.Node, newKey+"="+unquote(newValue))))
+}
+
+// unquote drops the double quotes replaceEntry's callers put around a
+// value that contains braces; inside a list item the whole item is quoted
+// like the original instead.
+func unquote(v string) string {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		return v[1 : len(v)-1]
+	}
+	return v
+}
+
+// secretFileFix moves a literal secret into a compose secret read through
+// <VAR>_FILE: the value goes to <secrets-dir>/<name> (0600, gitignored).
+func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
+	if s.Image == nil {
+		return nil
+	}
+	fileVar, ok := s.Image.SupportsFileEnv(e.Key)
+	if !ok || hasEnv(s, fileVar) {
+		return nil
+	}
+	b, svc := entryFix(p, s, e)
+	if b == nil {
+		return nil
+	}
+	dir, ok := secretsDir(p)
+	if !ok {
+		return nil
+	}
+	name := p.shared.secrets.get(secretName(s.Name, e.Key))
+	path := filepath.Join(dir, name)
+	b.add(transform.AddTopLevelEntry(b.src, b.file.Docs[0], "secrets", name, "file: "+relFrom(b.file, path)))
+	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
+	target := "/run/secrets/" + name
+	if s.Image.FileEnv.NameOnly {
+		target = name
+	}
+	replaceEntry(b, e, fileVar, target)
+	b.writes = append(b.writes,
+		FileWrite{Kind: CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
+		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: "/" + filepath.ToSlash(mustRel(p.Project.Dir, dir)) + "/"},
+	)
+	return b.build("move "+e.Key+" to compose secret "+name+" read through "+fileVar, Safe)
+}
+
+// dotEnvFix moves a literal secret into the project's .env (gitignored)
+// and leaves ${VAR:?...} in the compose file.
+func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string) *Fix {
+	if !envVarName.MatchString(variable) {
+		return nil
+	}
+	line, ok := dotEnvLine(variable, value)
+	if !ok {
+		return nil
+	}
+	if old, set := p.Project.DotEnv[variable]; set && old != value {
+		return nil // .env already says something else: a person decides
+	}
+	b, _ := entryFix(p, s, e)
+	if b == nil {
+		return nil
+	}
+	replaceEntry(b, e, e.Key, `"${`+variable+`:?`+variable+` is not set}"`)
+	envPath := filepath.Join(p.Project.Dir, ".env")
+	b.writes = append(b.writes,
+		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: envPath, Content: line, Secret: true},
+		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: ".env"},
+	)
+	return b.build("move "+e.Key+" to the gitignored .env", Safe)
+}
+
+// interpolatedSecretFix turns KEY: ${VAR} into a compose secret from the
+// environment, read through <KEY>_FILE.
+func interpolatedSecretFix(p *Pass, s *service, e rawEntry, variable string) *Fix {
+	if s.Image == nil || s.Config.ReadOnly {
+		return nil // environment secrets are copied in: not into read-only services
+	}
+	fileVar, ok := s.Image.SupportsFileEnv(e.Key)
+	if !ok || hasEnv(s, fileVar) {
+		return nil
+	}
+	b, svc := entryFix(p, s, e)
+	if b == nil {
+		return nil
+	}
+	name := p.shared.secrets.get(secretName(s.Name, e.Key))
+	b.add(transform.AddTopLevelEntry(b.src, b.file.Docs[0], "secrets", name, "environment: "+variable))
+	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
+	target := "/run/secrets/" + name
+	if s.Image.FileEnv.NameOnly {
+		target = name
+	}
+	replaceEntry(b, e, fileVar, target)
+	return b.build("pass "+e.Key+" as compose secret "+name+" read through "+fileVar, Safe)
+}
+
+// singleVar matches a value that is exactly one variable: $VAR, ${VAR},
+// ${VAR:?err} or ${VAR?err}.
+var singleVar = regexp.MustCompile(`^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?::?\?[^}]*)?\})$`)
+
+// defaultOnly matches ${VAR:-literal} or ${VAR-literal} as the whole value.
+var defaultOnly = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^${}]*)\}$`)
+
+// secretName is <service>-<variable>, lower-case with dashes, without
+// saying the service twice (mysql + MYSQL_ROOT_PASSWORD: mysql-root-password).
+func secretName(service, key string) string {
+	v := strings.ReplaceAll(strings.ToLower(key), "_", "-")
+	if strings.HasPrefix(v, service+"-") {
+		return v
+	}
+	return service + "-" + v
+}
+
+func hasEnv(s *service, name string) bool {
+	_, ok := s.Config.Environment[name]
+	return ok
+}
+
+// secretsDir is the absolute secrets directory, refused when it would
+// land outside the project.
+func secretsDir(p *Pass) (string, bool) {
+	dir := p.SecretsDir
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(p.Project.Dir, dir)
+	}
+	dir = filepath.Clean(dir)
+	rel, err := filepath.Rel(p.Project.Dir, dir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return dir, true
+}
+
+// relFrom writes target relative to the directory of the compose file
+// that will name it, as compose resolves it.
+func relFrom(f *project.File, target string) string {
+	rel := filepath.ToSlash(mustRel(filepath.Dir(f.Abs), target))
+	if !strings.HasPrefix(rel, "../") {
+		rel = "./" + rel
+	}
+	return rel
+}
+
+func mustRel(base, target string) string {
+	rel, err := filepath.Rel(base, target)
+	if err != nil {
+		return target
+	}
+	return rel
+}
+
+// dotEnvLine writes VAR=value so compose's .env parser reads back exactly
+// value: single quotes keep it literal ($, #, spaces), and a value with a
+// single quote or a line break is not moved automatically.
+func dotEnvLine(variable, value string) (string, bool) {
+	if strings.ContainsAny(value, "'\n\r") {
+		return "", false
+	}
+	return variable + "='" + value + "'", true
+}
+
+// secretEnvFix picks the fix for a literal secret in an environment entry.
+func secretEnvFix(p *Pass, s *service, e rawEntry, v secrets.Verdict) *Fix {
+	switch v.Kind {
+	case secrets.Literal:
+		value := secrets.Unescape(v.Secret)
+		if fix := secretFileFix(p, s, e, value); fix != nil {
+			return fix
+		}
+		return dotEnvFix(p, s, e, e.Key, value)
+	case secrets.DefaultLiteral:
+		m := defaultOnly.FindStringSubmatch(e.Raw)
+		if m == nil {
+			return nil
+		}
+		return dotEnvFix(p, s, e, m[1], secrets.Unescape(m[2]))
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package fixer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/transform/write"
+)
+
+// Apply writes a result to disk. Each project directory is locked while it
+// is written. For each compose file, the files its fixes need (secret
+// files, .gitignore and .env lines) are written first; the compose file is
+// replaced atomically, and only if the file still has the bytes that were
+// read and every file it needs was written. Files it could not write are
+// returned as refusals; the others are written.
+func Apply(res *Result) []Refusal {
+	var refused []Refusal
+	locks := map[string]func(){}
+	defer func() {
+		for _, unlock := range locks {
+			unlock()
+		}
+	}()
+	for _, c := range res.Changes {
+		if _, ok := locks[c.Root]; !ok {
+			unlock, err := write.Lock(c.Root)
+			if err != nil {
+				refused = append(refused, Refusal{File: c.Path, Reason: err.Error()})
+				locks[c.Root] = func() {}
+				continue
+			}
+			locks[c.Root] = unlock
+		}
+		if err := writeAll(c); err != nil {
+			refused = append(refused, Refusal{File: c.Path, Reason: err.Error()})
+		}
+	}
+	return refused
+}
+
+func writeAll(c *Change) error {
+	for _, w := range c.Writes {
+		var err error
+		switch w.Kind {
+		case rules.CreateSecret:
+			err = write.CreateSecret(w.Root, w.Path, []byte(w.Content))
+		case rules.EnsureLine:
+			mode := os.FileMode(0o644)
+			if w.Secret {
+				mode = 0o600 // a new .env holds secrets
+			}
+			_, err = write.EnsureLine(w.Root, w.Path, w.Content, mode)
+		}
+		if err != nil {
+			// The error names the path, never the content.
+			return fmt.Errorf("left untouched: %w", err)
+		}
+	}
+	if err := write.Replace(c.Root, c.Abs, c.Original, c.Fixed); err != nil {
+		if errors.Is(err, write.ErrChanged) {
+			return fmt.Errorf("left untouched: it changed while composure was fixing it; run again")
+		}
+		return fmt.Errorf("left untouched: %w", err)
+	}
+	return nil
+}
