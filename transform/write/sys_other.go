@@ -1,0 +1,19 @@
+//go:build !unix
+
+package write
+
+import (
+	"io/fs"
+	"os"
+)
+
+// openRegular opens path for reading; readRegular then refuses anything
+// but a regular file. (Without O_NOFOLLOW here, callers have already
+// resolved symlinks.)
+func openRegular(path string) (*os.File, error) { return os.Open(path) }
+
+// syncDir is a no-op: directories cannot be fsynced on this platform.
+func syncDir(dir string) error { return nil }
+
+// preserveOwner is a no-op: ownership is not a mode bit here.
+func preserveOwner(f *os.File, orig fs.FileInfo) error { return nil }

@@ -1,0 +1,59 @@
+//go:build unix
+
+package write
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// openRegular opens path for reading without following a symlink in its
+// last component (O_NOFOLLOW) and without blocking on a FIFO (O_NONBLOCK,
+// which has no effect on regular files); readRegular then refuses anything
+// but a regular file.
+func openRegular(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+}
+
+// syncDir fsyncs a directory so that a rename or a creation in it is
+// durable. File systems that cannot sync directories are not an error.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	cerr := d.Close()
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	return cerr
+}
+
+// preserveOwner gives f the owner and group of the file described by orig,
+// when they differ from f's. It is best effort: lacking the permission
+// (not root, or not a member of the group) is not an error.
+func preserveOwner(f *os.File, orig fs.FileInfo) error {
+	want, ok := orig.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	have, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || (have.Uid == want.Uid && have.Gid == want.Gid) {
+		return nil
+	}
+	err = f.Chown(int(want.Uid), int(want.Gid))
+	if errors.Is(err, fs.ErrPermission) {
+		return nil
+	}
+	return err
+}
