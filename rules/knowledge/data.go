@@ -36,6 +36,21 @@ type rawImage struct {
 	NotSecret      []string      `yaml:"not_secret"`
 	SecretArgs     []string      `yaml:"secret_args"`
 	FileEnv        *rawFileEnv   `yaml:"file_env"`
+	ScanValue      []string      `yaml:"scan_value"`
+	StatelessEnv   []rawEnvSw    `yaml:"stateless_when_env"`
+	DataFromArgs   *rawDataArgs  `yaml:"data_from_args"`
+	TagNotMajor    bool          `yaml:"tag_not_major"`
+}
+
+type rawEnvSw struct {
+	Name   string   `yaml:"name"`
+	Except []string `yaml:"except"`
+}
+
+type rawDataArgs struct {
+	After     string   `yaml:"after"`
+	SkipFlags []string `yaml:"skip_flags"`
+	Volumes   []string `yaml:"volumes"`
 }
 
 type rawArgHint struct {
@@ -120,6 +135,8 @@ func (r *rawImage) convert() (*Image, error) {
 		SecretEnv:      r.SecretEnv,
 		NotSecret:      r.NotSecret,
 		SecretArgs:     r.SecretArgs,
+		ScanValueEnv:   r.ScanValue,
+		TagNotMajor:    r.TagNotMajor,
 	}
 	switch r.Stateful {
 	case "true":
@@ -188,7 +205,8 @@ func (r *rawImage) convert() (*Image, error) {
 			versioned = true
 		}
 		for _, v := range p.Variants {
-			if v == "" || strings.ContainsAny(v, "- ") {
+			// A variant is one tag component or a run of them (datacenter-search).
+			if v == "" || strings.ContainsAny(v, " \t") || v[0] == '-' || v[len(v)-1] == '-' || strings.Contains(v, "--") {
 				return nil, fmt.Errorf("data_paths: %q: bad variant %q", p.Path, v)
 			}
 		}
@@ -208,8 +226,15 @@ func (r *rawImage) convert() (*Image, error) {
 	if r.MajorTagPrefix != "" && !versioned {
 		return nil, errors.New("major_tag_prefix: only for entries with version-dependent data_paths")
 	}
+	if r.TagNotMajor && (!versioned || r.LatestMajor > 0 || r.MajorTagPrefix != "") {
+		return nil, errors.New("tag_not_major: only for version-dependent data_paths, without latest_major or major_tag_prefix")
+	}
 
-	for _, list := range [][]string{r.SecretEnv, r.NotSecret, r.SecretArgs} {
+	if err := img.convertStateless(r); err != nil {
+		return nil, err
+	}
+
+	for _, list := range [][]string{r.SecretEnv, r.NotSecret, r.SecretArgs, r.ScanValue} {
 		for _, name := range list {
 			if name == "" || strings.ContainsAny(name, " =$") {
 				return nil, fmt.Errorf("bad name %q", name)
@@ -219,6 +244,14 @@ func (r *rawImage) convert() (*Image, error) {
 	for _, s := range r.SecretEnv {
 		if img.IsNotSecret(s) {
 			return nil, fmt.Errorf("%q is both secret_env and not_secret", s)
+		}
+		if matchName(r.ScanValue, s) {
+			return nil, fmt.Errorf("%q is both secret_env and scan_value", s)
+		}
+	}
+	for _, s := range r.ScanValue {
+		if matchName(r.NotSecret, s) {
+			return nil, fmt.Errorf("%q is both scan_value and not_secret", s)
 		}
 	}
 
@@ -245,6 +278,46 @@ func (r *rawImage) convert() (*Image, error) {
 		}
 	}
 	return img, nil
+}
+
+// convertStateless checks and copies stateless_when_env and data_from_args.
+func (img *Image) convertStateless(r *rawImage) error {
+	if (len(r.StatelessEnv) > 0 || r.DataFromArgs != nil) && img.Stateful == Stateless {
+		return errors.New("stateless_when_env, data_from_args: a stateless image has no state to qualify")
+	}
+	seen := make(map[string]bool, len(r.StatelessEnv))
+	for _, sw := range r.StatelessEnv {
+		if sw.Name == "" || strings.ContainsAny(sw.Name, " =$") {
+			return fmt.Errorf("stateless_when_env: bad name %q", sw.Name)
+		}
+		if seen[sw.Name] {
+			return fmt.Errorf("stateless_when_env: %q listed twice", sw.Name)
+		}
+		seen[sw.Name] = true
+		for _, v := range sw.Except {
+			if strings.TrimSpace(v) == "" {
+				return fmt.Errorf("stateless_when_env: %q: empty except value", sw.Name)
+			}
+		}
+		img.StatelessWhenEnv = append(img.StatelessWhenEnv, EnvSwitch{Name: sw.Name, Except: sw.Except})
+	}
+	if a := r.DataFromArgs; a != nil {
+		if a.After == "" || strings.ContainsAny(a.After, " \t") {
+			return fmt.Errorf("data_from_args.after: bad subcommand %q", a.After)
+		}
+		for _, f := range a.SkipFlags {
+			if len(f) < 2 || f[0] != '-' || strings.ContainsAny(f, " =") {
+				return fmt.Errorf("data_from_args.skip_flags: bad flag %q", f)
+			}
+		}
+		for _, v := range a.Volumes {
+			if !isAbsPath(v) {
+				return fmt.Errorf("data_from_args.volumes: %q is not a clean absolute path", v)
+			}
+		}
+		img.DataFromArgs = DataArgs{After: a.After, SkipFlags: a.SkipFlags, Volumes: a.Volumes}
+	}
+	return nil
 }
 
 // isAbsPath accepts clean absolute Unix paths and Windows drive paths

@@ -54,10 +54,43 @@ func TestEmbeddedFileIsValid(t *testing.T) {
 			t.Errorf("%s: suffix %q", img.ID, img.FileEnv.Suffix)
 		}
 	}
-	// Every entry points at its reference entry.
+	// Every entry says where its facts come from: its reference entry, an
+	// upstream file at a commit, or documentation (then nothing may claim a
+	// VOLUME, which only a Dockerfile shows).
+	byID := map[string]*Image{}
+	for _, img := range k.All() {
+		byID[img.ID] = img
+	}
 	for _, line := range strings.Split(string(embedded), "\n") {
-		if strings.HasPrefix(line, "- id:") && !strings.Contains(line, "# source: images.yaml#") {
+		if !strings.HasPrefix(line, "- id:") {
+			continue
+		}
+		_, src, ok := strings.Cut(line, "# source: ")
+		switch {
+		case !ok:
 			t.Errorf("entry without a source comment: %s", line)
+		case strings.HasPrefix(src, "images.yaml#"):
+		case strings.HasPrefix(src, "upstream "):
+			if repo, _, _ := strings.Cut(strings.TrimPrefix(src, "upstream "), ":"); !strings.Contains(repo, "@") {
+				t.Errorf("upstream source without repo@commit: %s", line)
+			}
+		case strings.HasPrefix(src, "docs "):
+			if !strings.Contains(src, "unverified here") {
+				t.Errorf("docs source not marked unverified: %s", line)
+			}
+			id := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(line, "#", 2)[0], "- id:"))
+			img := byID[id]
+			if img == nil {
+				t.Errorf("no entry %q", id)
+				continue
+			}
+			for _, p := range img.DataPaths {
+				if p.VolumeDeclared {
+					t.Errorf("%s: %s volume_declared from docs only", id, p.Path)
+				}
+			}
+		default:
+			t.Errorf("unknown source kind: %s", line)
 		}
 	}
 }
@@ -123,6 +156,22 @@ func TestParseRejects(t *testing.T) {
 		{"upper case", "version: 1\nimages:\n- id: a\n  images: [A]\n  stateful: true\n", "normalised"},
 		{"duplicate image", validEntry + "- id: b\n  images: [a]\n  stateful: true\n", "already in"},
 		{"duplicate id", validEntry + "- id: a\n  images: [b]\n  stateful: true\n", "duplicate id"},
+		{"secret_env and scan_value", entry("  stateful: true\n  secret_env: [A_URL]\n  scan_value: [a_*]\n"), "scan_value"},
+		{"scan_value and not_secret", entry("  stateful: true\n  scan_value: [A_URL]\n  not_secret: [A_URL]\n"), "not_secret"},
+		{"bad scan_value name", entry("  stateful: true\n  scan_value: [A=B]\n"), "bad name"},
+		{"unknown stateless_when_env key", entry("  stateful: true\n  stateless_when_env: [{name: A, unless: [x]}]\n"), "unless"},
+		{"stateless_when_env on stateless", entry("  stateful: false\n  stateless_when_env: [{name: A}]\n"), "stateless"},
+		{"stateless_when_env without name", entry("  stateful: true\n  stateless_when_env: [{except: [x]}]\n"), "bad name"},
+		{"stateless_when_env twice", entry("  stateful: true\n  stateless_when_env: [{name: A}, {name: A}]\n"), "twice"},
+		{"stateless_when_env empty except", entry("  stateful: true\n  stateless_when_env: [{name: A, except: [\"\"]}]\n"), "empty"},
+		{"data_from_args without after", entry("  stateful: true\n  data_from_args: {volumes: [/data]}\n"), "after"},
+		{"data_from_args bad flag", entry("  stateful: true\n  data_from_args: {after: server, skip_flags: [certs]}\n"), "skip_flags"},
+		{"data_from_args relative volume", entry("  stateful: true\n  data_from_args: {after: server, volumes: [data]}\n"), "volumes"},
+		{"data_from_args on stateless", entry("  stateful: false\n  data_from_args: {after: server}\n"), "stateless"},
+		{"tag_not_major unversioned", entry("  stateful: true\n  tag_not_major: true\n  data_paths: [{path: /d, volume_declared: true}]\n"), "tag_not_major"},
+		{"tag_not_major with latest_major", entry("  stateful: true\n  tag_not_major: true\n  latest_major: 3\n  data_paths: [{path: /d, volume_declared: true, max_major: 2}]\n"), "tag_not_major"},
+		{"bad variant", entry("  stateful: true\n  data_paths: [{path: /d, volume_declared: true, variants: [-search]}]\n"), "variant"},
+		{"bad variant double dash", entry("  stateful: true\n  data_paths: [{path: /d, volume_declared: true, variants: [a--b]}]\n"), "variant"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

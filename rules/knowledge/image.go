@@ -113,3 +113,109 @@ outer:
 	}
 	return false
 }
+
+// IsScanValueEnv reports whether the image documents name as one whose
+// value may embed a secret (a URL with credentials, a config blob) while
+// the name alone does not make it one: scan the value, do not flag the
+// name. Case-insensitive; entries may use '*' wildcards.
+func (i *Image) IsScanValueEnv(name string) bool {
+	return matchName(i.ScanValueEnv, name)
+}
+
+// StatelessFor reports whether the service environment turns the image's
+// state off: one of StatelessWhenEnv is set to a value outside its Except
+// list (keycloak KC_DB=postgres, registry REGISTRY_STORAGE=s3). env is the
+// service's resolved environment as compose-go gives it
+// (types.MappingWithEquals): a nil value is a variable without a value and,
+// like an empty one, counts as unset. Names compare exactly; values
+// case-insensitively, after trimming spaces. A value still holding `$`
+// (unresolved interpolation) is unknown and never makes the image
+// stateless.
+func (i *Image) StatelessFor(env map[string]*string) bool {
+	for _, sw := range i.StatelessWhenEnv {
+		p, ok := env[sw.Name]
+		if !ok || p == nil {
+			continue
+		}
+		v := strings.TrimSpace(*p)
+		if v == "" || strings.IndexByte(v, '$') >= 0 {
+			continue
+		}
+		excepted := false
+		for _, e := range sw.Except {
+			if strings.EqualFold(v, e) {
+				excepted = true
+				break
+			}
+		}
+		if !excepted {
+			return true
+		}
+	}
+	return false
+}
+
+// DataPathsFromCommand returns the data paths a service command names, for
+// images whose data path is an argument (DataFromArgs): every absolute path
+// argument after the subcommand, e.g. minio `server /data --console-address
+// :9001` gives /data. cmd is the compose `command:` (or entrypoint plus
+// command) as a list; elements with whitespace are split like a shell would
+// (SplitCommand). Values of DataFromArgs.SkipFlags (--certs-dir /certs) and
+// `--flag=value` arguments are skipped; the scan stops at a shell separator
+// (&&, ||, ;, |, &). VolumeDeclared is set for the paths the image declares
+// VOLUME for. It returns nil when the image has no DataFromArgs, when the
+// subcommand is absent, and for distributed or multi-drive setups written
+// with URLs or `{1...4}` ellipses, whose local paths cannot be told.
+func (i *Image) DataPathsFromCommand(cmd []string) []DataPath {
+	da := &i.DataFromArgs
+	if da.After == "" || len(cmd) == 0 {
+		return nil
+	}
+	args := SplitCommand(cmd)
+	start := -1
+	for k, a := range args {
+		if a == da.After {
+			start = k + 1
+			break
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	var out []DataPath
+	for k := start; k < len(args); k++ {
+		a := args[k]
+		end := false
+		if len(a) > 1 && a[len(a)-1] == ';' {
+			a, end = a[:len(a)-1], true // `minio server /data; echo done`
+		}
+		switch {
+		case a == "&&" || a == "||" || a == ";" || a == "|" || a == "&":
+			return out
+		case strings.IndexByte(a, '$') >= 0:
+			// unresolved ${VAR}: unknown path
+		case strings.Contains(a, "://") || strings.Contains(a, "..."):
+			return nil // distributed endpoints or drive ellipses
+		case strings.HasPrefix(a, "-"):
+			if !strings.Contains(a, "=") && containsString(da.SkipFlags, a) {
+				k++ // the flag's value
+			}
+		case strings.HasPrefix(a, "/"):
+			p := path.Clean(a)
+			dup := false
+			for _, d := range out {
+				if d.Path == p {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				out = append(out, DataPath{Path: p, VolumeDeclared: containsString(da.Volumes, p)})
+			}
+		}
+		if end {
+			break
+		}
+	}
+	return out
+}

@@ -76,6 +76,24 @@ type FileEnv struct {
 	Note     string
 }
 
+// EnvSwitch: the image keeps no local state when the service sets the env
+// var Name to a value other than those in Except (compared
+// case-insensitively). An empty Except means any non-empty value.
+type EnvSwitch struct {
+	Name   string
+	Except []string
+}
+
+// DataArgs says where a command names the data path: every absolute-path
+// argument after the subcommand After (minio `server /data`), skipping the
+// values of SkipFlags (--certs-dir /certs). Volumes are the paths among them
+// the image declares VOLUME for.
+type DataArgs struct {
+	After     string
+	SkipFlags []string
+	Volumes   []string
+}
+
 // ArgHint recognises a service command by its arguments: every sequence in
 // All appears as consecutive arguments and none in Unless does. Values
 // compare case-insensitively, after SplitCommand.
@@ -110,6 +128,23 @@ type Image struct {
 	MajorTagPrefix string
 	SecretEnv      []string // may contain '*' wildcards
 	NotSecret      []string
+	// ScanValueEnv: names whose value may embed a secret (a URL with
+	// credentials, a config blob such as GITLAB_OMNIBUS_CONFIG) without the
+	// name making every value one. Value detection decides; the names are
+	// not in SecretEnv. May contain '*' wildcards.
+	ScanValueEnv []string
+	// StatelessWhenEnv: env settings that make the image keep no local
+	// state (keycloak with an external database, registry with S3
+	// storage). See StatelessFor.
+	StatelessWhenEnv []EnvSwitch
+	// DataFromArgs: the data path is a command argument (minio
+	// `server /data`). Zero when not. See DataPathsFromCommand.
+	DataFromArgs DataArgs
+	// TagNotMajor: the tag is not the version the data layout depends on
+	// (debezium example images are tagged with the Debezium release, not
+	// the PostgreSQL major), so Match.MajorUnknown is always set for
+	// version-dependent paths.
+	TagNotMajor bool
 	// SecretArgs are command-line flags whose value is a secret
 	// (--requirepass <pw>, --api-key=<key>).
 	SecretArgs []string
@@ -186,6 +221,9 @@ func (k *Knowledge) Lookup(ref string) (Match, bool) {
 	}
 	m := Match{Image: img, Repo: repo, Tag: tag}
 	major, known := tagMajor(tag, img.MajorTagPrefix)
+	if img.TagNotMajor {
+		major, known = 0, false
+	}
 	if !known && img.LatestMajor > 0 {
 		major, known = img.LatestMajor, true
 	}

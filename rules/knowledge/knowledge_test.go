@@ -133,6 +133,45 @@ func TestLookupDataPaths(t *testing.T) {
 		{"mongo:8.0", 8, []string{"/data/db"}, false},
 		{"mongo:8.0-windowsservercore-ltsc2022", 8, []string{`C:\data\db`}, false},
 		{"nginx:1.27", 1, nil, false},
+		// SonarQube Data Center search nodes have no plugins; app nodes do.
+		{"sonarqube:10.6-community", 10, []string{"/opt/sonarqube/data", "/opt/sonarqube/extensions", "/opt/sonarqube/logs"}, false},
+		{"sonarqube:2026.3.0-datacenter-app", 2026, []string{"/opt/sonarqube/data", "/opt/sonarqube/extensions", "/opt/sonarqube/logs"}, false},
+		{"sonarqube:2026.3.0-datacenter-search", 2026, []string{"/opt/sonarqube/data", "/opt/sonarqube/logs"}, false},
+		{"sonarqube:datacenter-search", 0, []string{"/opt/sonarqube/data", "/opt/sonarqube/logs"}, false},
+		{"sonarqube:9.9-DataCenter-Search", 9, []string{"/opt/sonarqube/data", "/opt/sonarqube/logs"}, false},
+		// Logs are not state.
+		{"clickhouse/clickhouse-server:24.8", 24, []string{"/var/lib/clickhouse"}, false},
+		// Keycloak: Quarkus layout from 17, WildFly before and in the legacy tags.
+		{"quay.io/keycloak/keycloak:26.7", 26, []string{"/opt/keycloak/data"}, false},
+		{"quay.io/keycloak/keycloak", 26, []string{"/opt/keycloak/data"}, false},
+		{"quay.io/keycloak/keycloak:16.1.1", 16, []string{"/opt/jboss/keycloak/standalone/data"}, false},
+		{"quay.io/keycloak/keycloak:legacy", 26, []string{"/opt/jboss/keycloak/standalone/data"}, false},
+		{"quay.io/keycloak/keycloak:17.0.1-legacy", 17, []string{"/opt/jboss/keycloak/standalone/data"}, false},
+		{"jboss/keycloak:8.0.1", 8, []string{"/opt/jboss/keycloak/standalone/data"}, false},
+		{"jboss/keycloak:legacy", 0, []string{"/opt/jboss/keycloak/standalone/data"}, false},
+		// Images built FROM postgres keep its version-dependent layout.
+		{"quay.io/debezium/postgres:16-alpine", 16, []string{"/var/lib/postgresql/data"}, false},
+		{"debezium/postgres:18", 18, []string{"/var/lib/postgresql"}, false},
+		{"pgvector/pgvector:pg17", 17, []string{"/var/lib/postgresql/data"}, false},
+		{"pgvector/pgvector:0.8.1-pg18-trixie", 18, []string{"/var/lib/postgresql"}, false},
+		{"ghcr.io/immich-app/postgres:14-vectorchord0.4.3-pgvectors0.2.0", 14, []string{"/var/lib/postgresql/data"}, false},
+		{"imresamu/postgis:17-3.5", 17, []string{"/var/lib/postgresql/data"}, false},
+		// Debezium example tags are Debezium releases: the PostgreSQL major is unknown.
+		{"quay.io/debezium/example-postgres:3.4", 0, []string{"/var/lib/postgresql/data", "/var/lib/postgresql"}, true},
+		{"quay.io/debezium/example-postgres:16", 0, []string{"/var/lib/postgresql/data", "/var/lib/postgresql"}, true},
+		{"quay.io/debezium/example-mysql:3.0", 3, []string{"/var/lib/mysql"}, false},
+		// New entries.
+		{"confluentinc/cp-zookeeper:7.5.0", 7, []string{"/var/lib/zookeeper/data", "/var/lib/zookeeper/log"}, false},
+		{"quay.io/debezium/kafka:3.0", 3, []string{"/kafka/data"}, false},
+		{"wurstmeister/kafka", 0, []string{"/kafka"}, false},
+		{"docker.io/bitnami/elasticsearch:8", 8, []string{"/bitnami/elasticsearch/data"}, false},
+		{"bitnami/rabbitmq:3.13", 3, []string{"/bitnami/rabbitmq/mnesia"}, false},
+		{"docker.io/bitnami/redis-cluster:7.2", 7, []string{"/bitnami/redis/data"}, false},
+		{"docker.io/bitnami/mongodb-sharded:6.0", 6, []string{"/bitnami/mongodb"}, false},
+		{"percona/percona-xtradb-cluster:8.0", 8, []string{"/var/lib/mysql"}, false},
+		{"redpandadata/redpanda:v24.2.7", 24, []string{"/var/lib/redpanda/data"}, false},
+		{"docker.redpanda.com/vectorized/redpanda:v23.2.16", 23, []string{"/var/lib/redpanda/data"}, false},
+		{"scylladb/scylla:6.2", 6, []string{"/var/lib/scylla"}, false},
 	}
 	k := Default()
 	for _, tt := range tests {
@@ -192,7 +231,8 @@ func TestLookupFacts(t *testing.T) {
 
 func TestLookupDoesNotAllocate(t *testing.T) {
 	k := Default()
-	for _, ref := range []string{"docker.io/library/postgres:16-alpine@sha256:abc", "postgres", "gitea/gitea:1.22-rootless", "myorg/app:1"} {
+	for _, ref := range []string{"docker.io/library/postgres:16-alpine@sha256:abc", "postgres", "gitea/gitea:1.22-rootless", "myorg/app:1",
+		"sonarqube:10-datacenter-search", "quay.io/keycloak/keycloak:17.0.1-legacy", "quay.io/debezium/example-postgres:3.4"} {
 		if n := testing.AllocsPerRun(100, func() { k.Lookup(ref) }); n != 0 {
 			t.Errorf("Lookup(%q) allocates %.0f times", ref, n)
 		}
@@ -300,7 +340,9 @@ func TestSecretNames(t *testing.T) {
 		{"grafana/grafana", "GF_SECURITY_ADMIN_PASSWORD_FILE", false, false},
 		{"mongo-express", "ME_CONFIG_MONGODB_TLS_CERT_KEY_FILE", false, true},
 		{"mongo-express", "ME_CONFIG_MONGODB_TLS_CERT_KEY_FILE_PASSWORD", true, false},
-		{"confluentinc/cp-kafka", "KAFKA_LISTENER_NAME_INTERNAL_PLAIN_SASL_JAAS_CONFIG", true, false},
+		// A config blob: scan_value, not secret_env (TestScanValueEnv).
+		{"confluentinc/cp-kafka", "KAFKA_LISTENER_NAME_INTERNAL_PLAIN_SASL_JAAS_CONFIG", false, false},
+		{"confluentinc/cp-kafka", "KAFKA_SSL_KEYSTORE_PASSWORD", true, false},
 		{"confluentinc/cp-kafka", "KAFKA_SASL_JAAS", false, false},
 		{"ghost", "database__connection__password", true, false},
 		{"rabbitmq", "RABBITMQ_DEFAULT_PASS_FILE", false, false}, // broken, not a supported reference

@@ -106,19 +106,24 @@ func leadingInt(s string) (n, digits int) {
 	return n, digits
 }
 
-// hasTagComponent reports whether one of tag's "-"-separated components is
-// v, case-insensitively ("1.22-rootless" has "rootless").
+// hasTagComponent reports whether v is one of tag's "-"-separated
+// components or, for a v with "-", a run of consecutive components,
+// case-insensitively ("1.22-rootless" has "rootless",
+// "2026.3.0-datacenter-search" has "datacenter-search").
 func hasTagComponent(tag, v string) bool {
-	for rest := tag; rest != ""; {
-		comp := rest
-		if i := strings.IndexByte(rest, '-'); i >= 0 {
-			comp, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		if strings.EqualFold(comp, v) {
+	if v == "" {
+		return false
+	}
+	for i := 0; i+len(v) <= len(tag); {
+		end := i + len(v)
+		if (end == len(tag) || tag[end] == '-') && strings.EqualFold(tag[i:end], v) {
 			return true
 		}
+		j := strings.IndexByte(tag[i:], '-')
+		if j < 0 {
+			break
+		}
+		i += j + 1
 	}
 	return false
 }

@@ -244,6 +244,67 @@ func checkCases() []checkCase {
 		{name: "null sentinel", key: "API_KEY", raw: "null", kind: None},
 		{name: "innocent name and value", key: "TZ", raw: "Europe/Berlin", kind: None},
 		{name: "low-entropy github-like token", key: "EXAMPLE", raw: lowEntropyGH, kind: None},
+
+		// ---- keyword in the middle of a setting's name (corpus review) ----
+		{name: "confluent secret provider class", key: "CONNECT_CONFIG_PROVIDERS_SECRET_CLASS", raw: "io.confluent.connect.secretregistry.rbac.config.provider.InternalSecretConfigProvider", kind: None},
+		{name: "secret provider bootstrap servers", key: "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_BOOTSTRAP_SERVERS", raw: "broker:9095", kind: None},
+		{name: "secret provider security protocol", key: "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SECURITY_PROTOCOL", raw: "SASL_PLAINTEXT", kind: None},
+		{name: "secret provider sasl mechanism", key: "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SASL_MECHANISM", raw: "OAUTHBEARER", kind: None},
+		{name: "secret provider callback handler class", key: "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SASL_LOGIN_CALLBACK_HANDLER_CLASS", raw: "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler", kind: None},
+		{name: "bearer auth credentials source", key: "KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_CREDENTIALS_SOURCE", raw: "OAUTHBEARER", kind: None},
+		{name: "credentials source interpolated", key: "CONNECT_VALUE_CONVERTER_BASIC_AUTH_CREDENTIALS_SOURCE", raw: "$BASIC_AUTH_CREDENTIALS_SOURCE", kind: None},
+		{name: "hemmelig forced language", key: "SECRET_FORCED_LANGUAGE", raw: "en", kind: None},
+		{name: "registry token service", key: "REGISTRY_AUTH_TOKEN_SERVICE", raw: "container_registry", kind: None},
+		{name: "registry token service interpolated", key: "REGISTRY_AUTH_TOKEN_SERVICE", raw: "${EXTERNAL_IP}:${REGISTRY_PORT}", kind: None},
+		{name: "token before a non-secret tail", key: "API_TOKEN_OWNER", raw: "alice", kind: None},
+		{name: "secret before a non-secret tail interpolated", key: "SECRET_PARAM_TOPIC", raw: "${TOPIC}", kind: None},
+		{name: "secret provider master key kept", key: "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_MASTER_ENCRYPTION_KEY", raw: "password1234", kind: Literal, reason: rSecret},
+		{name: "secret provider truststore password kept", key: "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SSL_TRUSTSTORE_PASSWORD", raw: "confluent", kind: Literal, reason: rPassword},
+		{name: "grafana secret key kept", key: "GF_SECURITY_SECRET_KEY", raw: "SW2YcwTIb9zpOOhoPsMm", kind: Literal, reason: rSecret},
+		{name: "minio kms secret key kept", key: "MINIO_KMS_SECRET_KEY", raw: "my-minio-key:abc", kind: Literal, reason: rSecret},
+		{name: "nextcloud s3 secret kept", key: "OBJECTSTORE_S3_SECRET", raw: "s3secret", kind: Literal, reason: rSecret},
+		{name: "gitlab secrets key base kept", key: "GITLAB_SECRETS_OTP_KEY_BASE", raw: "long-and-random-alphanumeric-string", kind: Literal, reason: rSecret},
+		{name: "token value tail kept", key: "API_TOKEN_VALUE", raw: "abcdef123", kind: Literal, reason: rToken},
+		{name: "numbered secret kept", key: "JWT_SECRET_2", raw: "second-secret", kind: Literal, reason: rSecret},
+		{name: "versioned token kept", key: "API_TOKEN_V2", raw: "t0ken-v2", kind: Literal, reason: rToken},
+		{name: "secret before a tail kept interpolated", key: "AUTHENTIK_SECRET_KEY", raw: "${AUTHENTIK_SECRET_KEY:-authentiksupersecretkey}", kind: DefaultLiteral, reason: rSecret},
+
+		// ---- OAuth client key is an identifier ----
+		{name: "opengist oidc client key", key: "OG_OIDC_CLIENT_KEY", raw: "${OG_OIDC_CLIENT_KEY:-mykey}", kind: None},
+		{name: "oauth2 client key literal", key: "OAUTH2_CLIENT_KEY", raw: "my-client", kind: None},
+		{name: "oidc clientkey glued", key: "OIDC_CLIENTKEY", raw: "my-client", kind: None},
+		{name: "opengist oidc secret kept", key: "OG_OIDC_SECRET", raw: "${OG_OIDC_SECRET:-mysecret}", kind: DefaultLiteral, reason: rSecret, secret: "mysecret"},
+		{name: "tls client key stays a key", key: "ETCD_CLIENT_KEY", raw: "abcdef123", kind: Literal, reason: rKey},
+		{name: "tls client key path", key: "ETCD_CLIENT_KEY", raw: "certs/client.key", kind: None},
+
+		// ---- values: relative paths, sentinels ----
+		{name: "relative key path with directory", key: "ELASTICSEARCH_SSL_KEY", raw: "certs/elastic.key.pem", kind: None},
+		{name: "relative pem path under config", key: "TLS_KEY", raw: "config/x.pem", kind: None},
+		{name: "symfony param path", key: "JWT_SECRET_KEY", raw: "%kernel.project_dir%/config/jwt/private.pem", kind: None},
+		{name: "slash without file extension is no path", key: "SECRET_KEY", raw: "abc/def", kind: Literal},
+		{name: "invalid sentinel", key: "API_KEY", raw: "invalid", kind: None},
+		{name: "mailcow invalid default", key: "API_KEY", raw: "${API_KEY:-invalid}", kind: Interpolated, vars: []string{"API_KEY"}},
+
+		// ---- redis client password variables ----
+		{name: "rediscli auth", key: "REDISCLI_AUTH", raw: "bitnami", kind: Literal, reason: rPassword},
+		{name: "redis auth", key: "REDIS_AUTH", raw: "s3cret", kind: Literal, reason: rPassword},
+		{name: "redis auth digits", key: "REDIS_AUTH", raw: "123456", kind: Literal, reason: rPassword},
+		{name: "redis auth interpolated", key: "REDIS_AUTH", raw: "${REDIS_PASSWORD}", kind: Interpolated},
+		{name: "redis auth switch", key: "REDIS_AUTH", raw: "yes", kind: None},
+
+		// ---- config blobs filled from the environment ----
+		{name: "jaas interpolated password", key: "KAFKA_SASL_JAAS_CONFIG", raw: `org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="${KAFKA_PASSWORD}";`, kind: Interpolated, reason: reasonInline, vars: []string{"KAFKA_PASSWORD"}},
+		{name: "jaas oauth interpolated client secret", key: "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SASL_JAAS_CONFIG", raw: "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required \\\n clientId=\"$CONNECT_CLIENT_ID\" \\\n clientSecret=\"$CONNECT_CLIENT_SECRET\";\n", kind: Interpolated, vars: []string{"CONNECT_CLIENT_SECRET"}},
+		{name: "jaas interpolated user only", key: "KAFKA_SASL_JAAS_CONFIG", raw: `org.apache.kafka.common.security.plain.PlainLoginModule required username="${KAFKA_USER}";`, kind: None},
+
+		// ---- digit-only tokens ----
+		{name: "browserless digit token", key: "TOKEN", raw: "1234567890", kind: Literal, reason: rToken},
+		{name: "digit secret", key: "SESSION_SECRET", raw: "12345678", kind: Literal, reason: rSecret},
+		{name: "digit api key", key: "API_KEY", raw: "98765432", kind: Literal, reason: rAPIKey},
+		{name: "short digit token", key: "TOKEN", raw: "1234567", kind: None},
+		{name: "digit token not last", key: "TOKEN_REFRESH", raw: "86400000", kind: None},
+		{name: "digit token ttl", key: "ACCESS_TOKEN_TTL", raw: "86400000", kind: None},
+		{name: "digit generic key", key: "ENCRYPTION_KEY", raw: "12345678", kind: None},
 	}
 }
 
@@ -301,11 +362,18 @@ func TestIsSecretName(t *testing.T) {
 		"ORACLE_PWD", "COUCHDB_ERLANG_COOKIE", "WORDPRESS_AUTH_SALT", "XPACK_REPORTING_ENCRYPTIONKEY",
 		"COHERE_APIKEY", "N8N_ENCRYPTION_KEY", "NEO4J_AUTH", "VAULT_DEV_ROOT_TOKEN_ID", "CONSUL_HTTP_TOKEN",
 		"GITEA__mailer__PASSWD", "MINIO_KMS_SECRET_KEY", "ssh_private_key", "CF_DNS_API_TOKEN", "api-key",
-		"CREDENTIALS_OVERWRITE_DATA", "PASSWORD"}
+		"CREDENTIALS_OVERWRITE_DATA", "PASSWORD", "REDISCLI_AUTH", "REDIS_AUTH", "GITLAB_SECRETS_OTP_KEY_BASE",
+		"AWS_SECRET_ACCESS_KEY", "JWT_SECRET_2", "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_MASTER_ENCRYPTION_KEY",
+		"GF_SECURITY_SECRET_KEY", "SECRET_KEY_BASE", "OBJECTSTORE_S3_SECRET", "DOCKER_TLS_CLIENT_KEY"}
 	no := []string{"PWD", "OLDPWD", "HOST_PWD_DIR", "POSTGRES_PASSWORD_FILE", "GF_SECURITY_ADMIN_PASSWORD__FILE",
 		"DATABASE_URL", "MM_SQLSETTINGS_DATASOURCE", "AWS_ACCESS_KEY_ID", "POSTGRES_HOST_AUTH_METHOD",
 		"KAFKA_SSL_TRUSTSTORE_CREDENTIALS", "MYSQL_ALLOW_EMPTY_PASSWORD", "JWT_ISSUER", "POSTGRES_USER",
-		"TZ", "KEYCLOAK_ADMIN", "BYPASS", "COMPASS_URL", "MONKEY", "", "___"}
+		"TZ", "KEYCLOAK_ADMIN", "BYPASS", "COMPASS_URL", "MONKEY", "", "___",
+		"CONNECT_CONFIG_PROVIDERS_SECRET_CLASS", "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_BOOTSTRAP_SERVERS",
+		"CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SECURITY_PROTOCOL", "CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SASL_MECHANISM",
+		"CONNECT_CONFIG_PROVIDERS_SECRET_PARAM_KAFKASTORE_SASL_LOGIN_CALLBACK_HANDLER_CLASS",
+		"CONTROL_CENTER_SCHEMA_REGISTRY_BEARER_AUTH_CREDENTIALS_SOURCE", "SECRET_FORCED_LANGUAGE", "REGISTRY_AUTH_TOKEN_SERVICE",
+		"OG_OIDC_CLIENT_KEY", "OAUTH_CLIENTKEY", "API_TOKEN_OWNER", "TOKEN_PROVIDERS", "SECRET_SCOPE"}
 	for _, n := range yes {
 		if !IsSecretName(n) {
 			t.Errorf("IsSecretName(%q) = false, want true", n)

@@ -72,6 +72,8 @@ func TestCheckCommand(t *testing.T) {
 		{"nothing", nil, nil},
 		{"plain command", []string{"nginx", "-g", "daemon off;"}, nil},
 		{"unterminated quote", []string{`redis-server --requirepass "foo`}, []hit{{0, "foo"}}},
+		{"mitmproxy reverse mode is no credential", []string{"mitmdump --mode reverse:https://httpbin.org:443@8443 --flow-detail 4"}, nil},
+		{"rediscli auth assignment", []string{"sh", "-c", "REDISCLI_AUTH=s3cret redis-cli ping"}, []hit{{2, "s3cret"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

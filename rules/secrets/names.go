@@ -45,6 +45,17 @@ var nameReasons = [...]string{
 // committed (weak) password, while `SESSION_TOKEN_LIFETIME=3600` is a setting.
 func (f family) passwordish() bool { return f == famPassword || f == famPwd || f == famHint }
 
+// tokenish families keep digit-only values of minDigitSecret or more
+// digits when the keyword ends the name: browserless `TOKEN=1234567890` is a
+// committed (weak) token, while `API_TOKEN=3600` reads as a number of
+// seconds. Eight digits is past ports, counts and second-based lifetimes,
+// whose names rarely end in the keyword anyway (ACCESS_TOKEN_TTL).
+func (f family) tokenish() bool {
+	return f == famToken || f == famSecret || f == famAPIKey || f == famAccessKey
+}
+
+const minDigitSecret = 8
+
 const maxTokens = 24
 
 // tokenize splits a lower-cased name on '_', '-' and '.' (so `__` separators
@@ -77,7 +88,11 @@ func isFileRef(toks []string) bool {
 
 // nonSecretLast lists last tokens that make a name a setting about a secret
 // rather than the secret: paths and file names, switches, lifetimes, policy,
-// identifiers, user names and addresses (gitleaks allowlist, secrets.md §1.3).
+// identifiers, user names and addresses (gitleaks allowlist, secrets.md §1.3),
+// and the protocol, class and source settings of Kafka/Confluent clients
+// (`*_CREDENTIALS_SOURCE=OAUTHBEARER`, `..._SECRET_SECURITY_PROTOCOL`,
+// `..._SASL_MECHANISM`, `..._CALLBACK_HANDLER_CLASS`), registry
+// `REGISTRY_AUTH_TOKEN_SERVICE` and hemmelig `SECRET_FORCED_LANGUAGE`.
 func nonSecretLast(t string) bool {
 	switch t {
 	case "path", "paths", "dir", "dirs", "directory", "filename", "filenames", "files",
@@ -93,8 +108,11 @@ func nonSecretLast(t string) bool {
 		"name", "names",
 		"url", "urls", "uri", "uris", "endpoint", "endpoints",
 		"host", "hosts", "hostname", "addr", "address", "port", "domain", "realm",
-		"type", "mode", "header", "prefix", "suffix", "format", "version",
-		"location", "store", "storage", "backend", "driver", "provider",
+		"type", "types", "mode", "modes", "header", "prefix", "suffix", "format", "formats", "version",
+		"location", "store", "storage", "backend", "driver", "provider", "providers",
+		"source", "sources", "class", "classname", "service", "server", "servers",
+		"protocol", "protocols", "mechanism", "mechanisms", "handler",
+		"language", "lang", "locale", "scope", "scopes",
 		"stdin", "prompt", "hint", "regex", "pattern", "strength", "complexity":
 		return true
 	}
@@ -151,6 +169,62 @@ func keyPrevExcluded(t string) bool {
 	return false
 }
 
+// secretTail lists last tokens that keep a secret/token/credentials keyword
+// standing before them a secret: SECRET_KEY_BASE, AWS_SECRET_ACCESS_KEY,
+// CREDENTIALS_OVERWRITE_DATA, API_TOKEN_VALUE.
+func secretTail(t string) bool {
+	switch t {
+	case "key", "keys", "base", "value", "values", "val", "data", "json", "b64", "base64", "hex",
+		"string", "str", "raw", "text", "content", "contents", "bytes", "blob", "pem",
+		"plain", "plaintext", "phrase", "word":
+		return true
+	}
+	return false
+}
+
+// versionToken: a numbered or versioned copy of a name (JWT_SECRET_2,
+// API_TOKEN_V2) is the same kind of value.
+func versionToken(t string) bool {
+	if len(t) > 1 && t[0] == 'v' {
+		t = t[1:]
+	}
+	return isDigits(t)
+}
+
+// midKeyword reports the families that count anywhere in a name but, away
+// from its end, only before a secretTail: CONNECT_CONFIG_PROVIDERS_SECRET_CLASS
+// and REGISTRY_AUTH_TOKEN_SERVICE name a setting, not a secret.
+func midKeyword(f family) bool {
+	return f == famSecret || f == famToken || f == famCredentials
+}
+
+// oauthClientKey: OAuth/OIDC "client key" is the client identifier
+// (opengist OG_OIDC_CLIENT_KEY next to OG_OIDC_SECRET), like a CLIENT_ID.
+// Other *_CLIENT_KEY names (TLS client private keys) stay secret-like.
+func oauthClientKey(toks []string, i int) bool {
+	if toks[i] != "clientkey" && (i == 0 || toks[i-1] != "client") {
+		return false
+	}
+	for _, t := range toks[:i] {
+		switch t {
+		case "oidc", "oauth", "oauth2", "openid":
+			return true
+		}
+	}
+	return false
+}
+
+// redisAuth: redis client password variables, REDISCLI_AUTH (read by
+// redis-cli) and REDIS_AUTH, hold the password itself, not a user/password
+// pair.
+func redisAuth(prev string) bool {
+	switch prev {
+	case "redis", "rediscli", "valkey", "valkeycli", "keydb", "keydbcli":
+		return true
+	}
+	return false
+}
+
 // tokenFamily classifies toks[i] in the context of its neighbours.
 func tokenFamily(toks []string, i int) family {
 	t := toks[i]
@@ -202,15 +276,17 @@ func tokenFamily(toks []string, i int) family {
 	case (t == "cookie" && prev == "erlang") || t == "erlangcookie":
 		return famCookie
 	case last && (t == "key" || t == "keys"):
-		if keyPrevExcluded(prev) {
+		if keyPrevExcluded(prev) || oauthClientKey(toks, i) {
 			return famNone
 		}
 		return famKey
 	case last && len(t) > 3 && (strings.HasSuffix(t, "key") || strings.HasSuffix(t, "keys")):
-		if keySuffixExcluded(strings.TrimSuffix(t, "s")) {
+		if keySuffixExcluded(strings.TrimSuffix(t, "s")) || oauthClientKey(toks, i) {
 			return famNone
 		}
 		return famKey // XPACK_SECURITY_ENCRYPTIONKEY, REGISTRY_STORAGE_AZURE_ACCOUNTKEY
+	case last && t == "auth" && n > 1 && redisAuth(prev):
+		return famPassword // REDISCLI_AUTH=<password>
 	case last && t == "auth" && n > 1:
 		return famAuth // NEO4J_AUTH=neo4j/<password>
 	}
@@ -245,13 +321,26 @@ func classify(toks []string) (family, bool) {
 	if ssl && (toks[n-1] == "credentials" || toks[n-1] == "creds") {
 		return famNone, false
 	}
+	// The last meaningful token: JWT_SECRET_2 ends in SECRET.
+	end := n - 1
+	for end > 0 && versionToken(toks[end]) {
+		end--
+	}
 	best, bestIdx := famNone, -1
 	for i := range toks {
-		if f := tokenFamily(toks, i); f > best {
+		f := tokenFamily(toks, i)
+		if i < end && midKeyword(f) && !secretTail(toks[end]) {
+			continue // CONNECT_CONFIG_PROVIDERS_SECRET_CLASS, REGISTRY_AUTH_TOKEN_SERVICE
+		}
+		if f > best {
 			best, bestIdx = f, i
 		}
 	}
-	return best, bestIdx == n-1
+	// Two-token keywords (API_KEY, ACCESS_KEY, PRIVATE_KEY) end the name
+	// with their KEY.
+	twoToken := (best == famAPIKey || best == famAccessKey || best == famPrivateKey) &&
+		bestIdx == n-2 && (toks[n-1] == "key" || toks[n-1] == "keys")
+	return best, bestIdx == n-1 || twoToken
 }
 
 // IsSecretName reports whether a literal value under this environment

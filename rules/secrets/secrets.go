@@ -78,17 +78,21 @@ type Hints struct {
 //     false-positive lists and h.NotSecretNames.
 //   - Otherwise a name in h.NotSecretNames is None, and a secret-like name
 //     (IsSecretName, or h.SecretNames) makes a literal a secret unless the
-//     value is empty, boolean-ish, a sentinel (none/null), a placeholder
-//     (`<...>`, `{{...}}`, only `*`/`x`), a path or key/cert file name, a
-//     duration, or a number (numbers are kept for password-like names whose
-//     last token is the keyword: `REDIS_PASSWORD=123456`).
+//     value is empty, boolean-ish, a sentinel (none/null/invalid), a
+//     placeholder (`<...>`, `{{...}}`, only `*`/`x`), a path (also
+//     `certs/tls.key`) or key/cert file name, a duration, or a number
+//     (numbers are kept for password-like names whose last token is the
+//     keyword, `REDIS_PASSWORD=123456`, and from 8 digits for token, secret
+//     and api/access-key names, `TOKEN=1234567890`).
 //   - `${VAR:-lit}` / `${VAR-lit}` / `${VAR:+lit}` (also nested): the literal
 //     gets the same treatment and gives DefaultLiteral. Error texts of
 //     `${VAR:?err}` are never scanned.
 //   - Values mixing text and interpolation are checked by format only (the
 //     literal parts are not secrets by name alone).
 //   - Otherwise a secret-like name whose value interpolates is Interpolated,
-//     as is a URL whose password part is interpolated (any name).
+//     as is a URL whose password part is interpolated, or a quoted inline
+//     password assignment (`password="${KAFKA_PASSWORD}"`) in a config blob
+//     (any name).
 func Check(name, raw string, h Hints) Verdict {
 	lname := strings.ToLower(name)
 	var buf [maxTokens]string
@@ -231,6 +235,13 @@ func checkMixed(raw string, fam family, depth int) Verdict {
 		return Verdict{Kind: DefaultLiteral, Reason: reasonURL, Secret: urlDef, Vars: urlVars}
 	case urlInterpolated:
 		return Verdict{Kind: Interpolated, Reason: reasonURL, Vars: urlVars}
+	}
+	if fam == famNone {
+		// A config blob that fills a password from the environment:
+		// KAFKA_SASL_JAAS_CONFIG `password="${KAFKA_PASSWORD}"`.
+		if vars := inlineVars(raw); len(vars) > 0 {
+			return Verdict{Kind: Interpolated, Reason: reasonInline, Vars: vars}
+		}
 	}
 	if fam != famNone {
 		vars := collectVars(raw, nil)

@@ -233,6 +233,26 @@ func scanFormats(s string) (string, bool) {
 	return "", false
 }
 
+// inlineVars returns the variables that fill quoted inline password
+// assignments in compose text (`password="${KAFKA_PASSWORD}"`,
+// `clientSecret="$CLIENT_SECRET"`).
+func inlineVars(raw string) []string {
+	if !strings.ContainsAny(raw, `"'`) {
+		return nil
+	}
+	var vars []string
+	for _, m := range reInline.FindAllStringSubmatch(raw, 8) {
+		v := m[1]
+		if v == "" {
+			v = m[2]
+		}
+		if hasInterp(v) {
+			vars = collectVars(v, vars)
+		}
+	}
+	return vars
+}
+
 func inlineValueOK(v string) bool {
 	t := strings.TrimSpace(v)
 	return t != "" && !isReference(t) && !isBoolish(t) && !isSentinel(t) &&
@@ -314,6 +334,11 @@ func urlCreds(s string, vars *[]string, outside bool) (int, string) {
 		if pass == "" {
 			continue // user:@host
 		}
+		if isDigits(pass) && (isDigits(hostPart(s[at+1:end])) || hostLike(s[k+3:colon])) {
+			// host:port@port, not user:password@host: mitmproxy
+			// `--mode reverse:https://httpbin.org:443@8443`.
+			continue
+		}
 		state, def := classifyURLPass(pass, vars)
 		if state > best {
 			best, bestDefault = state, def
@@ -323,6 +348,49 @@ func urlCreds(s string, vars *[]string, outside bool) (int, string) {
 		}
 	}
 	return best, bestDefault
+}
+
+// hostPart is the host of an authority's host[:port] part.
+func hostPart(hp string) string {
+	if i := strings.IndexByte(hp, ':'); i >= 0 {
+		return hp[:i]
+	}
+	return hp
+}
+
+// hostLike: a URL's user part that is really a host name: localhost, an
+// IPv4 address or a dotted name ending in a letters-only label
+// (httpbin.org). A user name with a dot before digits (postgres.12345) is
+// not one.
+func hostLike(u string) bool {
+	if strings.EqualFold(u, "localhost") {
+		return true
+	}
+	dot := strings.LastIndexByte(u, '.')
+	if dot <= 0 || dot == len(u)-1 {
+		return false
+	}
+	ip := true
+	for i := 0; i < len(u); i++ {
+		if c := u[i]; c != '.' && (c < '0' || c > '9') {
+			ip = false
+			break
+		}
+	}
+	if ip {
+		return true
+	}
+	for i := dot + 1; i < len(u); i++ {
+		if !isAlpha(u[i]) {
+			return false
+		}
+	}
+	for i := 0; i < dot; i++ {
+		if c := u[i]; !isAlpha(c) && (c < '0' || c > '9') && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // classifyURLPass classifies the raw password part of a URL.
@@ -391,10 +459,10 @@ func isBoolish(t string) bool {
 }
 
 // isSentinel: values that switch a feature off instead of holding a secret
-// (NEO4J_AUTH=none).
+// (NEO4J_AUTH=none; mailcow `API_KEY=${API_KEY:-invalid}` keeps the API off).
 func isSentinel(t string) bool {
 	return strings.EqualFold(t, "none") || strings.EqualFold(t, "null") ||
-		strings.EqualFold(t, "nil") || t == "~"
+		strings.EqualFold(t, "nil") || strings.EqualFold(t, "invalid") || t == "~"
 }
 
 // isPlaceholder: redacted or templated documentation values, which are not
@@ -420,7 +488,9 @@ func isPlaceholder(t string) bool {
 	return true
 }
 
-// isPath: absolute, relative, home and Windows paths.
+// isPath: absolute, relative, home and Windows paths, and relative paths
+// into a directory that end in a key, certificate or config file name
+// (`certs/elastic.key.pem`, `config/jwt/private.pem`; not `neo4j/password`).
 func isPath(t string) bool {
 	if t == "" {
 		return false
@@ -433,7 +503,17 @@ func isPath(t string) bool {
 	case len(t) >= 3 && isAlpha(t[0]) && t[1] == ':' && (t[2] == '\\' || t[2] == '/'):
 		return true
 	}
-	return false
+	return isDirFilePath(t)
+}
+
+// isDirFilePath: dir/.../file.ext with a non-empty directory part, no
+// spaces, no URL, and a key, certificate or config file name at the end.
+func isDirFilePath(t string) bool {
+	k := strings.LastIndexByte(t, '/')
+	if k <= 0 || strings.ContainsAny(t, " \t:\\") || strings.Contains(t, "//") {
+		return false
+	}
+	return isFileName(t[k+1:])
 }
 
 // isFileName: a bare file name with a key, certificate or config extension
@@ -512,7 +592,7 @@ func nameValueOK(f family, kwLast bool, v string) bool {
 	case t == "", isBoolish(t), isSentinel(t), isPlaceholder(t), isPath(t), isFileName(t):
 		return false
 	case isDigits(t):
-		return f.passwordish() && kwLast
+		return kwLast && (f.passwordish() || (f.tokenish() && len(t) >= minDigitSecret))
 	case isDuration(t):
 		return false
 	case f == famAuth:
