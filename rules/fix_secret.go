@@ -76,7 +76,7 @@ func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
 	}
 	name := p.shared.secrets.get(secretName(s.Name, e.Key))
 	path := filepath.Join(dir, name)
-	b.add(transform.AddTopLevelEntry(b.src, b.file.Docs[0], "secrets", name, "file: "+relFrom(b.file, path)))
+	b.declare("secrets", []string{name}, []string{"file: " + relFrom(b.file, path)})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
 	target := "/run/secrets/" + name
 	if s.Image.FileEnv.NameOnly {
@@ -92,19 +92,34 @@ func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
 
 // dotEnvFix moves a literal secret into the project's .env (gitignored)
 // and leaves ${VAR:?...} in the compose file.
-func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string) *Fix {
+func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string, fromDefault bool) *Fix {
 	if !envVarName.MatchString(variable) {
 		return nil
 	}
-	line, ok := dotEnvLine(variable, value)
-	if !ok {
-		return nil
-	}
-	if old, set := p.Project.DotEnv[variable]; set && old != value {
-		return nil // .env already says something else: a person decides
-	}
 	b, _ := entryFix(p, s, e)
 	if b == nil {
+		return nil
+	}
+	if fromDefault {
+		// ${VAR:-secret}: the name is what deployments already set, so it
+		// stays; only when this entry is its sole use.
+		if p.shared.refs[variable] != 1 {
+			return nil
+		}
+		if old, ok := p.shared.envVars[variable]; ok && old != value {
+			return nil
+		}
+		p.shared.envVars[variable] = value
+	} else {
+		// Two services may set one variable to different values: the
+		// second gets its own .env name rather than changing the first.
+		var ok bool
+		if variable, ok = p.shared.envVar(variable, s.Name, value); !ok {
+			return nil
+		}
+	}
+	line, ok := dotEnvLine(variable, value)
+	if !ok {
 		return nil
 	}
 	replaceEntry(b, e, e.Key, `"${`+variable+`:?`+variable+` is not set}"`)
@@ -131,7 +146,7 @@ func interpolatedSecretFix(p *Pass, s *service, e rawEntry, variable string) *Fi
 		return nil
 	}
 	name := p.shared.secrets.get(secretName(s.Name, e.Key))
-	b.add(transform.AddTopLevelEntry(b.src, b.file.Docs[0], "secrets", name, "environment: "+variable))
+	b.declare("secrets", []string{name}, []string{"environment: " + variable})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
 	target := "/run/secrets/" + name
 	if s.Image.FileEnv.NameOnly {
@@ -214,13 +229,13 @@ func secretEnvFix(p *Pass, s *service, e rawEntry, v secrets.Verdict) *Fix {
 		if fix := secretFileFix(p, s, e, value); fix != nil {
 			return fix
 		}
-		return dotEnvFix(p, s, e, e.Key, value)
+		return dotEnvFix(p, s, e, e.Key, value, false)
 	case secrets.DefaultLiteral:
 		m := defaultOnly.FindStringSubmatch(e.Raw)
 		if m == nil {
 			return nil
 		}
-		return dotEnvFix(p, s, e, m[1], secrets.Unescape(m[2]))
+		return dotEnvFix(p, s, e, m[1], secrets.Unescape(m[2]), true)
 	}
 	return nil
 }

@@ -78,18 +78,20 @@ func mountVolumeFix(p *Pass, s *service, paths []knowledge.DataPath) *Fix {
 		return nil
 	}
 	b := newFixBuilder(f)
-	var mounted []string
+	var mounted, items, names []string
 	for _, dp := range paths {
 		base := s.Name + "-data"
 		if len(paths) > 1 {
 			base = s.Name + "-" + lastSegment(dp.Path)
 		}
 		name := p.shared.volumes.get(base)
-		b.add(transform.EnsureSequenceItem(b.src, loc.Node, "volumes", name+":"+dp.Path))
-		b.add(transform.AddTopLevelEntry(b.src, f.Docs[0], "volumes", name, ""))
+		items = append(items, name+":"+dp.Path)
+		names = append(names, name)
 		b.notes = append(b.notes, migrationNote(p.Project, s, name, dp))
 		mounted = append(mounted, name+" on "+dp.Path)
 	}
+	b.addItems(loc.Node, "volumes", items)
+	b.declare("volumes", names, make([]string, len(names)))
 	return b.build("mount named volume "+strings.Join(mounted, " and "), Safe)
 }
 
@@ -114,7 +116,7 @@ func nameAnonymousFix(p *Pass, s *service, m mount) *Fix {
 	default:
 		return nil
 	}
-	b.add(transform.AddTopLevelEntry(b.src, loc.File.Docs[0], "volumes", name, ""))
+	b.declare("volumes", []string{name}, []string{""})
 	b.notes = append(b.notes, migrationNote(p.Project, s, name, knowledge.DataPath{Path: m.Target, VolumeDeclared: true}))
 	return b.build("name the anonymous volume on "+m.Target+" "+name, Safe)
 }

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/rules/project"
@@ -68,4 +70,65 @@ func serviceNode(p *project.Project, name string) (*project.File, *project.Loc) 
 		return nil, nil
 	}
 	return loc.File, &loc
+}
+
+// addItems appends items to the sequence at key of mapping, creating it
+// with all of them at once when it is missing: two separate creations in
+// one fix would write the key twice.
+func (b *fixBuilder) addItems(mapping *yaml.Node, key string, items []string) {
+	if seq := mappingValue(mapping, key); seq != nil && seq.Kind == yaml.SequenceNode {
+		for _, it := range items {
+			b.add(transform.AppendSequenceItem(b.src, seq, it))
+		}
+		return
+	}
+	if len(items) == 1 {
+		b.add(transform.EnsureSequenceItem(b.src, mapping, key, items[0]))
+		return
+	}
+	var block strings.Builder
+	for _, it := range items {
+		block.WriteString("- " + it + "\n")
+	}
+	b.add(transform.EnsureKey(b.src, mapping, key, block.String(), true))
+}
+
+// declare adds names (with an optional one-line value each) under the
+// top-level section of the fix's file, creating the section once.
+func (b *fixBuilder) declare(section string, names []string, values []string) {
+	root := b.file.Root()
+	if root == nil {
+		b.err = transform.ErrUnsupported
+		return
+	}
+	if sec := mappingValue(root, section); sec != nil && sec.Kind == yaml.MappingNode || len(names) == 1 {
+		for i, n := range names {
+			b.add(transform.AddTopLevelEntry(b.src, b.file.Docs[0], section, n, values[i]))
+		}
+		return
+	}
+	// values are block YAML (e.g. "file: ./x"): nested under each name.
+	var block strings.Builder
+	for i, n := range names {
+		block.WriteString(n + ":\n")
+		for _, line := range strings.Split(values[i], "\n") {
+			if line != "" {
+				block.WriteString("  " + line + "\n")
+			}
+		}
+	}
+	b.add(transform.EnsureKey(b.src, root, section, block.String(), true))
+}
+
+// mappingValue returns the value of key in a block or flow mapping.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }

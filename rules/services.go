@@ -2,6 +2,7 @@ package rules
 
 import (
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -180,6 +181,50 @@ type shared struct {
 	services []*service
 	// volumes and secrets hand out names for fixes.
 	volumes, secrets *names
+	// envVars are the .env variables and their values, with those fixes
+	// of this run add; refs counts each variable's interpolations.
+	envVars map[string]string
+	refs    map[string]int
+}
+
+// envVar returns a new .env variable name for value: name itself when it
+// is free (not in .env with another value, not interpolated anywhere in
+// the project, where the secret would start to appear), else
+// SERVICE_NAME; false when both are taken.
+func (sh *shared) envVar(name, service, value string) (string, bool) {
+	candidates := []string{name, strings.ToUpper(sanitizeEnv(service)) + "_" + name}
+	for _, c := range candidates {
+		if old, ok := sh.envVars[c]; (!ok && sh.refs[c] == 0) || (ok && old == value) {
+			sh.envVars[c] = value
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// varRef finds interpolated variable names: $NAME and ${NAME...}.
+var varRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+
+// countRefs counts how often each variable is interpolated in the
+// project's files ($$ is an escaped dollar, not a reference).
+func countRefs(p *project.Project) map[string]int {
+	refs := map[string]int{}
+	for _, f := range append(append([]*project.File{}, p.Files...), p.Extra...) {
+		text := strings.ReplaceAll(string(f.Content), "$$", "")
+		for _, m := range varRef.FindAllStringSubmatch(text, -1) {
+			refs[m[1]]++
+		}
+	}
+	return refs
+}
+
+func sanitizeEnv(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
@@ -188,7 +233,10 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	sh := &shared{volumes: newNames(keys(p.Model.Volumes)), secrets: newNames(keys(p.Model.Secrets))}
+	sh := &shared{volumes: newNames(keys(p.Model.Volumes)), secrets: newNames(keys(p.Model.Secrets)), envVars: map[string]string{}, refs: countRefs(p)}
+	for k, v := range p.DotEnv {
+		sh.envVars[k] = v
+	}
 	for _, name := range names {
 		cfg := p.Model.Services[name]
 		s := &service{Name: name, Config: cfg, Mounts: mountsOf(name, cfg)}

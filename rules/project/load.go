@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -119,12 +120,12 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 			p, err = nil, &Error{File: spec.Files[0], Msg: fmt.Sprintf("compose-go could not load this project: %v", r)}
 		}
 	}()
-	model, err := p.loadModel(ctx, absDir, env, opts.Profiles, false)
+	model, err := p.loadModel(ctx, absDir, env, opts.Profiles, false, false)
 	if err != nil && len(p.unset) > 0 && emptyValueError(err.Error()) {
 		// An unset variable emptied a field compose-go needs (an image, a
 		// volume source, a container name). It is set where the stack is
 		// deployed; lint with a placeholder rather than not at all.
-		if m, err2 := p.loadModel(ctx, absDir, env, opts.Profiles, true); err2 == nil {
+		if m, err2 := p.loadWithPlaceholders(ctx, absDir, env, opts.Profiles); err2 == nil {
 			model, err = m, nil
 			p.addNote(Note{File: p.Files[0].Path, Msg: fmt.Sprintf("variables %s are not set; linted with %s placeholders", strings.Join(p.unset, ", "), PlaceholderPrefix+"<name>")})
 		}
@@ -187,6 +188,18 @@ func (p *Project) environment(dir string, opts Options) (map[string]string, erro
 	files := opts.EnvFiles
 	if len(files) == 0 {
 		dotEnv := filepath.Join(dir, ".env")
+		if content, ok := opts.Overlay[dotEnv]; ok {
+			// the fixer's pending .env lines
+			vars, err := dotenv.ParseWithLookup(bytes.NewReader(content), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+			if err != nil {
+				return nil, &Error{File: dotEnv, Msg: "cannot read env file: " + err.Error()}
+			}
+			p.DotEnvPath, p.DotEnv = dotEnv, vars
+			for k, v := range vars {
+				env[k] = v
+			}
+			return env, nil
+		}
 		if st, err := os.Stat(dotEnv); err == nil && st.Mode().IsRegular() {
 			files = []string{dotEnv}
 		}
@@ -212,7 +225,19 @@ func (p *Project) environment(dir string, opts Options) (map[string]string, erro
 // project only loads with them set.
 const PlaceholderPrefix = "unset-"
 
-func (p *Project) loadModel(ctx context.Context, dir string, env map[string]string, profiles []string, placeholders bool) (*types.Project, error) {
+// loadWithPlaceholders loads with unset variables read as placeholders.
+// The only consistency error it forgives is a placeholder volume name
+// that is declared nowhere (${DATA}:/data becomes unset-data:/data); a
+// service with no image at all is still an error.
+func (p *Project) loadWithPlaceholders(ctx context.Context, dir string, env map[string]string, profiles []string) (*types.Project, error) {
+	m, err := p.loadModel(ctx, dir, env, profiles, true, false)
+	if err != nil && strings.Contains(err.Error(), "refers to undefined volume "+PlaceholderPrefix) {
+		return p.loadModel(ctx, dir, env, profiles, true, true)
+	}
+	return m, err
+}
+
+func (p *Project) loadModel(ctx context.Context, dir string, env map[string]string, profiles []string, placeholders, skipConsistency bool) (*types.Project, error) {
 	details := types.ConfigDetails{WorkingDir: dir, Environment: env}
 	for _, f := range p.Files {
 		cf := types.ConfigFile{Filename: f.Abs, Content: f.Content}
@@ -247,9 +272,8 @@ func (p *Project) loadModel(ctx context.Context, dir string, env map[string]stri
 		o.Interpolate.Substitute = p.lenientSubstitute
 		if placeholders {
 			o.Interpolate.Substitute = placeholderSubstitute
-			// a placeholder volume name is declared nowhere
-			o.SkipConsistencyCheck = true
 		}
+		o.SkipConsistencyCheck = skipConsistency
 	})
 }
 

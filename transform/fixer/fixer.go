@@ -10,15 +10,17 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
 )
 
-// DefaultPasses caps the fix-and-relint loop: a fix that makes another
-// possible (two volumes declared at one spot) lands in the next pass.
-const DefaultPasses = 4
+// DefaultPasses caps the fix-and-relint loop. Fixes that append to one
+// list insert at the same offset, so only one of them lands per pass; the
+// next pass re-lints only the projects that changed, which is cheap.
+const DefaultPasses = 32
 
 // Options choose which fixes apply.
 type Options struct {
@@ -38,6 +40,16 @@ type Change struct {
 	// Writes are the files the applied fixes of this file create or
 	// append to; the compose file is written only when they all succeed.
 	Writes []rules.FileWrite
+	// Steps are the passes that changed the file: the bytes before and
+	// the merged edits applied to them, so tests can replay them.
+	Steps []Step
+}
+
+// Step is one pass over one file.
+type Step struct {
+	Before []byte
+	Edits  []transform.Edit
+	pass   int
 }
 
 // Refusal is a file left untouched, and why.
@@ -90,10 +102,12 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 	}
 	refused := map[string]bool{}
 	wrote := map[string]bool{}
-	for res.Passes < passes {
+	lines := &pendingLines{}
+	active := specs
+	for res.Passes < passes && len(active) > 0 {
 		res.Passes++
 		cfg.Load.Overlay = overlay
-		outs := rules.LintSpecs(ctx, specs, cfg)
+		outs := rules.LintSpecs(ctx, active, cfg)
 		byFile, files := collect(outs, opts, refused, res)
 		if len(byFile) == 0 {
 			break
@@ -107,6 +121,15 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 				edits[i] = g.fix.Edits
 			}
 			merged, applied, dropped := transform.Merge(edits)
+			applied, later := lines.accept(gs, applied, overlay)
+			dropped = append(dropped, later...)
+			if len(applied) < len(gs) {
+				keep := make([][]transform.Edit, 0, len(applied))
+				for _, i := range applied {
+					keep = append(keep, edits[i])
+				}
+				merged, _, _ = transform.Merge(keep)
+			}
 			f, root := files[abs].file, files[abs].root
 			cur := f.Content
 			next, err := transform.Apply(cur, merged)
@@ -115,7 +138,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 				res.Refused = append(res.Refused, Refusal{File: f.Path, Reason: "the fixes do not apply: " + err.Error()})
 				continue
 			}
-			if err := verify(ctx, specs, outs, abs, overlay, next, cfg); err != nil {
+			if err := verify(ctx, active, outs, abs, overlay, next, cfg); err != nil {
 				refused[abs] = true
 				res.Refused = append(res.Refused, Refusal{File: f.Path, Reason: "the fixed file would not load: " + err.Error()})
 				continue
@@ -124,8 +147,12 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 				changes[abs] = &Change{Path: f.Path, Abs: abs, Root: root, Original: cur}
 			}
 			changes[abs].Fixed = next
+			changes[abs].Steps = append(changes[abs].Steps, Step{Before: cur, Edits: merged, pass: res.Passes})
 			overlay[abs] = next
 			changed = true
+			for _, i := range applied {
+				lines.add(gs[i].fix.Writes, overlay)
+			}
 			res.Left += len(dropped)
 			for _, i := range applied {
 				g := gs[i]
@@ -144,11 +171,30 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 		if !changed {
 			break
 		}
+		active = touched(active, outs, overlay, changes, res.Passes)
 	}
 	for _, abs := range sortedKeys(changes) {
 		res.Changes = append(res.Changes, changes[abs])
 	}
 	return res
+}
+
+// touched keeps the specs whose projects contain a file changed in this
+// pass: no other project can have new fixes.
+func touched(specs []project.Spec, outs []rules.Outcome, _ map[string][]byte, changes map[string]*Change, pass int) []project.Spec {
+	var out []project.Spec
+	for i, o := range outs {
+		if o.Project == nil {
+			continue
+		}
+		for abs, c := range changes {
+			if len(c.Steps) > 0 && c.Steps[len(c.Steps)-1].pass == pass && contains(o.Project, abs) {
+				out = append(out, specs[i])
+				break
+			}
+		}
+	}
+	return out
 }
 
 // source is a file as the last pass read it and its project directory.
@@ -260,4 +306,90 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// pendingLines keeps the lines fixes append to files (.env, .gitignore)
+// so later passes see them through the overlay, and refuses two fixes
+// that would give one .env variable two values.
+type pendingLines struct{}
+
+// accept filters applied group indexes: a group whose .env line sets a
+// variable that the overlay or an earlier group of this pass sets to
+// another value waits for the next pass (it will pick another name).
+func (pendingLines) accept(gs []group, applied []int, overlay map[string][]byte) (ok, later []int) {
+	claimed := map[string]string{} // path + variable -> line
+	for _, i := range applied {
+		clash := false
+		for _, w := range gs[i].fix.Writes {
+			if w.Kind != rules.EnsureLine || !w.Secret {
+				continue
+			}
+			name, _, _ := strings.Cut(w.Content, "=")
+			key := w.Path + "\x00" + name
+			if prev, ok := claimed[key]; ok && prev != w.Content {
+				clash = true
+			}
+			if existing := envLine(currentContent(w.Path, overlay), name); existing != "" && existing != w.Content {
+				clash = true
+			}
+		}
+		if clash {
+			later = append(later, i)
+			continue
+		}
+		for _, w := range gs[i].fix.Writes {
+			if w.Kind == rules.EnsureLine && w.Secret {
+				name, _, _ := strings.Cut(w.Content, "=")
+				claimed[w.Path+"\x00"+name] = w.Content
+			}
+		}
+		ok = append(ok, i)
+	}
+	return ok, later
+}
+
+// add puts appended lines into the overlay.
+func (pendingLines) add(ws []rules.FileWrite, overlay map[string][]byte) {
+	for _, w := range ws {
+		if w.Kind != rules.EnsureLine {
+			continue
+		}
+		cur := currentContent(w.Path, overlay)
+		if hasLine(cur, w.Content) {
+			continue
+		}
+		next := append([]byte{}, cur...)
+		if len(next) > 0 && next[len(next)-1] != '\n' {
+			next = append(next, '\n')
+		}
+		overlay[w.Path] = append(next, w.Content+"\n"...)
+	}
+}
+
+func currentContent(path string, overlay map[string][]byte) []byte {
+	if b, ok := overlay[path]; ok {
+		return b
+	}
+	b, _ := os.ReadFile(path)
+	return b
+}
+
+func hasLine(content []byte, line string) bool {
+	for _, l := range strings.Split(string(content), "\n") {
+		if strings.TrimRight(l, "\r") == line {
+			return true
+		}
+	}
+	return false
+}
+
+// envLine returns the line of content that sets name, or "".
+func envLine(content []byte, name string) string {
+	for _, l := range strings.Split(string(content), "\n") {
+		l = strings.TrimRight(l, "\r")
+		if strings.HasPrefix(strings.TrimPrefix(l, "export "), name+"=") {
+			return l
+		}
+	}
+	return ""
 }
