@@ -11,6 +11,7 @@ import (
 
 	"github.com/composure-dev/composure/cmd/report"
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/secrets"
 	"github.com/composure-dev/composure/transform/fixer"
 	"github.com/composure-dev/composure/transform/udiff"
 )
@@ -21,6 +22,7 @@ type fixOptions struct {
 	Diff       bool
 	Unsafe     bool
 	SecretsDir string
+	External   bool
 }
 
 func newFixCmd(io *IOStreams, runF func(*fixOptions) error) *cobra.Command {
@@ -44,6 +46,7 @@ func newFixCmd(io *IOStreams, runF func(*fixOptions) error) *cobra.Command {
 	f.BoolVar(&opts.Diff, "diff", false, "print a unified diff of what would change and write nothing")
 	f.BoolVar(&opts.Unsafe, "unsafe-fixes", false, "also apply fixes marked unsafe")
 	f.StringVar(&opts.SecretsDir, "secrets-dir", "secrets", "directory, inside the project, where secret files are written")
+	f.BoolVar(&opts.External, "external", false, "declare the volumes fixes create as external: true with fixed names (unsafe: they must be created before up)")
 	return c
 }
 
@@ -59,6 +62,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 		return usageError("--secrets-dir %q: must be a relative path inside the project", o.SecretsDir)
 	}
 	cfg.Run.SecretsDir = o.SecretsDir
+	cfg.Run.External = o.External
 	threshold, err := failThreshold(o.FailOn)
 	if err != nil {
 		return err
@@ -72,7 +76,8 @@ func runFix(ctx context.Context, o *fixOptions) error {
 		return usageError("%v", err)
 	}
 	specs, discoverErrs := specsFor(cfg)
-	res := fixer.Run(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe})
+	// --external makes volume fixes unsafe; asking for it is the opt-in.
+	res := fixer.Run(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External})
 	refused := res.Refused
 	if o.Diff {
 		printDiff(o.io, res)
@@ -112,10 +117,17 @@ func escapes(rel string) bool {
 }
 
 // printDiff writes the unified diff of every changed compose file to
-// stdout, and what would be created on stderr (never a secret's content).
+// stdout, and what would be created on stderr. The secrets being moved are
+// masked in the removed lines: the diff is for reading, not for patch.
 func printDiff(io *IOStreams, res *fixer.Result) {
 	for _, c := range res.Changes {
-		fmt.Fprint(io.Out, udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed))
+		d := udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed)
+		for _, s := range res.Redact {
+			if s != "" {
+				d = strings.ReplaceAll(d, s, secrets.Mask(s))
+			}
+		}
+		fmt.Fprint(io.Out, d)
 	}
 	for _, w := range res.Writes {
 		fmt.Fprintln(io.Err, "would "+describeWrite(w))

@@ -27,6 +27,9 @@ type RunOptions struct {
 	// SecretsDir is where secret fixes put secret files, relative to the
 	// project directory (default "secrets").
 	SecretsDir string
+	// External makes volume fixes declare external: true volumes with
+	// fixed names (fix --external).
+	External bool
 }
 
 func (o RunOptions) secretsDir() string {
@@ -43,7 +46,7 @@ func (o RunOptions) secretsDir() string {
 func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions) (out []Finding, err error) {
 	sh := newShared(p, k)
 	for _, r := range rs {
-		pass := &Pass{Project: p, Knowledge: k, Options: opts.RuleOptions[r.ID], SecretsDir: opts.secretsDir(), rule: r, shared: sh}
+		pass := &Pass{Project: p, Knowledge: k, Options: opts.RuleOptions[r.ID], SecretsDir: opts.secretsDir(), External: opts.External, rule: r, shared: sh}
 		if err := runOne(r, pass); err != nil {
 			return nil, err
 		}

@@ -91,8 +91,8 @@ func mountVolumeFix(p *Pass, s *service, paths []knowledge.DataPath) *Fix {
 		mounted = append(mounted, name+" on "+dp.Path)
 	}
 	b.addItems(loc.Node, "volumes", items)
-	b.declare("volumes", names, make([]string, len(names)))
-	return b.build("mount named volume "+strings.Join(mounted, " and "), Safe)
+	declareVolumes(p, b, names)
+	return b.build(externalTitle(p, "mount named volume "+strings.Join(mounted, " and ")), Safe)
 }
 
 // nameAnonymousFix gives an anonymous volume a name and declares it.
@@ -116,9 +116,9 @@ func nameAnonymousFix(p *Pass, s *service, m mount) *Fix {
 	default:
 		return nil
 	}
-	b.declare("volumes", []string{name}, []string{""})
+	declareVolumes(p, b, []string{name})
 	b.notes = append(b.notes, migrationNote(p.Project, s, name, knowledge.DataPath{Path: m.Target, VolumeDeclared: true}))
-	return b.build("name the anonymous volume on "+m.Target+" "+name, Safe)
+	return b.build(externalTitle(p, "name the anonymous volume on "+m.Target+" "+name), Safe)
 }
 
 // quoteLike writes text with the quoting style of the scalar it replaces.

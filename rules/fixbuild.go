@@ -18,6 +18,8 @@ type fixBuilder struct {
 	writes []FileWrite
 	notes  []string
 	err    error
+	// forceUnsafe: the fix is unsafe whatever its edits touch.
+	forceUnsafe bool
 }
 
 func newFixBuilder(f *project.File) *fixBuilder {
@@ -43,12 +45,16 @@ func (b *fixBuilder) build(title string, app Applicability) *Fix {
 	if b.err != nil {
 		return nil
 	}
+	b.moveInsertsOutOfDeletions()
 	// Two helpers may insert at one offset (a service's new volumes list
 	// and a new top-level section, both at the end of the file): Join
 	// orders them into one edit instead of a conflict.
 	edits, err := transform.Join(b.parts...)
 	if err != nil || (len(edits) == 0 && len(b.writes) == 0) {
 		return nil
+	}
+	if b.forceUnsafe && app == Safe {
+		app = Unsafe
 	}
 	for _, e := range edits {
 		if app == Safe && (transform.RangeTouchesComment(b.src, e) || transform.RangeTouchesAnchorOrAlias(b.src, e)) {
@@ -131,4 +137,34 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// moveInsertsOutOfDeletions handles one fix that removes whole lines and
+// inserts after them (a tmpfs item removed, a volumes key added after the
+// service's last line): the helpers computed both on the original, so the
+// insertion sits inside the removed range. Inserted text that starts with
+// a line break means the same thing just before the removed lines' leading
+// break, where it no longer overlaps.
+func (b *fixBuilder) moveInsertsOutOfDeletions() {
+	src := b.file.Content
+	for _, part := range b.parts {
+		for i := range part {
+			ins := &part[i]
+			if ins.Start != ins.End || !strings.HasPrefix(ins.New, "\n") && !strings.HasPrefix(ins.New, "\r\n") {
+				continue
+			}
+			for _, other := range b.parts {
+				for _, del := range other {
+					if del.New != "" || !(del.Start < ins.Start && ins.Start < del.End) || del.Start == 0 || src[del.Start-1] != '\n' {
+						continue
+					}
+					at := del.Start - 1
+					if at > 0 && src[at-1] == '\r' {
+						at--
+					}
+					ins.Start, ins.End = at, at
+				}
+			}
+		}
+	}
 }

@@ -18,6 +18,8 @@ type Pass struct {
 	// SecretsDir is where secret fixes put secret files, relative to the
 	// project directory.
 	SecretsDir string
+	// External makes volume fixes declare external stores with fixed names.
+	External bool
 
 	rule     *Rule
 	shared   *shared

@@ -38,7 +38,8 @@ func (s *service) Stateful() bool {
 	if s.FromDockerfile {
 		return len(s.DataPaths) > 0
 	}
-	return s.Image != nil && s.Image.Stateful != knowledge.Stateless && len(s.DataPaths) > 0
+	return s.Image != nil && s.Image.Stateful != knowledge.Stateless && len(s.DataPaths) > 0 &&
+		!s.Image.StatelessFor(s.Config.Environment) // keycloak with an external database
 }
 
 // Label names the service's image for messages: "postgres:16", or "build"
@@ -250,6 +251,10 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 					// The tag came from a variable that is not set here: the
 					// version is unknown, so every version's path is a candidate.
 					s.DataPaths, s.Alternatives = m.Image.DataPaths, len(m.Image.DataPaths) > 1
+				}
+				if len(s.DataPaths) == 0 {
+					// minio keeps its data where `server <path>` says
+					s.DataPaths = m.Image.DataPathsFromCommand(commandLine(s))
 				}
 				s.relocate()
 			}

@@ -11,7 +11,7 @@ var StateOnTmpfs = &Rule{
 	ID:       "state-on-tmpfs",
 	Title:    "stateful data path on tmpfs",
 	Severity: Error,
-	Fix:      NoFix,
+	Fix:      UnsafeFix,
 	Doc: Doc{
 		What: "Finds stateful services whose data path is on a `tmpfs` mount, from the `tmpfs:` list or a " +
 			"long-syntax volume of `type: tmpfs`, on the path itself or a directory above it. Images whose " +
@@ -62,6 +62,7 @@ func checkStateOnTmpfs(p *Pass) {
 				Path:     dotted(m.Path),
 				Message: fmt.Sprintf("service %q (%s) keeps its data in %s on tmpfs; it is lost every time the container stops: mount a named volume there",
 					s.Name, s.Label(), dp.Path),
+				Fix: tmpfsToVolumeFix(p, s, *m),
 			})
 		}
 	}

@@ -70,6 +70,9 @@ type Result struct {
 	Notes   []string
 	Refused []Refusal
 	Passes  int
+	// Redact are the secret texts of the fixed findings: whatever shows
+	// the original lines (a diff) must mask them.
+	Redact []string
 }
 
 // Total is the number of fixes applied.
@@ -157,6 +160,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 			for _, i := range applied {
 				g := gs[i]
 				res.Applied[g.finding.Rule]++
+				res.Redact = append(res.Redact, g.finding.Redact...)
 				res.Notes = append(res.Notes, g.fix.Notes...)
 				for _, w := range g.fix.Writes {
 					key := fmt.Sprint(w.Kind, w.Path, w.Content)

@@ -1,0 +1,79 @@
+package rules
+
+import (
+	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/transform"
+)
+
+// tmpfsToVolumeFix replaces a tmpfs mount on a data path with a named
+// volume on the same target. Unsafe: data that lived only in memory now
+// persists, and the service writes to disk instead of RAM.
+func tmpfsToVolumeFix(p *Pass, s *service, m mount) *Fix {
+	f, svc := serviceNode(p.Project, s.Name)
+	if f == nil {
+		return nil
+	}
+	loc := p.Project.LocateIn(f, m.Path...)
+	if loc.Depth != len(m.Path) || loc.Node == nil {
+		return nil // the mount is in another file than the service's own definition
+	}
+	b := newFixBuilder(f)
+	name := p.shared.volumes.get(s.Name + "-" + lastSegment(m.Target))
+	switch {
+	case m.Path[2] == "tmpfs":
+		list := mappingValue(svc.Node, "tmpfs")
+		switch {
+		case list != nil && list.Kind == yaml.ScalarNode:
+			b.add(transform.RemoveMappingEntry(b.src, svc.Node, "tmpfs"))
+		case list != nil && list.Kind == yaml.SequenceNode:
+			idx := -1
+			for i, it := range list.Content {
+				if it == loc.Node {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				return nil
+			}
+			b.add(transform.RemoveSequenceItem(b.src, list, idx))
+		default:
+			return nil
+		}
+		b.addItems(svc.Node, "volumes", []string{name + ":" + m.Target})
+	case loc.Node.Kind == yaml.MappingNode:
+		b.add(transform.ReplaceScalar(b.src, mappingValue(loc.Node, "type"), "volume"))
+		b.add(transform.AddMappingEntry(b.src, loc.Node, "source", name))
+		if mappingValue(loc.Node, "tmpfs") != nil {
+			b.add(transform.RemoveMappingEntry(b.src, loc.Node, "tmpfs"))
+		}
+	default:
+		return nil
+	}
+	declareVolumes(p, b, []string{name})
+	return b.build("replace the tmpfs on "+m.Target+" with named volume "+name, Unsafe)
+}
+
+// declareVolumes declares new named volumes under top-level volumes:, as
+// external stores with fixed names under --external (then the fix is
+// unsafe: the volume must exist before `up`, and a note says how).
+func declareVolumes(p *Pass, b *fixBuilder, names []string) {
+	values := make([]string, len(names))
+	if p.External {
+		for i, n := range names {
+			full := p.Project.Name + "_" + n
+			values[i] = "external: true\nname: " + full
+			b.notes = append(b.notes, "create the external volume "+full+" before `docker compose up`:\n  docker volume create "+full)
+		}
+		b.forceUnsafe = true
+	}
+	b.declare("volumes", names, values)
+}
+
+// externalTitle marks fix titles that declare external stores.
+func externalTitle(p *Pass, title string) string {
+	if p.External {
+		return title + " (external)"
+	}
+	return title
+}
