@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/composure-dev/composure/cmd/report"
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/config"
+	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/secrets"
 )
 
@@ -28,6 +32,7 @@ type lintOptions struct {
 	Disable    []string
 	Severities []string
 	Jobs       int
+	Config     string
 }
 
 func newLintCmd(io *IOStreams, runF func(*lintOptions) error) *cobra.Command {
@@ -63,6 +68,7 @@ func addLintFlags(c *cobra.Command, o *lintOptions) {
 	f.StringArrayVar(&o.Disable, "disable", nil, "disable a rule (repeatable)")
 	f.StringArrayVar(&o.Severities, "severity", nil, "set a rule's severity, RULE=off|info|warning|error (repeatable)")
 	f.IntVarP(&o.Jobs, "jobs", "j", 0, "projects linted in parallel (default: number of CPUs)")
+	f.StringVar(&o.Config, "config", "", "config file (default: "+config.FileName+" in the linted directory or a parent)")
 }
 
 // usageError is a bad flag value: exit code 2 before anything is linted.
@@ -81,15 +87,35 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 	if len(o.Files) > 0 && len(o.Paths) > 0 {
 		return cfg, usageError("give either -f files or paths, not both")
 	}
+	file, err := o.loadConfig()
+	if err != nil {
+		return cfg, err
+	}
 	enabled := map[string]bool{}
 	for _, r := range rules.All() {
 		enabled[r.ID] = !r.DefaultOff
+	}
+	// The config file first, the command line over it.
+	if file != nil {
+		for id, sev := range file.Severity {
+			cfg.Severity[id] = sev
+			enabled[id] = sev != rules.Off
+		}
+		cfg.Run.RuleOptions = file.Options
+		cfg.Ignores = file.Ignores
+		cfg.BaseDir = file.Dir
+		if len(file.Images) > 0 {
+			cfg.Knowledge = knowledge.Default().With(file.Images, nil)
+		}
 	}
 	for _, id := range o.Enable {
 		if rules.ByID(id) == nil {
 			return cfg, usageError("--enable: unknown rule %q (see 'composure rules')", id)
 		}
 		enabled[id] = true
+		if cfg.Severity[id] == rules.Off {
+			delete(cfg.Severity, id)
+		}
 	}
 	for _, id := range o.Disable {
 		if rules.ByID(id) == nil {
@@ -118,6 +144,34 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// loadConfig reads --config, or the config file found from the first
+// linted path (or the current directory) upwards; nil when there is none.
+// A bad config fails the run before anything is linted.
+func (o *lintOptions) loadConfig() (*config.Config, error) {
+	path := o.Config
+	if path == "" {
+		start := "."
+		switch {
+		case len(o.Files) > 0:
+			start = filepath.Dir(o.Files[0])
+		case len(o.Paths) > 0:
+			start = o.Paths[0]
+			if st, err := os.Stat(start); err == nil && !st.IsDir() {
+				start = filepath.Dir(start)
+			}
+		}
+		path = config.Find(start)
+		if path == "" {
+			return nil, nil
+		}
+	}
+	c, err := config.Load(path)
+	if err != nil {
+		return nil, &exitError{code: ExitIncomplete, err: err}
+	}
+	return c, nil
 }
 
 // failThreshold parses --fail-on; never returns a level above Error.

@@ -25,6 +25,13 @@ func (r *Rule) Markdown() string {
 		fix = "No automatic fix."
 	}
 	section(&b, "Fix", fix)
+	if len(r.Options) > 0 {
+		b.WriteString("## Options\n\n")
+		for _, o := range r.Options {
+			fmt.Fprintf(&b, "- `%s` (%s): %s\n", o.Name, o.Kind, o.Doc)
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Doc.References) > 0 {
 		b.WriteString("## References\n\n")
 		for _, ref := range r.Doc.References {

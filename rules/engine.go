@@ -23,7 +23,7 @@ func (e *InternalError) Error() string {
 // RunOptions are the settings every rule of a run shares.
 type RunOptions struct {
 	// RuleOptions are each rule's validated options, by rule id.
-	RuleOptions map[string]any
+	RuleOptions map[string]map[string]any
 	// SecretsDir is where secret fixes put secret files, relative to the
 	// project directory (default "secrets").
 	SecretsDir string
@@ -46,7 +46,7 @@ func (o RunOptions) secretsDir() string {
 func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions) (out []Finding, err error) {
 	sh := newShared(p, k)
 	for _, r := range rs {
-		pass := &Pass{Project: p, Knowledge: k, Options: opts.RuleOptions[r.ID], SecretsDir: opts.secretsDir(), External: opts.External, rule: r, shared: sh}
+		pass := &Pass{Project: p, Knowledge: k, Options: ruleOptions(opts.RuleOptions[r.ID]), SecretsDir: opts.secretsDir(), External: opts.External, rule: r, shared: sh}
 		if err := runOne(r, pass); err != nil {
 			return nil, err
 		}
@@ -99,4 +99,13 @@ func dedupe(fs []Finding) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// ruleOptions keeps Pass.Options nil (not a typed nil map) when a rule
+// has none.
+func ruleOptions(m map[string]any) any {
+	if m == nil {
+		return nil
+	}
+	return m
 }

@@ -18,6 +18,10 @@ type Config struct {
 	// Jobs bounds the projects linted at once; 0 means one per CPU.
 	Jobs int
 	Run  RunOptions
+	// Ignores are the config file's ignore entries; BaseDir is the config
+	// file's directory, which their path globs are relative to.
+	Ignores []Ignore
+	BaseDir string
 }
 
 // Outcome is one project's result: the loaded project and its findings,
@@ -26,7 +30,9 @@ type Outcome struct {
 	Spec     project.Spec
 	Project  *project.Project
 	Findings []Finding
-	Err      error
+	// Suppressed are findings comments or the config silenced.
+	Suppressed []Suppressed
+	Err        error
 }
 
 // LintSpecs loads and checks projects in parallel and returns their
@@ -69,13 +75,6 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 		o.Err = err
 		return o
 	}
-	for _, f := range fs {
-		if sev, ok := cfg.Severity[f.Rule]; ok {
-			f.Severity = sev
-		}
-		if f.Severity != Off {
-			o.Findings = append(o.Findings, f)
-		}
-	}
+	o.Findings, o.Suppressed = process(p, fs, cfg)
 	return o
 }

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"path"
+	"strings"
+
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/rules/knowledge"
@@ -64,3 +67,25 @@ func Pos(loc project.Loc) Position {
 		Offset: start, EndOffset: end,
 	}
 }
+
+// stringList returns a list option of the rule ("" → nil).
+func (p *Pass) stringList(name string) []string {
+	opts, _ := p.Options.(map[string]any)
+	list, _ := opts[name].([]string)
+	return list
+}
+
+// allowedName reports whether the allow-names option (globs, any case)
+// exempts a variable.
+func (p *Pass) allowedName(name string) bool {
+	for _, g := range p.stringList("allow-names") {
+		if ok, _ := path.Match(strings.ToUpper(g), strings.ToUpper(name)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// allowNames is the option the secret rules share.
+var allowNames = Option{Name: "allow-names", Kind: StringList,
+	Doc: "variable names (globs, any case) never reported, e.g. the fake credentials of a test stack"}

@@ -15,6 +15,8 @@ func All() []*Rule {
 		SecretInCommand,
 		FixedContainerName,
 		PinnedMacAddress,
+		IgnoreWithoutReason,
+		UnusedIgnore,
 	}
 }
 

@@ -37,6 +37,27 @@ type Rule struct {
 	// DefaultOff rules run only when enabled in config or with --enable.
 	DefaultOff bool
 	Fix        FixKind
-	Doc        Doc
-	Check      func(*Pass)
+	// Meta rules report on composure's own comments; their findings come
+	// from the suppression step, and Check does nothing.
+	Meta bool
+	// Options are the typed settings the config file may give the rule.
+	Options []Option
+	Doc     Doc
+	Check   func(*Pass)
+}
+
+// OptionKind is the type of a rule option's value.
+type OptionKind string
+
+// Option kinds.
+const (
+	StringList OptionKind = "list of strings"
+	Bool       OptionKind = "boolean"
+)
+
+// Option is one typed rule setting.
+type Option struct {
+	Name string
+	Kind OptionKind
+	Doc  string
 }

@@ -10,6 +10,7 @@ import (
 var SecretInBuildArgs = &Rule{
 	ID:       "secret-in-build-args",
 	Title:    "literal secret in build args",
+	Options:  []Option{allowNames},
 	Severity: Error,
 	Fix:      DisplayOnlyFix,
 	Doc: Doc{
@@ -50,6 +51,9 @@ func checkSecretInBuildArgs(p *Pass) {
 			continue
 		}
 		for _, e := range rawEntries(p.Project, s.Config.Build.Args, "services", s.Name, "build", "args") {
+			if p.allowedName(e.Key) {
+				continue
+			}
 			v := secrets.Check(e.Key, e.Raw, secrets.Hints{})
 			if v.Kind != secrets.Literal && v.Kind != secrets.DefaultLiteral {
 				continue

@@ -10,6 +10,7 @@ import (
 var SecretInEnvironment = &Rule{
 	ID:       "secret-in-environment",
 	Title:    "literal secret in environment",
+	Options:  []Option{allowNames},
 	Severity: Error,
 	Fix:      SafeFix,
 	Doc: Doc{
@@ -55,6 +56,9 @@ secrets:
 func checkSecretInEnvironment(p *Pass) {
 	for _, s := range p.services() {
 		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+			if p.allowedName(e.Key) {
+				continue
+			}
 			v := secrets.Check(e.Key, e.Raw, hints(s))
 			var msg string
 			switch v.Kind {

@@ -12,6 +12,7 @@ import (
 var SecretInterpolatedEnvironment = &Rule{
 	ID:       "secret-interpolated-environment",
 	Title:    "secret passed as an environment variable from ${VAR}",
+	Options:  []Option{allowNames},
 	Severity: Warning,
 	Fix:      SafeFix,
 	Doc: Doc{
@@ -50,6 +51,9 @@ secrets:
 func checkSecretInterpolatedEnvironment(p *Pass) {
 	for _, s := range p.services() {
 		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+			if p.allowedName(e.Key) {
+				continue
+			}
 			v := secrets.Check(e.Key, e.Raw, hints(s))
 			if v.Kind != secrets.Interpolated {
 				continue

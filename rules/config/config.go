@@ -1,0 +1,342 @@
+// Package config reads .composure.yaml: per-rule severities and typed
+// options, ignore entries, and stateful images that extend the built-in
+// knowledge. Anything unknown or malformed is an error naming the file,
+// line, column and key, before any compose file is linted.
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// FileName is the config file composure looks for.
+const FileName = ".composure.yaml"
+
+// Config is a validated config file.
+type Config struct {
+	Path     string
+	Dir      string
+	Severity map[string]rules.Severity
+	// Options are the rule options, by rule id then option name: []string
+	// for list options, bool for boolean ones.
+	Options map[string]map[string]any
+	Ignores []rules.Ignore
+	Images  []knowledge.Image
+}
+
+// Find returns the config file in dir or its nearest parent, or "".
+func Find(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		p := filepath.Join(abs, FileName)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return ""
+		}
+		abs = parent
+	}
+}
+
+// Load reads and validates a config file.
+func Load(file string) (*Config, error) {
+	content, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &project.Error{File: file, Msg: "cannot read config: " + err.Error()}
+	}
+	return Parse(file, content)
+}
+
+// Parse validates config content.
+func Parse(file string, content []byte) (*Config, error) {
+	abs, _ := filepath.Abs(file)
+	c := &Config{Path: file, Dir: filepath.Dir(abs), Severity: map[string]rules.Severity{}, Options: map[string]map[string]any{}}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil {
+		if len(bytes.TrimSpace(content)) == 0 {
+			return c, nil
+		}
+		return nil, &project.Error{File: file, Msg: "invalid yaml: " + err.Error()}
+	}
+	p := &parser{file: file}
+	root := p.mapping(doc.Content[0], "the config")
+	for _, kv := range root {
+		switch kv.key.Value {
+		case "rules":
+			p.rules(kv.val, c)
+		case "ignore":
+			p.ignores(kv.val, c)
+		case "stateful-images":
+			p.images(kv.val, c)
+		default:
+			p.fail(kv.key, "unknown key %q (want rules, ignore or stateful-images)", kv.key.Value)
+		}
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	return c, nil
+}
+
+// parser keeps the first error, with its position.
+type parser struct {
+	file string
+	err  *project.Error
+}
+
+type pair struct{ key, val *yaml.Node }
+
+func (p *parser) fail(n *yaml.Node, format string, a ...any) {
+	if p.err == nil {
+		p.err = &project.Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, a...)}
+	}
+}
+
+func (p *parser) mapping(n *yaml.Node, what string) []pair {
+	if n.Kind != yaml.MappingNode {
+		if n.Tag == "!!null" {
+			return nil
+		}
+		p.fail(n, "%s must be a mapping", what)
+		return nil
+	}
+	var out []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, pair{n.Content[i], n.Content[i+1]})
+	}
+	return out
+}
+
+func (p *parser) strings(n *yaml.Node, what string) []string {
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return []string{n.Value}
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n, "%s must be a list of strings", what)
+		return nil
+	}
+	var out []string
+	for _, it := range n.Content {
+		if it.Kind != yaml.ScalarNode {
+			p.fail(it, "%s must be a list of strings", what)
+			return nil
+		}
+		out = append(out, it.Value)
+	}
+	return out
+}
+
+func (p *parser) scalar(n *yaml.Node, what string) string {
+	if n.Kind != yaml.ScalarNode {
+		p.fail(n, "%s must be a string", what)
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) rules(n *yaml.Node, c *Config) {
+	for _, kv := range p.mapping(n, "rules") {
+		r := rules.ByID(kv.key.Value)
+		if r == nil {
+			p.fail(kv.key, "unknown rule %q (see 'composure rules')", kv.key.Value)
+			continue
+		}
+		if kv.val.Kind == yaml.ScalarNode && kv.val.Tag != "!!null" {
+			// shorthand: rule-id: warning
+			p.severity(kv.val, r, c)
+			continue
+		}
+		for _, opt := range p.mapping(kv.val, "rules."+r.ID) {
+			name := opt.key.Value
+			if name == "severity" {
+				p.severity(opt.val, r, c)
+				continue
+			}
+			spec := findOption(r, name)
+			if spec == nil {
+				p.fail(opt.key, "unknown option %q for rule %s (%s)", name, r.ID, knownOptions(r))
+				continue
+			}
+			if c.Options[r.ID] == nil {
+				c.Options[r.ID] = map[string]any{}
+			}
+			switch spec.Kind {
+			case rules.StringList:
+				c.Options[r.ID][name] = p.strings(opt.val, "rules."+r.ID+"."+name)
+			case rules.Bool:
+				var b bool
+				if opt.val.Decode(&b) != nil || opt.val.Tag != "!!bool" {
+					p.fail(opt.val, "rules.%s.%s must be true or false", r.ID, name)
+				}
+				c.Options[r.ID][name] = b
+			}
+		}
+	}
+}
+
+func (p *parser) severity(n *yaml.Node, r *rules.Rule, c *Config) {
+	sev, err := rules.ParseSeverity(p.scalar(n, "severity"))
+	if err != nil {
+		p.fail(n, "rules.%s.severity: %v", r.ID, err)
+		return
+	}
+	c.Severity[r.ID] = sev
+}
+
+func findOption(r *rules.Rule, name string) *rules.Option {
+	for i := range r.Options {
+		if r.Options[i].Name == name {
+			return &r.Options[i]
+		}
+	}
+	return nil
+}
+
+func knownOptions(r *rules.Rule) string {
+	names := []string{"severity"}
+	for _, o := range r.Options {
+		names = append(names, o.Name)
+	}
+	return "known: " + strings.Join(names, ", ")
+}
+
+func (p *parser) ignores(n *yaml.Node, c *Config) {
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n, "ignore must be a list of {rule, path, service, reason}")
+		return
+	}
+	for _, item := range n.Content {
+		var rule, glob, service, reason string
+		for _, kv := range p.mapping(item, "an ignore entry") {
+			switch kv.key.Value {
+			case "rule":
+				rule = p.scalar(kv.val, "ignore.rule")
+				if rules.ByID(rule) == nil {
+					p.fail(kv.val, "unknown rule %q in ignore (see 'composure rules')", rule)
+				}
+			case "path":
+				glob = p.scalar(kv.val, "ignore.path")
+			case "service":
+				service = p.scalar(kv.val, "ignore.service")
+			case "reason":
+				reason = strings.TrimSpace(p.scalar(kv.val, "ignore.reason"))
+			default:
+				p.fail(kv.key, "unknown key %q in ignore entry (want rule, path, service, reason)", kv.key.Value)
+			}
+		}
+		if reason == "" {
+			p.fail(item, "ignore entry needs a reason: say why these findings are acceptable")
+		}
+		if rule == "" && glob == "" && service == "" {
+			p.fail(item, "ignore entry matches everything: give a rule, a path or a service")
+		}
+		ig, err := rules.NewIgnore(rule, glob, service, reason)
+		if err != nil {
+			p.fail(item, "ignore.path %q: %v", glob, err)
+		}
+		c.Ignores = append(c.Ignores, ig)
+	}
+}
+
+func (p *parser) images(n *yaml.Node, c *Config) {
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n, "stateful-images must be a list of {image, data-paths, ...}")
+		return
+	}
+	for _, item := range n.Content {
+		img := knowledge.Image{Stateful: knowledge.Stateful}
+		var declared bool
+		var paths []string
+		for _, kv := range p.mapping(item, "a stateful-images entry") {
+			switch kv.key.Value {
+			case "image":
+				pattern := p.scalar(kv.val, "stateful-images.image")
+				if err := knowledge.CheckPattern(pattern); err != nil || pattern == "" {
+					p.fail(kv.val, "stateful-images.image %q is not a valid image name or glob", pattern)
+				}
+				img.ID, img.Images = "config:"+pattern, []string{pattern}
+			case "data-paths":
+				paths = p.strings(kv.val, "stateful-images.data-paths")
+				for _, dp := range paths {
+					if !strings.HasPrefix(dp, "/") {
+						p.fail(kv.val, "stateful-images.data-paths: %q is not an absolute container path", dp)
+					}
+				}
+			case "volume-declared":
+				if kv.val.Decode(&declared) != nil || kv.val.Tag != "!!bool" {
+					p.fail(kv.val, "stateful-images.volume-declared must be true or false")
+				}
+			case "secret-env":
+				img.SecretEnv = p.strings(kv.val, "stateful-images.secret-env")
+			case "file-env":
+				img.FileEnv = knowledge.FileEnv{Supported: true, Suffix: "_FILE", Vars: p.strings(kv.val, "stateful-images.file-env")}
+			default:
+				p.fail(kv.key, "unknown key %q in stateful-images entry (want image, data-paths, volume-declared, secret-env, file-env)", kv.key.Value)
+			}
+		}
+		if len(img.Images) == 0 {
+			p.fail(item, "stateful-images entry needs an image")
+		}
+		if len(paths) == 0 {
+			p.fail(item, "stateful-images entry needs data-paths")
+		}
+		for _, dp := range paths {
+			img.DataPaths = append(img.DataPaths, knowledge.DataPath{Path: path.Clean(dp), VolumeDeclared: declared})
+		}
+		c.Images = append(c.Images, img)
+	}
+}
+
+// Starter renders the config `composure init` writes: every rule with its
+// default severity and options, commented, and an example ignore.
+func Starter() string {
+	var b strings.Builder
+	b.WriteString("# composure configuration. Every rule is listed with its default;\n")
+	b.WriteString("# uncomment a line to change it. Severities: off, info, warning, error.\n")
+	b.WriteString("rules:\n")
+	all := rules.All()
+	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	for _, r := range all {
+		def := r.Severity.String()
+		if r.DefaultOff {
+			def = "off"
+		}
+		fmt.Fprintf(&b, "  # %s: # %s\n  #   severity: %s\n", r.ID, r.Title, def)
+		for _, o := range r.Options {
+			fmt.Fprintf(&b, "  #   %s: [] # %s (%s)\n", o.Name, o.Doc, o.Kind)
+		}
+	}
+	b.WriteString(`
+# Findings to accept, each with the reason someone will read later.
+ignore: []
+#  - rule: fixed-container-name
+#    path: "legacy/**"
+#    service: db
+#    reason: the backup job addresses the container by name
+
+# Images composure does not know that keep state.
+stateful-images: []
+#  - image: registry.example.com/team/*-db
+#    data-paths: [/var/lib/app]
+#    volume-declared: false
+#    secret-env: [APP_DB_PASSWORD]
+#    file-env: [APP_DB_PASSWORD]
+`)
+	return b.String()
+}

@@ -1,0 +1,99 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+func TestParseValid(t *testing.T) {
+	src := `rules:
+  fixed-container-name: off
+  secret-in-environment:
+    severity: warning
+    allow-names: [DEMO_*, test_password]
+ignore:
+  - rule: stateful-volume-missing
+    path: "test/**"
+    reason: throwaway databases in tests
+stateful-images:
+  - image: registry.example.com/team/*-db
+    data-paths: [/var/lib/app]
+    volume-declared: true
+    file-env: [APP_PASSWORD]
+`
+	c, err := Parse("x/.composure.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Severity["fixed-container-name"] != rules.Off || c.Severity["secret-in-environment"] != rules.Warning {
+		t.Errorf("severities = %v", c.Severity)
+	}
+	if got := c.Options["secret-in-environment"]["allow-names"]; len(got.([]string)) != 2 {
+		t.Errorf("allow-names = %v", got)
+	}
+	if len(c.Ignores) != 1 || c.Ignores[0].Reason != "throwaway databases in tests" {
+		t.Errorf("ignores = %+v", c.Ignores)
+	}
+	if len(c.Images) != 1 || !c.Images[0].DataPaths[0].VolumeDeclared || c.Images[0].FileEnv.Vars[0] != "APP_PASSWORD" {
+		t.Errorf("images = %+v", c.Images)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{"rule:\n  x: 1\n", `1:1: unknown key "rule"`},
+		{"rules:\n  no-such-rule: off\n", `2:3: unknown rule "no-such-rule"`},
+		{"rules:\n  secret-in-environment:\n    severty: warning\n", `3:5: unknown option "severty" for rule secret-in-environment`},
+		{"rules:\n  anonymous-volume:\n    severity: loud\n", `3:15: rules.anonymous-volume.severity: unknown severity "loud"`},
+		{"ignore:\n  - rule: fixed-container-name\n", `2:5: ignore entry needs a reason`},
+		{"ignore:\n  - rule: fixed-containr-name\n    reason: x\n", `2:11: unknown rule "fixed-containr-name" in ignore`},
+		{"ignore:\n  - reason: everything\n", `matches everything`},
+		{"stateful-images:\n  - image: x/db\n    data-paths: [var/lib]\n", `not an absolute container path`},
+		{"stateful-images:\n  - image: x/db\n    data-paths: [/d]\n    volume-declared: maybe\n", `volume-declared must be true or false`},
+		{"rules: [a]\n", `rules must be a mapping`},
+	}
+	for _, c := range cases {
+		_, err := Parse(".composure.yaml", []byte(c.src))
+		var pe *project.Error
+		if !errors.As(err, &pe) {
+			t.Errorf("%q: got %v, want a positioned error", c.src, err)
+			continue
+		}
+		if !strings.Contains(pe.Error(), c.want) || !strings.HasPrefix(pe.Error(), ".composure.yaml:") {
+			t.Errorf("%q: got %q, want it to contain %q", c.src, pe.Error(), c.want)
+		}
+	}
+}
+
+// The starter config parses and lists every rule.
+func TestStarter(t *testing.T) {
+	s := Starter()
+	if _, err := Parse("starter", []byte(s)); err != nil {
+		t.Fatalf("starter config does not parse: %v", err)
+	}
+	for _, r := range rules.All() {
+		if !strings.Contains(s, "# "+r.ID+":") {
+			t.Errorf("starter lacks rule %s", r.ID)
+		}
+	}
+}
+
+func TestFind(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, FileName), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := Find(sub); got != filepath.Join(dir, FileName) {
+		t.Errorf("Find = %q", got)
+	}
+}
