@@ -214,7 +214,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err != nil {
 		return err
 	}
-	ropts := report.Options{Color: color}
+	ropts := report.Options{Color: color, Version: version()}
 	rep, err := report.New(o.Format, ropts)
 	if err != nil {
 		return usageError("%v", err)

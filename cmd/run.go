@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 
 	"github.com/composure-dev/composure/cmd/report"
 	"github.com/composure-dev/composure/rules"
@@ -82,10 +83,15 @@ func (res *runResult) collect(outs []rules.Outcome) {
 			if !seen[f.Abs] {
 				seen[f.Abs] = true
 				res.Files++
+				res.Linted = append(res.Linted, f.Path)
 			}
 		}
 		res.Findings = append(res.Findings, o.Findings...)
+		for _, s := range o.Suppressed {
+			res.Suppressed = append(res.Suppressed, report.SuppressedFinding{Finding: s.Finding, Kind: s.Kind, Justification: s.Justification})
+		}
 	}
+	sort.Strings(res.Linted)
 	rules.Sort(res.Findings)
 	res.Findings = uniqueFindings(res.Findings)
 }

@@ -17,15 +17,19 @@ func newVersionCmd(io *IOStreams) *cobra.Command {
 		Short: "print composure's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v := Version
-			if v == "" {
-				v = "(devel)"
-				if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-					v = bi.Main.Version
-				}
-			}
-			_, err := fmt.Fprintln(io.Out, "composure "+v)
+			_, err := fmt.Fprintln(io.Out, "composure "+version())
 			return err
 		},
 	}
+}
+
+// version is -ldflags' Version, else the module version, else "(devel)".
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "(devel)"
 }

@@ -13,6 +13,11 @@ var formats = []struct {
 }{
 	{"text", NewText},
 	{"json", func(Options) Reporter { return NewJSON() }},
+	{"sarif", NewSARIF},
+	{"github", func(Options) Reporter { return NewGitHub() }},
+	{"junit", func(Options) Reporter { return NewJUnit() }},
+	{"checkstyle", func(Options) Reporter { return NewCheckstyle() }},
+	{"codeclimate", func(Options) Reporter { return NewCodeClimate() }},
 }
 
 // Formats returns the names New accepts, in display order.

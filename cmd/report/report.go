@@ -23,6 +23,30 @@ type Result struct {
 	Errors   []LoadError
 	// Files is the number of compose files that were linted.
 	Files int
+	// Linted names the compose files that were linted, as Finding.Pos.File
+	// shows them. Optional: the JUnit reporter lists the clean ones as
+	// passing tests, the others ignore it.
+	Linted []string
+	// Suppressed are findings an ignore comment or the config silenced.
+	// Optional: only SARIF reports them (as suppressed results).
+	Suppressed []SuppressedFinding
+}
+
+// Suppression kinds, as SARIF names them.
+const (
+	// InSource is an ignore comment in the compose file.
+	InSource = "inSource"
+	// External is an ignore entry in the config file.
+	External = "external"
+)
+
+// SuppressedFinding is a finding that would have been reported but was
+// silenced, with the reason given for it.
+type SuppressedFinding struct {
+	Finding rules.Finding
+	// Kind is InSource or External.
+	Kind          string
+	Justification string
 }
 
 // Fixable counts findings whose fix `composure fix` applies by default.
@@ -43,6 +67,12 @@ type Options struct {
 	// Source returns the bytes of a file so the text reporter can show the
 	// offending line; nil disables source lines.
 	Source func(file string) []byte
+	// Version is the composure version SARIF names; "" means "dev".
+	Version string
+	// Dir is the directory Finding.Pos.File is relative to (SARIF's
+	// %SRCROOT%); SARIF also makes fix edits' absolute paths relative to it.
+	// "" means the current directory.
+	Dir string
 }
 
 // Reporter writes a Result in one format.

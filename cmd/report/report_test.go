@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/transform"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -53,12 +55,19 @@ func pos(file string, line, col, endLine, endCol int) rules.Position {
 	return rules.Position{File: file, Line: line, Column: col, EndLine: endLine, EndColumn: endCol}
 }
 
+// dir is the directory the fixture's file names are relative to.
+const dir = "/work/project"
+
 // fixture is one lint run: several files, every severity, a safe, an unsafe
 // and a display-only fix, a multi-line and an empty range, a multi-byte and
 // a tab-indented source line, and load errors with and without positions.
+// Two safe fixes and an unsafe one carry byte edits (one after a multi-byte
+// line); two suppressed findings, one in a file outside dir, have
+// multi-byte text. Only SARIF shows edits and suppressed findings.
 func fixture() *Result {
 	return &Result{
-		Files: 3,
+		Files:  3,
+		Linted: []string{"base.yaml", "compose.override.yaml", "compose.yaml"},
 		Findings: []rules.Finding{
 			{
 				Rule:     "fixed-hostname",
@@ -87,7 +96,11 @@ func fixture() *Result {
 				Pos:      pos("compose.override.yaml", 5, 15, 5, 32),
 				Service:  "web",
 				Path:     "services.web.mac_address",
-				Fix:      &rules.Fix{Title: "remove mac_address", Applicability: rules.Safe},
+				Fix: &rules.Fix{Title: "remove mac_address", Applicability: rules.Safe, Edits: []transform.Edit{
+					// Deletes line 5: its byte offset counts the multi-byte
+					// characters of line 4.
+					{File: dir + "/compose.override.yaml", Start: 84, End: 117},
+				}},
 			},
 			{
 				// Multi-line range: a lone caret.
@@ -97,7 +110,10 @@ func fixture() *Result {
 				Pos:      pos("compose.yaml", 2, 3, 6, 38),
 				Service:  "db",
 				Path:     "services.db",
-				Fix:      &rules.Fix{Title: "mount a named volume at /var/lib/postgresql/data", Applicability: rules.Unsafe},
+				Fix: &rules.Fix{Title: "mount a named volume at /var/lib/postgresql/data", Applicability: rules.Unsafe, Edits: []transform.Edit{
+					{File: dir + "/compose.yaml", Start: 117, End: 117, New: "    volumes:\n      - db-data:/var/lib/postgresql/data\n"},
+					{File: dir + "/compose.yaml", Start: 158, End: 158, New: "  db-data:\n"},
+				}},
 			},
 			{
 				Rule:     "fixed-container-name",
@@ -114,7 +130,23 @@ func fixture() *Result {
 				Pos:      pos("compose.yaml", 6, 26, 6, 38),
 				Service:  "db",
 				Path:     "services.db.environment.POSTGRES_PASSWORD",
-				Fix:      &rules.Fix{Title: "move POSTGRES_PASSWORD to a compose secret", Applicability: rules.Safe},
+				Fix: &rules.Fix{
+					Title:         "move POSTGRES_PASSWORD to a compose secret",
+					Applicability: rules.Safe,
+					// Out of order: SARIF sorts them by offset.
+					Edits: []transform.Edit{
+						{File: dir + "/compose.yaml", Start: 117, End: 117, New: "    secrets:\n      - db_postgres_password\n"},
+						{File: dir + "/compose.yaml", Start: 85, End: 102, New: "POSTGRES_PASSWORD_FILE"},
+						{File: dir + "/compose.yaml", Start: 104, End: 116, New: "/run/secrets/db_postgres_password"},
+						{File: dir + "/compose.yaml", Start: 158, End: 158, New: "secrets:\n  db_postgres_password:\n    file: ./secrets/db_postgres_password\n"},
+					},
+					// Never printed.
+					Writes: []rules.FileWrite{
+						{Kind: rules.CreateSecret, Root: dir, Path: dir + "/secrets/db_postgres_password", Content: "s3cr3t-value", Secret: true},
+						{Kind: rules.EnsureLine, Root: dir, Path: dir + "/.gitignore", Content: "/secrets/"},
+					},
+				},
+				Redact: []string{"s3cr3t-value"},
 			},
 			{
 				// Empty range at the end of the line: a lone caret after "nginx".
@@ -140,6 +172,32 @@ func fixture() *Result {
 			{File: "extends.yaml", Line: 7, Message: `service "api" extends "base", which base.yaml does not define`},
 			{File: "missing.yaml", Message: "open missing.yaml: no such file or directory"},
 		},
+		Suppressed: []SuppressedFinding{
+			{
+				Finding: rules.Finding{
+					Rule:     "fixed-container-name",
+					Severity: rules.Warning,
+					Message:  `service "café" sets container_name "café–1"; it cannot be scaled and clashes with any other project using the name`,
+					Pos:      pos("dev env/compose.yaml", 3, 5, 3, 27),
+					Service:  "café",
+					Path:     "services.café.container_name",
+				},
+				Kind:          InSource,
+				Justification: "démo locale – un seul conteneur",
+			},
+			{
+				Finding: rules.Finding{
+					Rule:     "anonymous-volume",
+					Severity: rules.Warning,
+					Message:  `service "cache" mounts an anonymous volume at /data; it is orphaned when the container is removed`,
+					Pos:      pos("../shared/cache.yaml", 9, 9, 9, 14),
+					Service:  "cache",
+					Path:     "services.cache.volumes[0]",
+				},
+				Kind:          External,
+				Justification: "scratch space, rebuilt on start",
+			},
+		},
 	}
 }
 
@@ -152,15 +210,24 @@ func render(t *testing.T, r Reporter, res *Result) string {
 	return buf.String()
 }
 
+// goldens renders fixture() in every format.
+var goldens = []struct {
+	golden string
+	r      Reporter
+}{
+	{"text.golden", NewText(Options{})},
+	{"text_source.golden", NewText(Options{Source: source})},
+	{"json.golden", NewJSON()},
+	// A pinned catalogue: rule doc edits do not churn the golden.
+	{"sarif.golden", &sarifReporter{opts: Options{Version: "1.4.0", Dir: dir}, catalogue: testCatalogue}},
+	{"github.golden", NewGitHub()},
+	{"junit.golden", NewJUnit()},
+	{"checkstyle.golden", NewCheckstyle()},
+	{"codeclimate.golden", NewCodeClimate()},
+}
+
 func TestGolden(t *testing.T) {
-	for _, tc := range []struct {
-		golden string
-		r      Reporter
-	}{
-		{"text.golden", NewText(Options{})},
-		{"text_source.golden", NewText(Options{Source: source})},
-		{"json.golden", NewJSON()},
-	} {
+	for _, tc := range goldens {
 		t.Run(tc.golden, func(t *testing.T) {
 			got := render(t, tc.r, fixture())
 			path := filepath.Join("testdata", tc.golden)
@@ -441,11 +508,22 @@ func TestNew(t *testing.T) {
 	if _, ok := must(New("text", Options{Color: true})).(*textReporter); !ok {
 		t.Error(`New("text") is not the text reporter`)
 	}
+	for name, ok := range map[string]func(Reporter) bool{
+		"sarif":       func(r Reporter) bool { s, ok := r.(*sarifReporter); return ok && s.opts.Version == "9.9" },
+		"github":      func(r Reporter) bool { _, ok := r.(githubReporter); return ok },
+		"junit":       func(r Reporter) bool { _, ok := r.(junitReporter); return ok },
+		"checkstyle":  func(r Reporter) bool { _, ok := r.(checkstyleReporter); return ok },
+		"codeclimate": func(r Reporter) bool { _, ok := r.(codeClimateReporter); return ok },
+	} {
+		if !ok(must(New(name, Options{Version: "9.9"}))) {
+			t.Errorf("New(%q) is not its reporter", name)
+		}
+	}
 	_, err := New("xml", Options{})
 	if err == nil {
 		t.Fatal(`New("xml") succeeded`)
 	}
-	if got, want := err.Error(), `unknown format "xml" (valid formats: text, json)`; got != want {
+	if got, want := err.Error(), `unknown format "xml" (valid formats: text, json, sarif, github, junit, checkstyle, codeclimate)`; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
 }
@@ -455,4 +533,100 @@ func must(r Reporter, err error) Reporter {
 		panic(err)
 	}
 	return r
+}
+
+// secret is a secret value that no output may contain.
+const secret = "hunter2-long-secret"
+
+// secretResult is a run whose findings are about secret: each message
+// masks it, each finding lists it in Redact, and its fix writes it to a
+// secret file.
+func secretResult() *Result {
+	f := rules.Finding{
+		Rule:     "secret-in-environment",
+		Severity: rules.Error,
+		Message:  `service "app" sets API_TOKEN to a literal value ("hu****") in the compose file`,
+		Pos:      pos("compose.yaml", 4, 18, 4, 37),
+		Service:  "app",
+		Path:     "services.app.environment.API_TOKEN",
+		Fix: &rules.Fix{
+			Title:         "move API_TOKEN to a compose secret",
+			Applicability: rules.Safe,
+			Edits: []transform.Edit{
+				{File: dir + "/compose.yaml", Start: 40, End: 49, New: "API_TOKEN_FILE"},
+				{File: dir + "/compose.yaml", Start: 51, End: 70, New: "/run/secrets/app_api_token"},
+			},
+			Writes: []rules.FileWrite{
+				{Kind: rules.CreateSecret, Root: dir, Path: dir + "/secrets/app_api_token", Content: secret, Secret: true},
+				{Kind: rules.EnsureLine, Root: dir, Path: dir + "/.env", Content: "API_TOKEN=" + secret, Secret: true},
+			},
+			Notes: []string{"the token now lives in secrets/app_api_token"},
+		},
+		Redact: []string{secret},
+	}
+	cmd := f
+	cmd.Rule, cmd.Fix = "secret-in-command", nil
+	cmd.Message = `service "app" passes a credential on its command line ("--token=hu****")`
+	cmd.Pos = pos("compose.yaml", 6, 14, 6, 42)
+	return &Result{
+		Files:      1,
+		Linted:     []string{"compose.yaml"},
+		Findings:   []rules.Finding{f, cmd},
+		Suppressed: []SuppressedFinding{{Finding: f, Kind: InSource, Justification: "rotated weekly"}},
+	}
+}
+
+func TestNoSecretValues(t *testing.T) {
+	// The source the text reporter shows is masked by the caller, as
+	// cmd/lint.go does.
+	masked := func(string) []byte {
+		return []byte("services:\n  app:\n    environment:\n      API_TOKEN: hu*****************\n")
+	}
+	for _, name := range Formats() {
+		for _, opts := range []Options{{Dir: dir}, {Dir: dir, Source: masked, Color: true}} {
+			r, err := New(name, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out := render(t, r, secretResult()); strings.Contains(out, secret) || !strings.Contains(out, "hu****") {
+				t.Errorf("%s output shows the secret or lacks the masked message:\n%s", name, out)
+			}
+		}
+	}
+	// The fixture's secret file content (s3cr3t-value) is not in any
+	// golden but the one whose test source serves the raw file.
+	for _, tc := range goldens {
+		if tc.golden == "text_source.golden" {
+			continue
+		}
+		if out := render(t, tc.r, fixture()); strings.Contains(out, "s3cr3t-value") {
+			t.Errorf("%s shows the secret file content", tc.golden)
+		}
+	}
+}
+
+// TestDeterministic renders every format twice.
+func TestDeterministic(t *testing.T) {
+	for _, tc := range goldens {
+		if a, b := render(t, tc.r, fixture()), render(t, tc.r, fixture()); a != b {
+			t.Errorf("%s differs between two renders", tc.golden)
+		}
+	}
+}
+
+func TestEmptyFormats(t *testing.T) {
+	empty := &Result{Files: 2}
+	for _, tc := range []struct {
+		r    Reporter
+		want string
+	}{
+		{NewGitHub(), "no problems in 2 files\n"},
+		{NewJUnit(), xml.Header + `<testsuites name="composure" tests="0" failures="0" errors="0"></testsuites>` + "\n"},
+		{NewCheckstyle(), xml.Header + `<checkstyle version="4.3"></checkstyle>` + "\n"},
+		{NewCodeClimate(), "[]\n"},
+	} {
+		if diff := cmp.Diff(tc.want, render(t, tc.r, empty)); diff != "" {
+			t.Errorf("%T (-want +got):\n%s", tc.r, diff)
+		}
+	}
 }
