@@ -71,7 +71,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := report.New(o.Format, report.Options{Color: color})
+	rep, err := report.New(o.Format, report.Options{Color: color, Version: version()})
 	if err != nil {
 		return usageError("%v", err)
 	}
