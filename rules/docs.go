@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -19,7 +20,9 @@ func (r *Rule) Markdown() string {
 	section(&b, "What it finds", r.Doc.What)
 	section(&b, "Why it matters", r.Doc.Why)
 	fmt.Fprintf(&b, "## Bad\n\n```yaml\n%s```\n\n", r.Doc.Bad)
+	exampleFiles(&b, r.Doc.BadFiles)
 	fmt.Fprintf(&b, "## Good\n\n```yaml\n%s```\n\n", r.Doc.Good)
+	exampleFiles(&b, r.Doc.GoodFiles)
 	fix := r.Doc.FixText
 	if fix == "" {
 		fix = "No automatic fix."
@@ -40,6 +43,18 @@ func (r *Rule) Markdown() string {
 		b.WriteString("\n")
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// exampleFiles shows the other files of an example, by name.
+func exampleFiles(b *strings.Builder, files map[string]string) {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(b, "`%s`:\n\n```\n%s```\n\n", n, files[n])
+	}
 }
 
 func section(b *strings.Builder, title, text string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -181,12 +182,28 @@ func TestDocExamples(t *testing.T) {
 		t.Run(r.ID, func(t *testing.T) {
 			for _, c := range []struct {
 				name, src string
+				files     map[string]string
 				want      bool
-			}{{"bad", r.Doc.Bad, true}, {"good", r.Doc.Good, false}} {
+			}{{"bad", r.Doc.Bad, r.Doc.BadFiles, true}, {"good", r.Doc.Good, r.Doc.GoodFiles, false}} {
 				dir := t.TempDir()
 				path := filepath.Join(dir, "compose.yaml")
 				if err := os.WriteFile(path, []byte(c.src), 0o644); err != nil {
 					t.Fatal(err)
+				}
+				for name, content := range c.files {
+					p := filepath.Join(dir, filepath.FromSlash(name))
+					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if len(c.files) > 0 {
+					// examples with files are about a project in a git work tree
+					if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+						t.Skipf("git init: %v %s", err, out)
+					}
 				}
 				p, err := project.Load(context.Background(), project.Spec{Files: []string{path}, Dir: dir}, project.Options{Environ: []string{}})
 				if err != nil {

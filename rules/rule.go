@@ -10,6 +10,11 @@ type Doc struct {
 	// Bad and Good are complete compose snippets.
 	Bad  string
 	Good string
+	// BadFiles and GoodFiles are the other files of the examples (an env
+	// file, a secret file, a .gitignore) by path relative to compose.yaml:
+	// the pages show them, and the doc test writes them beside
+	// compose.yaml in a fresh git repository.
+	BadFiles, GoodFiles map[string]string
 	// FixText explains the fix and its safety ("" when there is none).
 	FixText string
 	// References are URLs or short citations.

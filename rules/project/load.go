@@ -64,6 +64,12 @@ type Project struct {
 	DotEnvPath string
 	DotEnv     map[string]string
 
+	// EnvFiles are the files outside the compose files that rules read, by
+	// absolute path: the env files services load (parsed, and also listed
+	// in Extra as files without YAML documents) and the top-level secret
+	// files (git status only). See envfile.go.
+	EnvFiles map[string]*EnvFile
+
 	unset []string // variables interpolation found unset, for error hints
 }
 
@@ -136,6 +142,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	p.Model = model
 	p.Name = model.Name
 	p.readDockerfiles()
+	p.readEnvFiles(ctx, opts.Overlay)
 	return p, nil
 }
 

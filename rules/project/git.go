@@ -1,0 +1,245 @@
+package project
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// GitStatus is what git says about a file outside the compose files (an
+// env file, a secret file): whether it is committed or staged (Tracked),
+// whether .gitignore keeps it out (Ignored), or that no git work tree
+// holds it, git is not installed or refuses the repository (NoRepo).
+type GitStatus struct {
+	Tracked bool
+	Ignored bool
+	NoRepo  bool
+}
+
+// gitTimeout bounds each git command: a lint never hangs on a slow
+// repository.
+const gitTimeout = 10 * time.Second
+
+// gitRoots caches the work-tree root of each directory that has one: it
+// does not change while composure runs, and every project of a directory
+// tree asks for it. "No repository" is not cached: a test or a user may
+// run `git init` between two loads.
+var gitRoots sync.Map
+
+// gitStatuses returns the git status of each absolute path. Paths are
+// grouped by work tree so a project costs one `git ls-files` and one
+// `git check-ignore` per repository, whatever its number of files.
+func gitStatuses(ctx context.Context, paths []string) map[string]GitStatus {
+	out := make(map[string]GitStatus, len(paths))
+	if len(paths) == 0 {
+		return out
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		for _, p := range paths {
+			out[p] = GitStatus{NoRepo: true}
+		}
+		return out
+	}
+	byRoot := map[string][]string{}
+	var roots []string
+	for _, p := range paths {
+		root := gitRoot(ctx, filepath.Dir(p))
+		rel, err := filepath.Rel(root, p)
+		if root == "" || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			out[p] = GitStatus{NoRepo: true}
+			continue
+		}
+		if _, ok := byRoot[root]; !ok {
+			roots = append(roots, root)
+		}
+		byRoot[root] = append(byRoot[root], p)
+	}
+	for _, root := range roots {
+		files := byRoot[root]
+		rels := make([]string, len(files))
+		for i, f := range files {
+			rel, _ := filepath.Rel(root, f)
+			rels[i] = filepath.ToSlash(rel)
+		}
+		tracked, err1 := gitList(ctx, root, nil, false, append([]string{"--literal-pathspecs", "ls-files", "-z", "--"}, rels...)...)
+		stdin := []byte(strings.Join(rels, "\x00") + "\x00")
+		ignored, err2 := gitList(ctx, root, stdin, true, "check-ignore", "-z", "--stdin")
+		for i, f := range files {
+			if err1 != nil || err2 != nil {
+				out[f] = GitStatus{NoRepo: true}
+				continue
+			}
+			out[f] = GitStatus{Tracked: hasPathUnder(tracked, rels[i]), Ignored: ignored[rels[i]]}
+		}
+	}
+	return out
+}
+
+// gitRoot is the top of the work tree that holds dir, or "". A directory
+// that does not exist (a secret file's folder CI creates) is looked up
+// from its nearest existing parent.
+func gitRoot(ctx context.Context, dir string) string {
+	for {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+	if v, ok := gitRoots.Load(dir); ok {
+		return v.(string)
+	}
+	root := ""
+	if out, err := runGit(ctx, dir, nil, "rev-parse", "--show-toplevel"); err == nil {
+		if top := strings.TrimSpace(string(out)); top != "" {
+			// git prints the real path; keep the caller's spelling of it
+			// (symlinked temp directories) when both name one directory.
+			root = filepath.Clean(top)
+			if !isUnder(dir, root) {
+				root = sameRoot(dir, root)
+			}
+		}
+	}
+	if root != "" {
+		gitRoots.Store(dir, root)
+	}
+	return root
+}
+
+// sameRoot finds the ancestor of dir (as the caller spells it) that is
+// the directory git named as the work-tree top, or returns top.
+func sameRoot(dir, top string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if same, _ := sameDir(d, top); same {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return top
+		}
+	}
+}
+
+func sameDir(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(sa, sb), nil
+}
+
+// hasPathUnder reports whether set holds rel or a file under it (git
+// lists the files of a tracked directory, a secret given as a folder).
+func hasPathUnder(set map[string]bool, rel string) bool {
+	if set[rel] {
+		return true
+	}
+	for p := range set {
+		if strings.HasPrefix(p, rel+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func isUnder(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, dir+string(filepath.Separator))
+}
+
+// gitList runs a git command that prints NUL-separated paths and returns
+// them as a set. okOnOne: exit status 1 means "none" (check-ignore).
+func gitList(ctx context.Context, dir string, stdin []byte, okOnOne bool, args ...string) (map[string]bool, error) {
+	out, err := runGit(ctx, dir, stdin, args...)
+	var exit *exec.ExitError
+	if err != nil && !(okOnOne && errors.As(err, &exit) && exit.ExitCode() == 1) {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for _, p := range bytes.Split(out, []byte{0}) {
+		if len(p) > 0 {
+			set[string(p)] = true
+		}
+	}
+	return set, nil
+}
+
+// runGit runs git in dir. The variables a git hook exports (GIT_DIR,
+// GIT_WORK_TREE, GIT_INDEX_FILE) are dropped: they describe the hook's
+// repository and would override -C. So are those that change what a path
+// means (ls-files is told --literal-pathspecs itself).
+func runGit(ctx context.Context, dir string, stdin []byte, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, gitTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	for _, kv := range os.Environ() {
+		switch name, _, _ := strings.Cut(kv, "="); name {
+		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX",
+			"GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS":
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env, "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	return cmd.Output()
+}
+
+// GitignorePattern writes a relative path as a .gitignore pattern that
+// matches exactly it: slashes, and a backslash before the characters
+// .gitignore gives a meaning (globs, a leading # or !, trailing blanks).
+func GitignorePattern(rel string) string {
+	var b strings.Builder
+	rel = filepath.ToSlash(rel)
+	for i, c := range rel {
+		switch {
+		case strings.ContainsRune(`*?[]\`, c),
+			i == 0 && (c == '#' || c == '!'),
+			c == ' ' && strings.TrimRight(rel[i:], " ") == "":
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// pendingIgnored reports whether a line that a fix of this run appends to
+// a .gitignore (held in the overlay, not yet on disk, where git cannot see
+// it) ignores abs: the fixes write "/<path>", "/<dir>/" or a bare name.
+// Later passes and the lint after a fix then agree with what git will
+// say once the lines are written.
+func pendingIgnored(abs string, overlay map[string][]byte) bool {
+	for path, content := range overlay {
+		if filepath.Base(path) != ".gitignore" {
+			continue
+		}
+		rel, err := filepath.Rel(filepath.Dir(path), abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		want := "/" + GitignorePattern(rel)
+		base := GitignorePattern(filepath.Base(abs))
+		for _, line := range strings.Split(string(content), "\n") {
+			line = strings.TrimRight(line, "\r")
+			switch {
+			case line == "" || line[0] == '#' || line[0] == '!':
+			case line == want, strings.HasSuffix(line, "/") && strings.HasPrefix(want, line), line == base:
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,128 @@
+package rules
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// In a temporary repository: a committed secret file gets the steps to
+// untrack it, one git does not ignore gets a .gitignore line, an ignored
+// one, a missing one and one outside any repository get nothing.
+func TestSecretFileTrackedGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("compose.yaml", `services:
+  app:
+    image: example/app
+    secrets: [committed, loose, ignored, missing, odd-name]
+secrets:
+  committed:
+    file: ./committed.txt
+  loose:
+    file: ./keys/loose.txt
+  ignored:
+    file: ./secrets/ignored.txt
+  missing:
+    file: ./keys/missing.txt
+  odd-name:
+    file: "./keys/#odd [1].txt"
+`)
+	for _, f := range []string{"committed.txt", "keys/loose.txt", "secrets/ignored.txt", "keys/#odd [1].txt"} {
+		write(f, "s3cr3t")
+	}
+	var overlay map[string][]byte
+	run := func() []Finding {
+		t.Helper()
+		p, err := project.Load(context.Background(), project.Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, project.Options{Environ: []string{}, Overlay: overlay})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := Run(p, knowledge.Default(), []*Rule{SecretFileTracked}, RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fs
+	}
+	if fs := run(); len(fs) != 0 {
+		t.Fatalf("outside a repository: %v", fs)
+	}
+	git := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	write(".gitignore", "/secrets/\n")
+	git("add", "committed.txt")
+	type row struct {
+		Path, App, Title string
+		Writes           []FileWrite
+	}
+	var got []row
+	for _, f := range run() {
+		r := row{Path: f.Path}
+		if f.Fix != nil {
+			r.App, r.Title, r.Writes = f.Fix.Applicability.String(), f.Fix.Title, f.Fix.Writes
+		}
+		got = append(got, r)
+	}
+	gitignore := filepath.Join(dir, ".gitignore")
+	want := []row{
+		{Path: "secrets.committed.file", App: "display-only", Title: "untrack ./committed.txt and ignore it"},
+		{Path: "secrets.loose.file", App: "safe", Title: "add /keys/loose.txt to .gitignore",
+			Writes: []FileWrite{{Kind: EnsureLine, Root: dir, Path: gitignore, Content: "/keys/loose.txt"}}},
+		{Path: "secrets.odd-name.file", App: "safe", Title: `add /keys/#odd \[1\].txt to .gitignore`,
+			Writes: []FileWrite{{Kind: EnsureLine, Root: dir, Path: gitignore, Content: `/keys/#odd \[1\].txt`}}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	// The .gitignore lines the fixes add make git ignore the files, and
+	// the loader sees them already while the fixer holds them in memory.
+	lines := "/secrets/\n/keys/loose.txt\n/keys/#odd \\[1\\].txt\n"
+	overlay = map[string][]byte{gitignore: []byte(lines)}
+	if fs := run(); len(fs) != 1 || fs[0].Path != "secrets.committed.file" {
+		t.Errorf("with the pending .gitignore lines: %v", fs)
+	}
+	overlay = nil
+	write(".gitignore", lines)
+	if fs := run(); len(fs) != 1 || fs[0].Path != "secrets.committed.file" {
+		t.Errorf("after the .gitignore lines: %v", fs)
+	}
+}
+
+func TestGitignorePattern(t *testing.T) {
+	for in, want := range map[string]string{
+		"secrets/db.txt": "secrets/db.txt",
+		"#x":             `\#x`,
+		"!x":             `\!x`,
+		"a*b?[c]":        `a\*b\?\[c\]`,
+		"trailing ":      `trailing\ `,
+		"in between.txt": "in between.txt",
+	} {
+		if got := project.GitignorePattern(in); got != want {
+			t.Errorf("GitignorePattern(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,385 @@
+package rules
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/rules/project"
+	"github.com/composure-dev/composure/rules/secrets"
+	"github.com/composure-dev/composure/transform"
+)
+
+// SecretInEnvFile finds literal secrets in the env files services load.
+var SecretInEnvFile = &Rule{
+	ID:       "secret-in-env-file",
+	Title:    "literal secret in an env file a service loads",
+	Options:  []Option{allowNames},
+	Severity: Error,
+	Fix:      DisplayOnlyFix,
+	Doc: Doc{
+		What: "Reads the files services load with `env_file:` (short and long syntax, `required: false`, " +
+			"`format: raw`) and finds the entries whose value is a literal secret, with the same detection and " +
+			"the same exceptions as `secret-in-environment`: by name (password, token, secret, api key...) or by " +
+			"value (provider tokens, private keys, JSON web tokens, URLs with `user:password@`). Findings point " +
+			"at the line in the env file and name the services that load it. It is an error when git tracks the " +
+			"file, when git does not ignore it, or when no git repository is found; a warning when the file is " +
+			"gitignored. Env files that do not exist are skipped: they are often created at deploy time. A " +
+			"`# composure:ignore secret-in-env-file -- reason` comment in the env file silences a line there.",
+		Why: "An env file next to the compose file is usually committed with it, and then every clone, fork " +
+			"and CI log of the repository has the secret. Even a gitignored env file puts the secret in the " +
+			"container's environment, where `docker inspect`, every child process and crash dumps see it.",
+		Bad: `services:
+  db:
+    image: postgres:16
+    env_file: .env.prod
+`,
+		BadFiles: map[string]string{".env.prod": "POSTGRES_USER=app\nPOSTGRES_PASSWORD=example\n"},
+		Good: `services:
+  db:
+    image: postgres:16
+    env_file: .env.prod
+    environment:
+      POSTGRES_PASSWORD_FILE: /run/secrets/db-password
+    secrets:
+      - db-password
+secrets:
+  db-password:
+    file: ./secrets/db-password
+`,
+		GoodFiles: map[string]string{".env.prod": "POSTGRES_USER=app\n", ".gitignore": "/secrets/\n"},
+		FixText: "Display only. When every service that loads the file reads `<VAR>_FILE`, the fix lists the " +
+			"steps: write the value to a file in the secrets directory (mode 0600, gitignored), declare it as a " +
+			"compose secret, grant it to each service with `<VAR>_FILE: /run/secrets/<name>`, and delete the line " +
+			"from the env file. Otherwise: keep the env file out of git and create it at deploy time, or use a " +
+			"compose secret where the image can read one.",
+		References: []string{
+			"https://docs.docker.com/reference/compose-file/services/#env_file",
+			"https://docs.docker.com/compose/how-tos/use-secrets/",
+		},
+	},
+	Check: checkSecretInEnvFile,
+}
+
+// envFileUse is one env file as services load it in one format.
+type envFileUse struct {
+	File     *project.EnvFile
+	Raw      bool // format: raw
+	Services []*service
+}
+
+// Entries are the file's entries in the format of this use.
+func (u envFileUse) Entries() []project.EnvEntry {
+	if u.Raw {
+		return u.File.RawEntries
+	}
+	return u.File.Entries
+}
+
+// envFileUses lists the env files the loader could read, each with the
+// services that load it, in file order.
+func envFileUses(p *Pass) []envFileUse {
+	type key struct {
+		abs string
+		raw bool
+	}
+	uses := map[key]*envFileUse{}
+	var keys []key
+	for _, s := range p.services() {
+		for _, ef := range s.Config.EnvFiles {
+			abs := ef.Path
+			if !filepath.IsAbs(abs) {
+				abs = filepath.Join(p.Project.Dir, abs)
+			}
+			f := p.Project.EnvFiles[filepath.Clean(abs)]
+			if f == nil || f.File == nil || (ef.Format != "" && ef.Format != "raw") {
+				continue
+			}
+			k := key{f.Abs, ef.Format == "raw"}
+			u := uses[k]
+			if u == nil {
+				u = &envFileUse{File: f, Raw: k.raw}
+				uses[k] = u
+				keys = append(keys, k)
+			}
+			if len(u.Services) == 0 || u.Services[len(u.Services)-1] != s {
+				u.Services = append(u.Services, s)
+			}
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := uses[keys[i]].File, uses[keys[j]].File
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return !keys[i].raw && keys[j].raw
+	})
+	out := make([]envFileUse, len(keys))
+	for i, k := range keys {
+		out[i] = *uses[k]
+	}
+	return out
+}
+
+func checkSecretInEnvFile(p *Pass) {
+	for _, u := range envFileUses(p) {
+		h := mergedHints(u.Services)
+		for _, e := range u.Entries() {
+			if p.allowedName(e.Key) {
+				continue
+			}
+			v := secrets.Check(e.Key, e.Value, h)
+			var what string
+			switch v.Kind {
+			case secrets.Literal:
+				what = "sets %s to a literal secret (%q: %s)"
+			case secrets.DefaultLiteral:
+				what = "gives %s a literal secret as its ${...} default (%q: %s)"
+			default:
+				continue
+			}
+			f := u.File
+			sev := Error
+			if f.Ignored && !f.Tracked {
+				sev = Warning
+			}
+			msg := fmt.Sprintf("env file %s "+what+" for %s; %s: %s", filepath.Base(f.Path), e.Key, secrets.Mask(v.Secret), v.Reason,
+				serviceList(u.Services), gitState(f.GitStatus), envFileAdvice(u, e.Key, f.GitStatus))
+			p.reportAt(envEntryPos(f, e), Finding{
+				Severity: sev,
+				Service:  u.Services[0].Name,
+				Path:     dotted([]string{"services", u.Services[0].Name, "environment", e.Key}),
+				Message:  msg,
+				Redact:   redactions(v.Secret, secrets.Unescape(v.Secret), e.Inner),
+				Fix:      envFileFix(p, u, e, v),
+			})
+		}
+	}
+}
+
+// reportAt records a finding at a position no YAML node has (a line of an
+// env file): Report fills in the rule and severity, then the position is
+// set.
+func (p *Pass) reportAt(pos Position, f Finding) {
+	p.Report(project.Loc{}, f)
+	p.findings[len(p.findings)-1].Pos = pos
+}
+
+// envEntryPos is an env file entry's place: from its key to the end of
+// its value.
+func envEntryPos(f *project.EnvFile, e project.EnvEntry) Position {
+	endLine, endCol := f.File.LineCol(e.ValueEnd)
+	return Position{File: f.Path, Line: e.Line, Column: e.Column, EndLine: endLine, EndColumn: endCol,
+		Offset: e.KeyOffset, EndOffset: e.ValueEnd}
+}
+
+// mergedHints joins the image knowledge of the services that load one
+// file: a name any of their images calls a secret is one, and a name any
+// of them knows is not a secret (POSTGRES_HOST_AUTH_METHOD) is not.
+func mergedHints(ss []*service) secrets.Hints {
+	var h secrets.Hints
+	for _, s := range ss {
+		sh := hints(s)
+		h.SecretNames = append(h.SecretNames, sh.SecretNames...)
+		h.NotSecretNames = append(h.NotSecretNames, sh.NotSecretNames...)
+	}
+	return h
+}
+
+// redactions lists the distinct non-empty texts to mask.
+func redactions(texts ...string) []string {
+	var out []string
+	for _, t := range texts {
+		if t != "" && !containsString(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// serviceList names services for a message: service "a", services "a" and "b".
+func serviceList(ss []*service) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = fmt.Sprintf("%q", s.Name)
+	}
+	if len(names) == 1 {
+		return "service " + names[0]
+	}
+	return "services " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// gitState says what git does with a file that holds a secret.
+func gitState(st project.GitStatus) string {
+	switch {
+	case st.Tracked:
+		return "the file is committed, so every clone of the repository has the secret"
+	case st.NoRepo:
+		return "no git repository was found to tell whether the file is committed"
+	case !st.Ignored:
+		return "git does not ignore the file, so the next `git add` commits it"
+	}
+	return "the file is gitignored, but the value still lands in the container's environment, where `docker inspect` shows it"
+}
+
+// envFileAdvice says where the secret should go.
+func envFileAdvice(u envFileUse, key string, st project.GitStatus) string {
+	if vars := fileVars(u, key); vars != nil {
+		return fmt.Sprintf("move it to a compose secret and set %s instead", vars[u.Services[0].Name])
+	}
+	if st.Ignored && !st.Tracked {
+		return "pass it as a compose secret where the image can read one from a file"
+	}
+	return "keep the env file out of git and create it at deploy time, or use a compose secret"
+}
+
+// fileVars maps each service that loads the file to the <VAR>_FILE name
+// its image reads for key; nil unless every one of them reads one and
+// none sets it already.
+func fileVars(u envFileUse, key string) map[string]string {
+	out := map[string]string{}
+	for _, s := range u.Services {
+		if s.Image == nil {
+			return nil
+		}
+		fileVar, ok := s.Image.SupportsFileEnv(key)
+		if !ok || hasEnv(s, fileVar) {
+			return nil
+		}
+		out[s.Name] = fileVar
+	}
+	return out
+}
+
+// envFileFix is the fix for a literal secret in an env file. When every
+// service that loads the file reads <VAR>_FILE, the value moves to a
+// compose secret as secret-in-environment's fix does, and its line leaves
+// the env file. That changes two files, and the edits of a Fix are all in
+// one: until FileWrite can delete a line from another file, the fix is
+// display-only, carries no edits (a half-applied move would set both VAR
+// and VAR_FILE), and lists the steps. envFileMove builds the edits the
+// complete fix will carry.
+func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *Fix {
+	vars := fileVars(u, e.Key)
+	if v.Kind != secrets.Literal || vars == nil {
+		return nil
+	}
+	dir, ok := secretsDir(p)
+	if !ok {
+		return nil
+	}
+	name := p.shared.secrets.peek(envSecretBase(u, e.Key))
+	secretPath := displayPath(p.Project.Dir, filepath.Join(dir, name))
+	first := u.Services[0]
+	title := fmt.Sprintf("move %s from %s to compose secret %s read through %s", e.Key, u.File.Path, name, vars[first.Name])
+	notes := []string{
+		fmt.Sprintf("write the value of %s to %s (mode 0600) and add /%s/ to .gitignore", e.Key, secretPath, filepath.ToSlash(mustRel(p.Project.Dir, dir))),
+		fmt.Sprintf("declare it under the top-level secrets: %s: {file: %s}", name, secretPath),
+	}
+	for _, s := range u.Services {
+		target := "/run/secrets/" + name
+		if s.Image.FileEnv.NameOnly {
+			target = name
+		}
+		notes = append(notes, fmt.Sprintf("service %q: add %s to its secrets: and set %s: %s in its environment:", s.Name, name, vars[s.Name], target))
+	}
+	notes = append(notes, fmt.Sprintf("delete line %d of %s (%s=...)", e.Line, u.File.Path, e.Key))
+	return &Fix{Title: title, Applicability: DisplayOnly, Notes: notes}
+}
+
+// envSecretBase names the secret: <service>-<var> when one service loads
+// the file, <var> when several share it.
+func envSecretBase(u envFileUse, key string) string {
+	if len(u.Services) == 1 {
+		return secretName(u.Services[0].Name, key)
+	}
+	return strings.ReplaceAll(strings.ToLower(key), "_", "-")
+}
+
+// peek returns the name get would hand out, without taking it: a
+// display-only fix must not change the names other fixes get.
+func (n *names) peek(base string) string {
+	base = sanitizeName(base)
+	name := base
+	for i := 2; n.taken[name]; i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	return name
+}
+
+// envFileMove builds the compose side of moving an env file secret to a
+// compose secret: the secret file and .gitignore line, the top-level
+// declaration, and for each service the grant and its <VAR>_FILE entry.
+// What it cannot carry is the deletion of the entry's line from the env
+// file (bytes StartOffset..EndOffset of it), which the complete fix needs
+// as well. nil when the services are not all defined in one compose file
+// or a helper refuses.
+func envFileMove(p *Pass, u envFileUse, e project.EnvEntry, value string) *Fix {
+	vars := fileVars(u, e.Key)
+	if vars == nil {
+		return nil
+	}
+	var f *project.File
+	nodes := make([]*yaml.Node, len(u.Services))
+	for i, s := range u.Services {
+		sf, loc := serviceNode(p.Project, s.Name)
+		if sf == nil || (f != nil && sf != f) || hasMergeKey(loc.Node) {
+			return nil
+		}
+		f, nodes[i] = sf, loc.Node
+	}
+	dir, ok := secretsDir(p)
+	if !ok {
+		return nil
+	}
+	b := newFixBuilder(f)
+	name := p.shared.secrets.get(envSecretBase(u, e.Key))
+	path := filepath.Join(dir, name)
+	b.declare("secrets", []string{name}, []string{"file: " + relFrom(f, path)})
+	for i, s := range u.Services {
+		b.add(transform.EnsureSequenceItem(b.src, nodes[i], "secrets", name))
+		target := "/run/secrets/" + name
+		if s.Image.FileEnv.NameOnly {
+			target = name
+		}
+		addEnvEntry(b, nodes[i], vars[s.Name], target)
+	}
+	b.writes = append(b.writes,
+		FileWrite{Kind: CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
+		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: "/" + filepath.ToSlash(mustRel(p.Project.Dir, dir)) + "/"},
+	)
+	return b.build("move "+e.Key+" from "+u.File.Path+" to compose secret "+name+" read through "+vars[u.Services[0].Name], Safe)
+}
+
+// addEnvEntry sets key: value in a service's environment, in the form the
+// service writes it (mapping or KEY=value list), creating environment:
+// when the service has none.
+func addEnvEntry(b *fixBuilder, svc *yaml.Node, key, value string) {
+	switch env := mappingValue(svc, "environment"); {
+	case env == nil:
+		b.add(transform.EnsureKey(b.src, svc, "environment", key+": "+value, true))
+	case env.Kind == yaml.MappingNode:
+		b.add(transform.AddMappingEntry(b.src, env, key, value))
+	case env.Kind == yaml.SequenceNode:
+		b.add(transform.AppendSequenceItem(b.src, env, key+"="+value))
+	default:
+		b.err = transform.ErrUnsupported
+	}
+}
+
+// hasMergeKey reports a mapping that takes keys from `<<`: a key added to
+// it would replace the merged one instead of extending it.
+func hasMergeKey(m *yaml.Node) bool {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "<<" {
+			return true
+		}
+	}
+	return false
+}

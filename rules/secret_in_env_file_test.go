@@ -1,0 +1,177 @@
+package rules
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
+	"github.com/composure-dev/composure/rules/secrets"
+	"github.com/composure-dev/composure/transform"
+)
+
+var updateEnvGolden = flag.Bool("update-env-golden", false, "rewrite the .golden files of secret-in-env-file's fix case")
+
+// passFor loads one project and prepares a pass of rule r on it, as Run
+// does.
+func passFor(t *testing.T, dir string, r *Rule) *Pass {
+	t.Helper()
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 || len(specs) != 1 {
+		t.Fatalf("discover %s: %v %v", dir, specs, errs)
+	}
+	p, err := project.Load(context.Background(), specs[0], project.Options{Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := knowledge.Default()
+	return &Pass{Project: p, Knowledge: k, SecretsDir: "secrets", rule: r, shared: newShared(p, k)}
+}
+
+// The display-only fix lists the steps; envFileMove builds the compose
+// side of the complete fix, which the fixer can apply once FileWrite can
+// delete the entry's line from the env file. Both halves are checked
+// against goldens: compose.yaml.golden (the compose edits) and
+// db.env.golden (the env file without the entry's line).
+func TestEnvFileMoveGolden(t *testing.T) {
+	dir := filepath.Join("..", "fixtures", SecretInEnvFile.ID, "fix-file")
+	pass := passFor(t, dir, SecretInEnvFile)
+	checkSecretInEnvFile(pass)
+	var display *Fix
+	for _, f := range pass.findings {
+		if strings.HasSuffix(f.Pos.File, "db.env") {
+			display = f.Fix
+		} else if f.Fix != nil {
+			t.Errorf("%s: redis has no _FILE support, got fix %q", f.Pos, f.Fix.Title)
+		}
+	}
+	if display == nil || display.Applicability != DisplayOnly || len(display.Edits) > 0 || len(display.Writes) > 0 {
+		t.Fatalf("db.env finding: fix %+v, want display-only steps without edits", display)
+	}
+	wantNotes := []string{
+		"write the value of POSTGRES_PASSWORD to ./secrets/db-postgres-password (mode 0600) and add /secrets/ to .gitignore",
+		"declare it under the top-level secrets: db-postgres-password: {file: ./secrets/db-postgres-password}",
+		`service "db": add db-postgres-password to its secrets: and set POSTGRES_PASSWORD_FILE: /run/secrets/db-postgres-password in its environment:`,
+		"delete line 3 of " + filepath.Join(dir, "db.env") + " (POSTGRES_PASSWORD=...)",
+	}
+	if diff := cmp.Diff(wantNotes, display.Notes); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
+	}
+
+	var use envFileUse
+	for _, u := range envFileUses(pass) {
+		if filepath.Base(u.File.Path) == "db.env" {
+			use = u
+		}
+	}
+	var entry project.EnvEntry
+	for _, e := range use.Entries() {
+		if e.Key == "POSTGRES_PASSWORD" {
+			entry = e
+		}
+	}
+	value := entry.Value
+	if !entry.Verbatim {
+		value = secrets.Unescape(value)
+	}
+	fix := envFileMove(pass, use, entry, value)
+	if fix == nil {
+		t.Fatal("no compose edits for the move")
+	}
+	compose := pass.Project.Files[0]
+	fixed, err := transform.Apply(compose.Content, fix.Edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	envFixed := append(append([]byte{}, use.File.Content[:entry.StartOffset]...), use.File.Content[entry.EndOffset:]...)
+	envGolden(t, filepath.Join(dir, "compose.yaml.golden"), fixed)
+	envGolden(t, filepath.Join(dir, "db.env.golden"), envFixed)
+	if len(fix.Writes) != 2 || fix.Writes[0].Content != "not-so-secret-pw" || fix.Writes[0].Kind != CreateSecret {
+		t.Errorf("writes = %+v", fix.Writes)
+	}
+}
+
+func envGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *updateEnvGolden {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update-env-golden to create it, then read it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// Severity follows git: an error when the file is committed, not ignored
+// or outside any repository; a warning when it is gitignored. Inline
+// comments in the env file suppress findings there.
+func TestSecretInEnvFileGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("compose.yaml", `services:
+  app:
+    image: example/app
+    env_file: [tracked.env, ignored.env, loose.env, quiet.env]
+`)
+	write("tracked.env", "API_TOKEN=tracked-token-1234\n")
+	write("ignored.env", "API_TOKEN_2=ignored-token-1234\n")
+	write("loose.env", "API_TOKEN_3=loose-token-1234\n")
+	write("quiet.env", "# composure:ignore secret-in-env-file -- fake credentials of the test stack\nAPI_TOKEN_4=quiet-token-1234\n")
+	lint := func() map[string]Severity {
+		t.Helper()
+		out := LintSpecs(context.Background(), []project.Spec{{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}},
+			Config{Rules: []*Rule{SecretInEnvFile, UnusedIgnore}, Load: project.Options{Environ: []string{}}})[0]
+		if out.Err != nil {
+			t.Fatal(out.Err)
+		}
+		got := map[string]Severity{}
+		for _, f := range out.Findings {
+			got[filepath.Base(f.Pos.File)+":"+f.Rule] = f.Severity
+			for _, r := range f.Redact {
+				if strings.Contains(f.Message, r) {
+					t.Errorf("message shows the secret: %s", f.Message)
+				}
+			}
+		}
+		if len(out.Suppressed) != 1 {
+			t.Errorf("suppressed %d findings, want quiet.env's", len(out.Suppressed))
+		}
+		return got
+	}
+	id := SecretInEnvFile.ID
+	if diff := cmp.Diff(map[string]Severity{"tracked.env:" + id: Error, "ignored.env:" + id: Error, "loose.env:" + id: Error}, lint()); diff != "" {
+		t.Errorf("without a repository (-want +got):\n%s", diff)
+	}
+	git := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	write(".gitignore", "ignored.env\n")
+	git("add", "tracked.env")
+	if diff := cmp.Diff(map[string]Severity{"tracked.env:" + id: Error, "ignored.env:" + id: Warning, "loose.env:" + id: Error}, lint()); diff != "" {
+		t.Errorf("in a repository (-want +got):\n%s", diff)
+	}
+}
