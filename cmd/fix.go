@@ -139,6 +139,9 @@ func describeWrite(w rules.FileWrite) string {
 	switch {
 	case w.Kind == rules.CreateSecret:
 		return fmt.Sprintf("create secret file %s (mode 0600)", path)
+	case w.Kind == rules.DeleteLine:
+		name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
+		return fmt.Sprintf("remove %s from %s", name, path)
 	case w.Secret:
 		name, _, _ := strings.Cut(w.Content, "=")
 		return fmt.Sprintf("add %s to %s", name, path)

@@ -104,6 +104,10 @@ const (
 	CreateSecret WriteKind = iota
 	// EnsureLine appends Content as a line unless the file has it.
 	EnsureLine
+	// DeleteLine removes Content, the exact bytes of one whole line with
+	// its line break, which must occur exactly once. It runs after the
+	// compose file is written, so a failure never loses the value.
+	DeleteLine
 )
 
 // FileWrite is a file a fix creates or appends to. Path is absolute.

@@ -17,7 +17,7 @@ var SecretFileTracked = &Rule{
 	Severity: Warning,
 	// The fix is a .gitignore line and no compose edit, which the fixer
 	// does not apply yet: SafeFix once it applies fixes made of writes only.
-	Fix: DisplayOnlyFix,
+	Fix: SafeFix,
 	Doc: Doc{
 		What: "Finds top-level `secrets:` whose `file:` exists inside a git work tree and is committed (or " +
 			"staged), or is not ignored by `.gitignore`. External secrets, secrets from the environment, files " +

@@ -19,7 +19,7 @@ var SecretInEnvFile = &Rule{
 	Title:    "literal secret in an env file a service loads",
 	Options:  []Option{allowNames},
 	Severity: Error,
-	Fix:      DisplayOnlyFix,
+	Fix:      SafeFix,
 	Doc: Doc{
 		What: "Reads the files services load with `env_file:` (short and long syntax, `required: false`, " +
 			"`format: raw`) and finds the entries whose value is a literal secret, with the same detection and " +
@@ -287,6 +287,17 @@ func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *F
 		notes = append(notes, fmt.Sprintf("service %q: add %s to its secrets: and set %s: %s in its environment:", s.Name, name, vars[s.Name], target))
 	}
 	notes = append(notes, fmt.Sprintf("delete line %d of %s (%s=...)", e.Line, u.File.Path, e.Key))
+	value := e.Value
+	if !e.Verbatim { // raw-format env files are read as written
+		value = secrets.Unescape(value)
+	}
+	if move := envFileMove(p, u, e, value); move != nil {
+		// The whole move: compose edits, secret file, and the line leaves
+		// the env file after the compose file is written.
+		move.Writes = append(move.Writes, FileWrite{Kind: DeleteLine, Root: p.Project.Dir, Path: u.File.Abs,
+			Content: string(u.File.Content[e.StartOffset:e.EndOffset]), Secret: true})
+		return move
+	}
 	return &Fix{Title: title, Applicability: DisplayOnly, Notes: notes}
 }
 

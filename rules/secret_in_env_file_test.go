@@ -35,34 +35,33 @@ func passFor(t *testing.T, dir string, r *Rule) *Pass {
 	return &Pass{Project: p, Knowledge: k, SecretsDir: "secrets", rule: r, shared: newShared(p, k)}
 }
 
-// The display-only fix lists the steps; envFileMove builds the compose
-// side of the complete fix, which the fixer can apply once FileWrite can
-// delete the entry's line from the env file. Both halves are checked
-// against goldens: compose.yaml.golden (the compose edits) and
-// db.env.golden (the env file without the entry's line).
+// The fix moves the secret completely: compose edits (checked against
+// compose.yaml.golden below, through envFileMove), the secret file, and a
+// DeleteLine of exactly the entry's line (db.env.golden is the env file
+// without it). redis.env's secret has no _FILE support: no fix.
 func TestEnvFileMoveGolden(t *testing.T) {
 	dir := filepath.Join("..", "fixtures", SecretInEnvFile.ID, "fix-file")
 	pass := passFor(t, dir, SecretInEnvFile)
 	checkSecretInEnvFile(pass)
-	var display *Fix
+	var fix *Fix
 	for _, f := range pass.findings {
 		if strings.HasSuffix(f.Pos.File, "db.env") {
-			display = f.Fix
-		} else if f.Fix != nil {
+			fix = f.Fix
+		} else if f.Fix != nil && f.Fix.Applicability != DisplayOnly {
 			t.Errorf("%s: redis has no _FILE support, got fix %q", f.Pos, f.Fix.Title)
 		}
 	}
-	if display == nil || display.Applicability != DisplayOnly || len(display.Edits) > 0 || len(display.Writes) > 0 {
-		t.Fatalf("db.env finding: fix %+v, want display-only steps without edits", display)
+	if fix == nil || fix.Applicability != Safe || len(fix.Edits) == 0 {
+		t.Fatalf("db.env finding: fix %+v, want the safe move", fix)
 	}
-	wantNotes := []string{
-		"write the value of POSTGRES_PASSWORD to ./secrets/db-postgres-password (mode 0600) and add /secrets/ to .gitignore",
-		"declare it under the top-level secrets: db-postgres-password: {file: ./secrets/db-postgres-password}",
-		`service "db": add db-postgres-password to its secrets: and set POSTGRES_PASSWORD_FILE: /run/secrets/db-postgres-password in its environment:`,
-		"delete line 3 of " + filepath.Join(dir, "db.env") + " (POSTGRES_PASSWORD=...)",
+	var deletes []FileWrite
+	for _, w := range fix.Writes {
+		if w.Kind == DeleteLine {
+			deletes = append(deletes, w)
+		}
 	}
-	if diff := cmp.Diff(wantNotes, display.Notes); diff != "" {
-		t.Errorf("steps (-want +got):\n%s", diff)
+	if len(deletes) != 1 || !strings.HasPrefix(deletes[0].Content, "POSTGRES_PASSWORD=") || !strings.HasSuffix(deletes[0].Content, "\n") || !deletes[0].Secret {
+		t.Errorf("want one secret DeleteLine of the whole POSTGRES_PASSWORD line, got %+v", deletes)
 	}
 
 	var use envFileUse
@@ -81,20 +80,20 @@ func TestEnvFileMoveGolden(t *testing.T) {
 	if !entry.Verbatim {
 		value = secrets.Unescape(value)
 	}
-	fix := envFileMove(pass, use, entry, value)
-	if fix == nil {
+	move := envFileMove(pass, use, entry, value)
+	if move == nil {
 		t.Fatal("no compose edits for the move")
 	}
 	compose := pass.Project.Files[0]
-	fixed, err := transform.Apply(compose.Content, fix.Edits)
+	fixed, err := transform.Apply(compose.Content, move.Edits)
 	if err != nil {
 		t.Fatal(err)
 	}
 	envFixed := append(append([]byte{}, use.File.Content[:entry.StartOffset]...), use.File.Content[entry.EndOffset:]...)
 	envGolden(t, filepath.Join(dir, "compose.yaml.golden"), fixed)
 	envGolden(t, filepath.Join(dir, "db.env.golden"), envFixed)
-	if len(fix.Writes) != 2 || fix.Writes[0].Content != "not-so-secret-pw" || fix.Writes[0].Kind != CreateSecret {
-		t.Errorf("writes = %+v", fix.Writes)
+	if len(move.Writes) != 2 || move.Writes[0].Content != "not-so-secret-pw" || move.Writes[0].Kind != CreateSecret {
+		t.Errorf("writes = %+v", move.Writes)
 	}
 }
 

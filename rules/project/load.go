@@ -114,7 +114,9 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 		}
 		p.Files = append(p.Files, f)
 	}
-	p.collectReferences()
+	if err := p.collectReferences(); err != nil {
+		return nil, err
+	}
 	p.noteObsoleteVersion()
 
 	env, err := p.environment(absDir, opts)
@@ -530,14 +532,21 @@ func (p *Project) readDockerfiles() {
 }
 
 // collectReferences parses the extends bases and included files of every
-// file, recursively, so the locator can point into them. A file that
-// cannot be read is left to compose-go to report.
-func (p *Project) collectReferences() {
+// file, recursively, so the locator can point into them. Each file is
+// visited once, so include and extends cycles end (compose-go reports
+// them). A file that does not exist is left to compose-go to report; one
+// that exists but cannot be read or parsed within the limits (a FIFO, a
+// device, a directory, too large, too deep) is an error here, before
+// compose-go reads it without those checks: it would block on a FIFO and
+// read /dev/zero until memory runs out.
+func (p *Project) collectReferences() error {
 	byAbs := map[string]*File{}
 	for _, f := range p.Files {
 		byAbs[f.Abs] = f
 	}
-	get := func(from *File, rel string) *File {
+	var refErr error
+	get := func(from *File, ref *yaml.Node) *File {
+		rel := ref.Value
 		path := rel
 		if !filepath.IsAbs(rel) {
 			path = filepath.Join(filepath.Dir(from.Path), rel)
@@ -552,6 +561,13 @@ func (p *Project) collectReferences() {
 		byAbs[abs] = nil // cycle guard and negative cache
 		f, err := readFile(path)
 		if err != nil {
+			if _, serr := os.Stat(path); serr == nil && refErr == nil {
+				refErr = err
+				// Without a place inside the file, point at the reference.
+				if e, ok := err.(*Error); ok && e.Line == 0 {
+					refErr = &Error{File: from.Path, Line: ref.Line, Column: ref.Column, Msg: fmt.Sprintf("%s: %s", rel, e.Msg)}
+				}
+			}
 			return nil
 		}
 		byAbs[abs] = f
@@ -559,6 +575,16 @@ func (p *Project) collectReferences() {
 		return f
 	}
 	queue := append([]*File{}, p.Files...)
+	queued := map[*File]bool{}
+	for _, f := range queue {
+		queued[f] = true
+	}
+	enqueue := func(f *File) {
+		if !queued[f] {
+			queued[f] = true
+			queue = append(queue, f)
+		}
+	}
 	for len(queue) > 0 {
 		f := queue[0]
 		queue = queue[1:]
@@ -566,10 +592,10 @@ func (p *Project) collectReferences() {
 		if root == nil {
 			continue
 		}
-		for _, rel := range includePaths(root) {
-			if inc := get(f, rel); inc != nil {
+		for _, ref := range includeNodes(root) {
+			if inc := get(f, ref); inc != nil {
 				f.Includes = append(f.Includes, inc)
-				queue = append(queue, inc)
+				enqueue(inc)
 			}
 		}
 		services := mapValue(root, "services")
@@ -591,10 +617,10 @@ func (p *Project) collectReferences() {
 					ref.Service = s.Value
 				}
 				if fn := resolve(mapValue(ext, "file")); fn != nil && fn.Value != "" {
-					ref.File = get(f, fn.Value)
+					ref.File = get(f, fn)
 					ref.Missing = ref.File == nil
-					if ref.File != nil && ref.File != f {
-						queue = append(queue, ref.File)
+					if ref.File != nil {
+						enqueue(ref.File)
 					}
 				}
 			}
@@ -604,32 +630,42 @@ func (p *Project) collectReferences() {
 			f.Extends[name] = ref
 		}
 	}
+	return refErr
 }
 
 // includePaths lists the files of a top-level `include:` (short form,
 // `path:` string or list).
 func includePaths(root *yaml.Node) []string {
+	var out []string
+	for _, n := range includeNodes(root) {
+		out = append(out, n.Value)
+	}
+	return out
+}
+
+// includeNodes is includePaths as the scalar nodes that name the files.
+func includeNodes(root *yaml.Node) []*yaml.Node {
 	inc := resolve(mapValue(root, "include"))
 	if inc == nil || inc.Kind != yaml.SequenceNode {
 		return nil
 	}
-	var out []string
+	var out []*yaml.Node
 	for _, item := range inc.Content {
 		item = resolve(item)
 		switch item.Kind {
 		case yaml.ScalarNode:
-			out = append(out, item.Value)
+			out = append(out, item)
 		case yaml.MappingNode:
 			path := resolve(mapValue(item, "path"))
 			if path == nil {
 				continue
 			}
 			if path.Kind == yaml.ScalarNode {
-				out = append(out, path.Value)
+				out = append(out, path)
 			}
 			for _, s := range path.Content {
 				if s = resolve(s); s.Kind == yaml.ScalarNode {
-					out = append(out, s.Value)
+					out = append(out, s)
 				}
 			}
 		}

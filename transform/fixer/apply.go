@@ -37,23 +37,32 @@ func Apply(res *Result) []Refusal {
 			refused = append(refused, Refusal{File: c.Path, Reason: err.Error()})
 		}
 	}
+	for _, w := range res.Standalone {
+		if _, ok := locks[w.Root]; !ok {
+			unlock, err := write.Lock(w.Root)
+			if err != nil {
+				refused = append(refused, Refusal{File: w.Path, Reason: err.Error()})
+				locks[w.Root] = func() {}
+				continue
+			}
+			locks[w.Root] = unlock
+		}
+		if err := writeOne(w); err != nil {
+			refused = append(refused, Refusal{File: w.Path, Reason: "left untouched: " + err.Error()})
+		}
+	}
 	return refused
 }
 
+// writeAll writes a compose file and what its fixes need, in the order
+// that never loses a value: new files and lines first, then the compose
+// file, and only then the lines that move out of other files.
 func writeAll(c *Change) error {
 	for _, w := range c.Writes {
-		var err error
-		switch w.Kind {
-		case rules.CreateSecret:
-			err = write.CreateSecret(w.Root, w.Path, []byte(w.Content))
-		case rules.EnsureLine:
-			mode := os.FileMode(0o644)
-			if w.Secret {
-				mode = 0o600 // a new .env holds secrets
-			}
-			_, err = write.EnsureLine(w.Root, w.Path, w.Content, mode)
+		if w.Kind == rules.DeleteLine {
+			continue
 		}
-		if err != nil {
+		if err := writeOne(w); err != nil {
 			// The error names the path, never the content.
 			return fmt.Errorf("left untouched: %w", err)
 		}
@@ -64,5 +73,30 @@ func writeAll(c *Change) error {
 		}
 		return fmt.Errorf("left untouched: %w", err)
 	}
+	for _, w := range c.Writes {
+		if w.Kind != rules.DeleteLine {
+			continue
+		}
+		if err := writeOne(w); err != nil {
+			return fmt.Errorf("written, but the line was not removed from %s: %w", w.Path, err)
+		}
+	}
 	return nil
+}
+
+func writeOne(w rules.FileWrite) error {
+	var err error
+	switch w.Kind {
+	case rules.CreateSecret:
+		err = write.CreateSecret(w.Root, w.Path, []byte(w.Content))
+	case rules.EnsureLine:
+		mode := os.FileMode(0o644)
+		if w.Secret {
+			mode = 0o600 // a new .env holds secrets
+		}
+		_, err = write.EnsureLine(w.Root, w.Path, w.Content, mode)
+	case rules.DeleteLine:
+		_, err = write.DeleteLine(w.Root, w.Path, w.Content)
+	}
+	return err
 }

@@ -73,6 +73,12 @@ type Result struct {
 	// Redact are the secret texts of the fixed findings: whatever shows
 	// the original lines (a diff) must mask them.
 	Redact []string
+	// Standalone are the writes of fixes that edit no compose file (a
+	// .gitignore line for a committed secret file).
+	Standalone []rules.FileWrite
+	// Lines are the final contents of the files fixes append lines to or
+	// delete lines from (.env, .gitignore, env files), as Apply leaves them.
+	Lines map[string][]byte
 }
 
 // Total is the number of fixes applied.
@@ -111,7 +117,17 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 		res.Passes++
 		cfg.Load.Overlay = overlay
 		outs := rules.LintSpecs(ctx, active, cfg)
-		byFile, files := collect(outs, opts, refused, res)
+		byFile, files, standalone := collect(outs, opts, refused, res)
+		for _, g := range standalone {
+			if !lines.changes(g.fix.Writes, overlay) {
+				continue
+			}
+			lines.add(g.fix.Writes, overlay)
+			res.Applied[g.finding.Rule]++
+			res.Notes = append(res.Notes, g.fix.Notes...)
+			res.Standalone = append(res.Standalone, g.fix.Writes...)
+			res.Writes = append(res.Writes, g.fix.Writes...)
+		}
 		if len(byFile) == 0 {
 			break
 		}
@@ -180,6 +196,14 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 	for _, abs := range sortedKeys(changes) {
 		res.Changes = append(res.Changes, changes[abs])
 	}
+	for _, w := range res.Writes {
+		if w.Kind == rules.EnsureLine || w.Kind == rules.DeleteLine {
+			if res.Lines == nil {
+				res.Lines = map[string][]byte{}
+			}
+			res.Lines[w.Path] = overlay[w.Path]
+		}
+	}
 	return res
 }
 
@@ -209,8 +233,9 @@ type source struct {
 
 // collect gathers the eligible fixes of a pass per compose file. A file's
 // fixes come once even when several projects include it.
-func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *Result) (map[string][]group, map[string]source) {
+func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *Result) (map[string][]group, map[string]source, []group) {
 	byFile := map[string][]group{}
+	var standalone []group
 	files := map[string]source{}
 	seen := map[string]bool{}
 	for _, o := range outs {
@@ -224,7 +249,15 @@ func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *R
 		}
 		for _, f := range o.Findings {
 			fix := f.Fix
-			if fix == nil || len(fix.Edits) == 0 || !eligible(fix, opts) {
+			if fix == nil || !eligible(fix, opts) || len(fix.Edits) == 0 && len(fix.Writes) == 0 {
+				continue
+			}
+			if len(fix.Edits) == 0 {
+				key := fmt.Sprint(f.Rule, f.Pos, f.Path)
+				if !seen[key] {
+					seen[key] = true
+					standalone = append(standalone, group{finding: f, fix: fix})
+				}
 				continue
 			}
 			abs := fix.Edits[0].File
@@ -243,7 +276,7 @@ func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *R
 			byFile[abs] = append(byFile[abs], group{finding: f, fix: fix})
 		}
 	}
-	return byFile, files
+	return byFile, files, standalone
 }
 
 func eligible(fix *rules.Fix, opts Options) bool {
@@ -260,15 +293,21 @@ func sameFile(edits []transform.Edit, abs string) bool {
 }
 
 // blocked reports why a fix's file writes cannot happen: a secret file
-// that exists with other content is never overwritten.
+// that exists with other content is never overwritten, and a line to
+// delete must be in its file exactly once.
 func blocked(ws []rules.FileWrite) string {
 	for _, w := range ws {
-		if w.Kind != rules.CreateSecret {
-			continue
-		}
-		old, err := os.ReadFile(w.Path)
-		if err == nil && !bytes.Equal(old, []byte(w.Content)) {
-			return fmt.Sprintf("%s already exists with other content; it is never overwritten", w.Path)
+		switch w.Kind {
+		case rules.CreateSecret:
+			old, err := os.ReadFile(w.Path)
+			if err == nil && !bytes.Equal(old, []byte(w.Content)) {
+				return fmt.Sprintf("%s already exists with other content; it is never overwritten", w.Path)
+			}
+		case rules.DeleteLine:
+			old, _ := os.ReadFile(w.Path)
+			if n := bytes.Count(old, []byte(w.Content)); n != 1 {
+				return fmt.Sprintf("the line to move out of %s is there %d times, not once", w.Path, n)
+			}
 		}
 	}
 	return ""
@@ -352,9 +391,33 @@ func (pendingLines) accept(gs []group, applied []int, overlay map[string][]byte)
 	return ok, later
 }
 
-// add puts appended lines into the overlay.
+// changes reports whether writes would change anything given the
+// overlay (a write-only fix already applied in an earlier pass does not).
+func (pendingLines) changes(ws []rules.FileWrite, overlay map[string][]byte) bool {
+	for _, w := range ws {
+		cur := currentContent(w.Path, overlay)
+		switch w.Kind {
+		case rules.EnsureLine:
+			if !hasLine(cur, w.Content) {
+				return true
+			}
+		case rules.DeleteLine:
+			if bytes.Contains(cur, []byte(w.Content)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// add puts appended and deleted lines into the overlay, so later passes
+// (and the loader's view of .env, env files and .gitignore) see them.
 func (pendingLines) add(ws []rules.FileWrite, overlay map[string][]byte) {
 	for _, w := range ws {
+		if w.Kind == rules.DeleteLine {
+			overlay[w.Path] = bytes.Replace(currentContent(w.Path, overlay), []byte(w.Content), nil, 1)
+			continue
+		}
 		if w.Kind != rules.EnsureLine {
 			continue
 		}

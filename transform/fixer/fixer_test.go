@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -48,6 +49,9 @@ func TestGoldenFixes(t *testing.T) {
 		}
 		t.Run(r.ID, func(t *testing.T) {
 			cases := fixCases(t, r.ID)
+			if r.ID == "secret-file-tracked" {
+				t.Skip("needs a scratch git repository: TestSecretFileTrackedFix")
+			}
 			if len(cases) == 0 {
 				t.Fatalf("fixable rule %s has no fix-* fixtures", r.ID)
 			}
@@ -61,8 +65,15 @@ func TestGoldenFixes(t *testing.T) {
 				if len(res.Refused) > 0 {
 					t.Errorf("%s: refused: %+v", c, res.Refused)
 				}
-				if len(res.Changes) == 0 {
+				if len(res.Changes) == 0 && len(res.Standalone) == 0 {
 					t.Errorf("%s: nothing fixed", c)
+				}
+				// Files fixes add lines to or delete lines from (an env
+				// file the secret left) have goldens too, where present.
+				for path, content := range res.Lines {
+					if _, err := os.Stat(path + ".golden"); err == nil {
+						golden(t, path+".golden", content)
+					}
 				}
 				overlay := map[string][]byte{}
 				for _, ch := range res.Changes {
@@ -73,6 +84,9 @@ func TestGoldenFixes(t *testing.T) {
 							t.Errorf("%s: comment line lost: %q", ch.Path, trimmed)
 						}
 					}
+				}
+				for path, content := range res.Lines {
+					overlay[path] = content
 				}
 				again := config(r)
 				again.Load.Overlay = overlay
@@ -124,5 +138,43 @@ func TestAppliedCounts(t *testing.T) {
 	sort.Strings(rs)
 	if diff := cmp.Diff([]string{"stateful-volume-missing"}, rs); diff != "" || res.Total() < 2 {
 		t.Errorf("applied = %v (total %d), want stateful-volume-missing at least twice", res.Applied, res.Total())
+	}
+}
+
+// TestSecretFileTrackedFix: a secret file in a git work tree that is
+// neither tracked nor ignored gets a .gitignore line, and nothing else.
+func TestSecretFileTrackedFix(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not on PATH")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v %s", err, out)
+	}
+	compose := "services:\n  app:\n    image: example/app\n    secrets: [token]\nsecrets:\n  token:\n    file: ./token.txt\n"
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "token.txt"), []byte("t0ken-value"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	specs := []project.Spec{{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}}
+	cfg := config(rules.SecretFileTracked)
+	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
+	if len(res.Changes) != 0 || len(res.Standalone) != 1 || res.Applied["secret-file-tracked"] != 1 {
+		t.Fatalf("changes %d, standalone %+v, applied %v", len(res.Changes), res.Standalone, res.Applied)
+	}
+	if refused := fixer.Apply(res); len(refused) > 0 {
+		t.Fatalf("refused: %+v", refused)
+	}
+	ignore, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
+	if string(ignore) != "/token.txt\n" {
+		t.Errorf(".gitignore = %q", ignore)
+	}
+	if again := fixer.Run(context.Background(), specs, cfg, fixer.Options{}); again.Total() != 0 {
+		t.Errorf("second run applied %v", again.Applied)
+	}
+	if o := rules.LintSpecs(context.Background(), specs, cfg)[0]; len(o.Findings) != 0 {
+		t.Errorf("still reported after the fix: %+v", o.Findings)
 	}
 }

@@ -611,3 +611,32 @@ func (l *location) close() {
 	}
 	l.osRoot.Close()
 }
+
+// DeleteLine removes line (the exact bytes of one whole line, line break
+// included) from the file at path, atomically and only if it occurs
+// exactly once. It reports false when the line is already gone; more than
+// one occurrence is ErrAmbiguous. Same root rules as EnsureLine.
+func DeleteLine(root, path, line string) (changed bool, err error) {
+	if line == "" || strings.ContainsRune(line, 0) {
+		return false, fmt.Errorf("delete line from %s: %w", path, ErrBadLine)
+	}
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return false, fmt.Errorf("delete line from %s: %w", path, err)
+	}
+	switch strings.Count(string(old), line) {
+	case 0:
+		return false, nil
+	case 1:
+	default:
+		return false, fmt.Errorf("delete line from %s: %w", path, ErrAmbiguous)
+	}
+	next := strings.Replace(string(old), line, "", 1)
+	if err := Replace(root, path, old, []byte(next)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// ErrAmbiguous: the line to delete occurs more than once.
+var ErrAmbiguous = errors.New("the line to delete occurs more than once")

@@ -1,0 +1,310 @@
+package rules_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/interpolation"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/tree"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/composure-dev/composure/bench/gen"
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// loadVariant is a set of compose-go loader options tried on top of the
+// ones composure uses (project.loadModel).
+type loadVariant struct {
+	name string
+	set  func(o *loader.Options)
+}
+
+var loadVariants = []loadVariant{
+	{"baseline", func(*loader.Options) {}},
+	{"SkipValidation", func(o *loader.Options) { o.SkipValidation = true }},
+	{"SkipConsistencyCheck", func(o *loader.Options) { o.SkipConsistencyCheck = true }},
+	{"SkipNormalization", func(o *loader.Options) { o.SkipNormalization = true }},
+	{"SkipDefaultValues", func(o *loader.Options) { o.SkipDefaultValues = true }},
+	{"ResolvePathsFalse", func(o *loader.Options) { o.ResolvePaths = false }},
+	{"SkipInterpolation", func(o *loader.Options) { o.SkipInterpolation = true }},
+	{"NoTypeCastMapping", func(o *loader.Options) { o.Interpolate.TypeCastMapping = map[tree.Path]interpolation.Cast{} }},
+	{"NoTypeCast+SkipConsistency", func(o *loader.Options) {
+		o.Interpolate.TypeCastMapping = map[tree.Path]interpolation.Cast{}
+		o.SkipConsistencyCheck = true
+	}},
+	{"NoTypeCast+SkipValidation", func(o *loader.Options) {
+		o.Interpolate.TypeCastMapping = map[tree.Path]interpolation.Cast{}
+		o.SkipValidation = true
+	}},
+}
+
+// corpusProject is one corpus file: composure's own load (for the parsed
+// files the rules locate with) and the inputs loadModel hands compose-go.
+type corpusProject struct {
+	file    string
+	base    *project.Project // nil when composure could not load it
+	details types.ConfigDetails
+}
+
+// variantResult is one variant's model (or error) per corpus file.
+type variantResult struct {
+	models []*types.Project
+	errs   []error
+}
+
+var (
+	optsOnce     sync.Once
+	optsProjects []corpusProject
+	optsResults  = map[string]*variantResult{}
+	optsMu       sync.Mutex
+)
+
+// BenchmarkComposeOptions loads every corpus file straight through
+// compose-go's loader.LoadWithContext with composure's options plus one
+// variant, and reports, against the baseline:
+//
+//   - loads_differ: files that load under one and fail under the other
+//     (a file that fails under both counts as the same, whatever the
+//     message);
+//   - models_differ: files loaded by both whose types.Project differs
+//     (go-cmp, unexported fields included);
+//   - findings_differ: files loaded by both whose findings (rule, position, message,
+//     fixability) differ when the rules run on the variant's model;
+//   - ns/file: the time of the variant's compose-go load alone.
+//
+// The first differences are logged (-v). Run with -benchtime 1x:
+//
+//	go test ./rules -run X -bench ComposeOptions -benchtime 1x -v
+func BenchmarkComposeOptions(b *testing.B) {
+	dir, ok := gen.CorpusDir()
+	if !ok {
+		b.Skip("corpus not available: skipping")
+	}
+	optsOnce.Do(func() {
+		optsProjects = prepareCorpus(b, dir, corpusAndProbes(b, dir))
+	})
+	if len(optsProjects) == 0 {
+		b.Skip("corpus empty: skipping")
+	}
+	base := variantModels(loadVariants[0], optsProjects)
+	for _, v := range loadVariants {
+		b.Run(v.name, func(b *testing.B) {
+			res := variantModels(v, optsProjects)
+			loads, models, finds := compareVariant(b, v.name, base, res)
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				for _, cp := range optsProjects {
+					_, _ = loadWith(v, cp)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N*len(optsProjects)), "ns/file")
+			// after the timed loop: ResetTimer drops metrics reported before it
+			b.ReportMetric(float64(loads), "loads_differ")
+			b.ReportMetric(float64(models), "models_differ")
+			b.ReportMetric(float64(finds), "findings_differ")
+		})
+	}
+}
+
+// prepareCorpus loads every corpus file with composure and builds the
+// ConfigDetails project.loadModel would build (our parse handed over as
+// Config for single-document files without !reset/!override).
+func prepareCorpus(b *testing.B, dir string, files []string) []corpusProject {
+	ctx := context.Background()
+	var out []corpusProject
+	for _, f := range files {
+		spec := project.Spec{Files: []string{f}, Dir: filepath.Dir(f)}
+		p, err := project.Load(ctx, spec, project.Options{Environ: []string{}})
+		cp := corpusProject{file: f}
+		if err == nil {
+			cp.base = p
+		}
+		abs, _ := filepath.Abs(f)
+		cp.details = types.ConfigDetails{WorkingDir: filepath.Dir(abs), Environment: map[string]string{}}
+		cf := types.ConfigFile{Filename: abs}
+		if p != nil {
+			pf := p.Files[0]
+			cf.Content = pf.Content
+			if len(pf.Docs) == 1 && !pf.HasTags {
+				var raw map[string]any
+				if pf.Docs[0].Decode(&raw) == nil && raw != nil {
+					cf.Config = raw
+				}
+			}
+		}
+		cp.details.ConfigFiles = []types.ConfigFile{cf}
+		out = append(out, cp)
+	}
+	return out
+}
+
+// corpusAndProbes lists the corpus files, then the cast probes written to
+// a directory that outlives the benchmark's sub-runs.
+func corpusAndProbes(b *testing.B, dir string) []string {
+	files, err := gen.CorpusFiles(dir)
+	if err != nil {
+		b.Skip(err)
+	}
+	probes, err := os.MkdirTemp("", "composure-probes-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var names []string
+	for name, content := range gen.CastProbes() {
+		if err := os.WriteFile(filepath.Join(probes, name), content, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		names = append(names, filepath.Join(probes, name))
+	}
+	sort.Strings(names)
+	return append(files, names...)
+}
+
+// loadWith runs compose-go as project.loadModel does, plus the variant.
+// A panic is an error, as composure's loader recovers it.
+func loadWith(v loadVariant, cp corpusProject) (m *types.Project, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, fmt.Errorf("panic: %v", r)
+		}
+	}()
+	details := cp.details
+	// compose-go writes into the Config maps it is handed: give each load
+	// its own copy.
+	details.ConfigFiles = append([]types.ConfigFile{}, details.ConfigFiles...)
+	for i := range details.ConfigFiles {
+		if c := details.ConfigFiles[i].Config; c != nil {
+			details.ConfigFiles[i].Config = deepCopy(c).(map[string]any)
+		}
+	}
+	return loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
+		o.SetProjectName(loader.NormalizeProjectName(filepath.Base(details.WorkingDir)), false)
+		o.Profiles = []string{"*"}
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
+		o.Interpolate.Substitute = lenient
+		v.set(o)
+	})
+}
+
+func variantModels(v loadVariant, cps []corpusProject) *variantResult {
+	optsMu.Lock()
+	defer optsMu.Unlock()
+	if r, ok := optsResults[v.name]; ok {
+		return r
+	}
+	r := &variantResult{models: make([]*types.Project, len(cps)), errs: make([]error, len(cps))}
+	for i, cp := range cps {
+		r.models[i], r.errs[i] = loadWith(v, cp)
+	}
+	optsResults[v.name] = r
+	return r
+}
+
+// lenient is composure's substitution: an unset ${VAR:?err} reads as empty.
+func lenient(s string, m template.Mapping) (string, error) {
+	out, err := template.Substitute(s, m)
+	var missing *template.MissingRequiredError
+	if errors.As(err, &missing) {
+		return out, nil
+	}
+	return out, err
+}
+
+// compareVariant counts the files whose model, and whose findings, differ
+// from the baseline's.
+func compareVariant(b *testing.B, name string, base, v *variantResult) (loads, models, finds int) {
+	logged := 0
+	logf := func(format string, args ...any) {
+		if logged < 5 {
+			b.Logf("%s: "+format, append([]any{name}, args...)...)
+		}
+		logged++
+	}
+	for i, cp := range optsProjects {
+		file := filepath.Base(cp.file)
+		be, ve := base.errs[i], v.errs[i]
+		switch {
+		case (be == nil) != (ve == nil):
+			loads++
+			logf("%s: baseline error %v, variant error %v", file, be, ve)
+			continue
+		case be != nil:
+			continue
+		}
+		if d := cmp.Diff(base.models[i], v.models[i], allFields); d != "" {
+			models++
+			logf("%s: model differs:\n%s", file, firstLines(d, 12))
+		}
+		if cp.base == nil {
+			continue
+		}
+		bf, vf := findingsWith(b, cp.base, base.models[i]), findingsWith(b, cp.base, v.models[i])
+		if d := cmp.Diff(bf, vf); d != "" {
+			finds++
+			logf("%s: findings differ:\n%s", file, firstLines(d, 12))
+		}
+	}
+	return loads, models, finds
+}
+
+// findingsWith runs the default rules on p with its model replaced, and
+// returns comparable summaries.
+func findingsWith(b *testing.B, p *project.Project, m *types.Project) []string {
+	q := *p
+	q.Model = m
+	fs, err := rules.Run(&q, benchConfig(1).Knowledge, benchConfig(1).Rules, rules.RunOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s %s %s fix=%v", f.Rule, f.Pos, f.Message, f.Fix != nil))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// allFields compares unexported fields too (types.ConfigObjConfig has some).
+var allFields = cmp.Exporter(func(reflect.Type) bool { return true })
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], "...")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func deepCopy(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = deepCopy(e)
+		}
+		return out
+	}
+	return v
+}
