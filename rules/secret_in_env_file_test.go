@@ -80,7 +80,8 @@ func TestEnvFileMoveGolden(t *testing.T) {
 	if !entry.Verbatim {
 		value = secrets.Unescape(value)
 	}
-	move := envFileMove(pass, use, entry, value)
+	_ = value
+	move := fix // the finding's own fix: building it again would take a second name
 	if move == nil {
 		t.Fatal("no compose edits for the move")
 	}
@@ -92,7 +93,7 @@ func TestEnvFileMoveGolden(t *testing.T) {
 	envFixed := append(append([]byte{}, use.File.Content[:entry.StartOffset]...), use.File.Content[entry.EndOffset:]...)
 	envGolden(t, filepath.Join(dir, "compose.yaml.golden"), fixed)
 	envGolden(t, filepath.Join(dir, "db.env.golden"), envFixed)
-	if len(move.Writes) != 2 || move.Writes[0].Content != "not-so-secret-pw" || move.Writes[0].Kind != CreateSecret {
+	if len(move.Writes) != 3 || move.Writes[0].Content != "not-so-secret-pw" || move.Writes[0].Kind != CreateSecret {
 		t.Errorf("writes = %+v", move.Writes)
 	}
 }

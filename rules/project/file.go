@@ -42,7 +42,11 @@ type ExtendsRef struct {
 
 // parseFile decodes every YAML document of content. Errors carry the line
 // and column of the problem.
+// Files beyond the limits of limits.go are errors too.
 func parseFile(path, abs string, content []byte) (*File, error) {
+	if err := checkSize(path, content); err != nil {
+		return nil, err
+	}
 	f := &File{Path: path, Abs: abs, Content: content}
 	dec := yaml.NewDecoder(bytes.NewReader(content))
 	for {
@@ -52,9 +56,18 @@ func parseFile(path, abs string, content []byte) (*File, error) {
 			break
 		}
 		if err != nil {
-			return nil, yamlError(path, err)
+			e := yamlError(path, err)
+			if e.Line == 0 {
+				// The reader's errors (bad UTF-8, control characters)
+				// carry no position.
+				e.Line, e.Column = badCharAt(content)
+			}
+			return nil, e
 		}
 		f.Docs = append(f.Docs, &doc)
+	}
+	if err := checkShape(path, f.Docs); err != nil {
+		return nil, err
 	}
 	f.HasTags = hasComposeTags(content)
 	return f, nil
