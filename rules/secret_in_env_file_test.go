@@ -13,7 +13,6 @@ import (
 
 	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/project"
-	"github.com/composure-dev/composure/rules/secrets"
 	"github.com/composure-dev/composure/transform"
 )
 
@@ -76,11 +75,6 @@ func TestEnvFileMoveGolden(t *testing.T) {
 			entry = e
 		}
 	}
-	value := entry.Value
-	if !entry.Verbatim {
-		value = secrets.Unescape(value)
-	}
-	_ = value
 	move := fix // the finding's own fix: building it again would take a second name
 	if move == nil {
 		t.Fatal("no compose edits for the move")
