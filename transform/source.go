@@ -41,6 +41,11 @@ func unsupported(format string, args ...any) error {
 type Source struct {
 	// File is copied into every Edit the helpers return.
 	File string
+	// SkipVerify turns off the helpers' self-check (apply, re-parse,
+	// compare with the intended tree), which costs two parses of the file
+	// per call. Lint sets it: it only reports a fix's title and
+	// applicability. The fixer leaves it off, and re-loads every result.
+	SkipVerify bool
 
 	src        []byte
 	lineStart  []int // byte offset where each line's text starts

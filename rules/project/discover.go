@@ -126,7 +126,11 @@ const sniffSize = 64 << 10
 // (docker-stack.yml) are compose files too, while CI configs and
 // Kubernetes manifests are not.
 func looksLikeCompose(path string) bool {
-	f, err := os.Open(path)
+	// A symlink may lead to a FIFO, which would block the open.
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	f, err := openRead(path)
 	if err != nil {
 		return false
 	}

@@ -170,11 +170,7 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 
 // readRegular reads a regular file of bounded size.
 func readRegular(abs string) ([]byte, bool) {
-	st, err := os.Stat(abs)
-	if err != nil || !st.Mode().IsRegular() || st.Size() > MaxFileSize {
-		return nil, false
-	}
-	b, err := os.ReadFile(abs)
+	b, err := readBounded(abs) // never blocks, never reads past MaxFileSize
 	return b, err == nil
 }
 

@@ -30,6 +30,8 @@ type File struct {
 
 	lines []int // byte offset of the start of each line
 	src   *transform.Source
+	// verifyEdits makes fix helpers check their own result (Options).
+	verifyEdits bool
 }
 
 // ExtendsRef is one service's `extends`: the base service and the file
@@ -104,6 +106,7 @@ func (f *File) Root() *yaml.Node {
 func (f *File) Source() *transform.Source {
 	if f.src == nil {
 		f.src = transform.NewSource(f.Abs, f.Content)
+		f.src.SkipVerify = !f.verifyEdits
 	}
 	return f.src
 }

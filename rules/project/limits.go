@@ -28,7 +28,7 @@ const (
 	// parsing, on an estimate that is never much below the real count: the
 	// bytes that can start or separate a node (line breaks and
 	// `,[{:-?*`).
-	MaxNodes = 1 << 18
+	MaxNodes = 1 << 16
 )
 
 // nodeEstimate counts the bytes of content that can start or separate a

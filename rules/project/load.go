@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
@@ -39,6 +40,10 @@ type Options struct {
 	// Overlay replaces the content of files (by absolute path) without
 	// touching the disk: the fixer re-checks its results through it.
 	Overlay map[string][]byte
+	// VerifyEdits makes the fix helpers check every edit they compute by
+	// re-parsing the result: the fixer sets it; lint, which only reports
+	// fixes, does not pay for it.
+	VerifyEdits bool
 }
 
 // Project is one loaded compose project: compose-go's merged model for
@@ -112,6 +117,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 		if err != nil {
 			return nil, err
 		}
+		f.verifyEdits = opts.VerifyEdits
 		p.Files = append(p.Files, f)
 	}
 	if err := p.collectReferences(); err != nil {
@@ -164,6 +170,33 @@ func readFile(name string) (*File, error) {
 	if err != nil {
 		return nil, &Error{File: name, Msg: describeOSError(err)}
 	}
+	content, rerr := readBounded(name)
+	if rerr != nil {
+		return nil, rerr
+	}
+	return parseFile(name, abs, content)
+}
+
+// readTimeout bounds a read that waits: regular files on disk never do,
+// but a file the poller can wait on, such as /proc/kmsg, would block
+// forever. It has no effect on files that cannot be polled.
+const readTimeout = 10 * time.Second
+
+// openRead opens a file for reading that cannot block the run.
+func openRead(name string) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|nonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	_ = f.SetReadDeadline(time.Now().Add(readTimeout)) // ErrNoDeadline for most files
+	return f, nil
+}
+
+// readBounded reads a regular file of at most MaxFileSize bytes. It stats
+// before opening, so a FIFO or a device is refused without blocking, and
+// never reads more than MaxFileSize+1 bytes: files in /proc stat as empty
+// regular files, and /proc/self/pagemap streams gigabytes.
+func readBounded(name string) ([]byte, *Error) {
 	st, err := os.Stat(name)
 	if err != nil {
 		return nil, &Error{File: name, Msg: describeOSError(err)}
@@ -174,11 +207,22 @@ func readFile(name string) (*File, error) {
 	if st.Size() > MaxFileSize {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("file is %d MB, larger than the %d MB a compose file may be", st.Size()>>20, MaxFileSize>>20)}
 	}
-	content, err := os.ReadFile(name)
+	f, err := openRead(name)
 	if err != nil {
 		return nil, &Error{File: name, Msg: describeOSError(err)}
 	}
-	return parseFile(name, abs, content)
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, &Error{File: name, Msg: "not a regular file"}
+	}
+	content, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &Error{File: name, Msg: describeOSError(err)}
+	}
+	if len(content) > MaxFileSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("file is larger than the %d MB a compose file may be", MaxFileSize>>20)}
+	}
+	return content, nil
 }
 
 // environment is what interpolation sees: the process environment plus
@@ -210,6 +254,11 @@ func (p *Project) environment(dir string, opts Options) (map[string]string, erro
 			return env, nil
 		}
 		if st, err := os.Stat(dotEnv); err == nil && st.Mode().IsRegular() {
+			// compose-go reads it whole: check it is a bounded file first
+			// (a .env symlinked into /proc would stream forever).
+			if _, err := readBounded(dotEnv); err != nil {
+				return nil, err
+			}
 			files = []string{dotEnv}
 		}
 	}
@@ -518,12 +567,7 @@ func (p *Project) readDockerfiles() {
 		if p.Dockerfiles == nil {
 			p.Dockerfiles = map[string][]byte{}
 		}
-		st, err := os.Stat(df)
-		if err != nil || !st.Mode().IsRegular() || st.Size() > MaxFileSize {
-			p.Dockerfiles[name] = nil
-			continue
-		}
-		b, err := os.ReadFile(df)
+		b, err := readBounded(df)
 		if err != nil {
 			b = nil
 		}

@@ -103,3 +103,19 @@ func TestScratchParseMem(t *testing.T) {
 	t.Log(err, len(b), (m1.TotalAlloc-m0.TotalAlloc)>>20, "MB total,", (m1.HeapInuse)>>20, "MB inuse")
 	runtime.KeepAlive(f)
 }
+
+func TestScratchCorpusEstimate(t *testing.T) {
+	files, _ := filepath.Glob("../../../shared/corpus/dev/*")
+	max, maxSize := 0, 0
+	for _, fn := range files {
+		b, _ := os.ReadFile(fn)
+		if e := nodeEstimate(b); e > max {
+			max = e
+			t.Log(fn, e, len(b))
+		}
+		if len(b) > maxSize {
+			maxSize = len(b)
+		}
+	}
+	t.Log("max size", maxSize)
+}

@@ -113,6 +113,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 	wrote := map[string]bool{}
 	lines := &pendingLines{}
 	active := specs
+	cfg.Load.VerifyEdits = true
 	for res.Passes < passes && len(active) > 0 {
 		res.Passes++
 		cfg.Load.Overlay = overlay
