@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,13 +64,6 @@ type variantResult struct {
 	errs   []error
 }
 
-var (
-	optsOnce     sync.Once
-	optsProjects []corpusProject
-	optsResults  = map[string]*variantResult{}
-	optsMu       sync.Mutex
-)
-
 // BenchmarkComposeOptions loads every corpus file straight through
 // compose-go's loader.LoadWithContext with composure's options plus one
 // variant, and reports, against the baseline:
@@ -81,11 +73,16 @@ var (
 //     message);
 //   - models_differ: files loaded by both whose types.Project differs
 //     (go-cmp, unexported fields included);
-//   - findings_differ: files loaded by both whose findings (rule, position, message,
-//     fixability) differ when the rules run on the variant's model;
-//   - ns/file: the time of the variant's compose-go load alone.
+//   - findings_differ: files loaded by both whose findings (rule,
+//     position, message, fixability) differ when the rules run on the
+//     variant's model;
+//   - ns/file: the time of the variant's compose-go load alone (one pass
+//     over the corpus: noisy on a shared machine).
 //
-// The first differences are logged (-v). Run with -benchtime 1x:
+// Besides the corpus it loads gen.CastProbes, compose files with a value at
+// every path compose-go's interpolation casts, which the corpus barely
+// covers. The first differences of each kind are logged (-v). Run with
+// -benchtime 1x:
 //
 //	go test ./rules -run X -bench ComposeOptions -benchtime 1x -v
 func BenchmarkComposeOptions(b *testing.B) {
@@ -93,29 +90,39 @@ func BenchmarkComposeOptions(b *testing.B) {
 	if !ok {
 		b.Skip("corpus not available: skipping")
 	}
-	optsOnce.Do(func() {
-		optsProjects = prepareCorpus(b, dir, corpusAndProbes(b, dir))
-	})
-	if len(optsProjects) == 0 {
+	projects := prepareCorpus(b, dir, corpusAndProbes(b, dir))
+	if len(projects) == 0 {
 		b.Skip("corpus empty: skipping")
 	}
-	base := variantModels(loadVariants[0], optsProjects)
+	// b.Run may call a sub-benchmark more than once: load each variant once
+	results := map[string]*variantResult{}
+	models := func(v loadVariant) *variantResult {
+		if r, ok := results[v.name]; ok {
+			return r
+		}
+		r := &variantResult{models: make([]*types.Project, len(projects)), errs: make([]error, len(projects))}
+		for i, cp := range projects {
+			r.models[i], r.errs[i] = loadWith(v, cp)
+		}
+		results[v.name] = r
+		return r
+	}
+	base := models(loadVariants[0])
 	for _, v := range loadVariants {
 		b.Run(v.name, func(b *testing.B) {
-			res := variantModels(v, optsProjects)
-			loads, models, finds := compareVariant(b, v.name, base, res)
+			loads, changed, finds := compareVariant(b, v.name, projects, base, models(v))
 			b.ResetTimer()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
-				for _, cp := range optsProjects {
+				for _, cp := range projects {
 					_, _ = loadWith(v, cp)
 				}
 			}
 			b.StopTimer()
-			b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N*len(optsProjects)), "ns/file")
+			b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N*len(projects)), "ns/file")
 			// after the timed loop: ResetTimer drops metrics reported before it
 			b.ReportMetric(float64(loads), "loads_differ")
-			b.ReportMetric(float64(models), "models_differ")
+			b.ReportMetric(float64(changed), "models_differ")
 			b.ReportMetric(float64(finds), "findings_differ")
 		})
 	}
@@ -153,17 +160,14 @@ func prepareCorpus(b *testing.B, dir string, files []string) []corpusProject {
 	return out
 }
 
-// corpusAndProbes lists the corpus files, then the cast probes written to
-// a directory that outlives the benchmark's sub-runs.
+// corpusAndProbes lists the corpus files, then the cast probes, written to
+// a directory removed when the benchmark ends.
 func corpusAndProbes(b *testing.B, dir string) []string {
 	files, err := gen.CorpusFiles(dir)
 	if err != nil {
 		b.Skip(err)
 	}
-	probes, err := os.MkdirTemp("", "composure-probes-")
-	if err != nil {
-		b.Fatal(err)
-	}
+	probes := b.TempDir()
 	var names []string
 	for name, content := range gen.CastProbes() {
 		if err := os.WriteFile(filepath.Join(probes, name), content, 0o644); err != nil {
@@ -202,20 +206,6 @@ func loadWith(v loadVariant, cp corpusProject) (m *types.Project, err error) {
 	})
 }
 
-func variantModels(v loadVariant, cps []corpusProject) *variantResult {
-	optsMu.Lock()
-	defer optsMu.Unlock()
-	if r, ok := optsResults[v.name]; ok {
-		return r
-	}
-	r := &variantResult{models: make([]*types.Project, len(cps)), errs: make([]error, len(cps))}
-	for i, cp := range cps {
-		r.models[i], r.errs[i] = loadWith(v, cp)
-	}
-	optsResults[v.name] = r
-	return r
-}
-
 // lenient is composure's substitution: an unset ${VAR:?err} reads as empty.
 func lenient(s string, m template.Mapping) (string, error) {
 	out, err := template.Substitute(s, m)
@@ -228,28 +218,29 @@ func lenient(s string, m template.Mapping) (string, error) {
 
 // compareVariant counts the files whose model, and whose findings, differ
 // from the baseline's.
-func compareVariant(b *testing.B, name string, base, v *variantResult) (loads, models, finds int) {
-	logged := 0
-	logf := func(format string, args ...any) {
-		if logged < 5 {
+func compareVariant(b *testing.B, name string, projects []corpusProject, base, v *variantResult) (loads, models, finds int) {
+	// the first three differences of each kind are logged
+	logged := map[string]int{}
+	logf := func(kind, format string, args ...any) {
+		if logged[kind] < 3 {
 			b.Logf("%s: "+format, append([]any{name}, args...)...)
 		}
-		logged++
+		logged[kind]++
 	}
-	for i, cp := range optsProjects {
+	for i, cp := range projects {
 		file := filepath.Base(cp.file)
 		be, ve := base.errs[i], v.errs[i]
 		switch {
 		case (be == nil) != (ve == nil):
 			loads++
-			logf("%s: baseline error %v, variant error %v", file, be, ve)
+			logf("load", "%s: baseline error %v, variant error %v", file, be, ve)
 			continue
 		case be != nil:
 			continue
 		}
 		if d := cmp.Diff(base.models[i], v.models[i], allFields); d != "" {
 			models++
-			logf("%s: model differs:\n%s", file, firstLines(d, 12))
+			logf("model", "%s: model differs (-baseline +variant):\n%s", file, firstLines(d, 12))
 		}
 		if cp.base == nil {
 			continue
@@ -257,7 +248,7 @@ func compareVariant(b *testing.B, name string, base, v *variantResult) (loads, m
 		bf, vf := findingsWith(b, cp.base, base.models[i]), findingsWith(b, cp.base, v.models[i])
 		if d := cmp.Diff(bf, vf); d != "" {
 			finds++
-			logf("%s: findings differ:\n%s", file, firstLines(d, 12))
+			logf("findings", "%s: findings differ (-baseline +variant):\n%s", file, firstLines(d, 12))
 		}
 	}
 	return loads, models, finds
@@ -283,12 +274,20 @@ func findingsWith(b *testing.B, p *project.Project, m *types.Project) []string {
 // allFields compares unexported fields too (types.ConfigObjConfig has some).
 var allFields = cmp.Exporter(func(reflect.Type) bool { return true })
 
+// firstLines keeps the changed lines of a go-cmp diff (those starting with
+// - or +), at most n of them.
 func firstLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = append(lines[:n], "...")
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
+			out = append(out, line)
+		}
 	}
-	return strings.Join(lines, "\n")
+	if len(out) > n {
+		out = append(out[:n], "...")
+	}
+	return strings.Join(out, "\n")
 }
 
 func deepCopy(v any) any {

@@ -83,13 +83,13 @@ func BenchmarkRulesServices(b *testing.B) {
 				p := load()
 				runtime.ReadMemStats(&ms)
 				before := ms.Mallocs
-				start := time.Now()
 				b.StartTimer()
+				start := time.Now()
 				if _, err := rules.Run(p, cfg.Knowledge, cfg.Rules, cfg.Run); err != nil {
 					b.Fatal(err)
 				}
-				b.StopTimer()
 				elapsed += time.Since(start)
+				b.StopTimer()
 				runtime.ReadMemStats(&ms)
 				mallocs += ms.Mallocs - before
 			}
