@@ -81,6 +81,7 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 	cfg := runConfig{Paths: o.Paths, Files: o.Files}
 	cfg.Jobs = o.Jobs
 	cfg.Severity = map[string]rules.Severity{}
+	cfg.ReleaseModels = true
 	cfg.Load.EnvFiles = o.EnvFiles
 	cfg.Load.Profiles = o.Profiles
 	cfg.Load.ProjectDir = o.ProjectDir

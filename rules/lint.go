@@ -22,6 +22,9 @@ type Config struct {
 	// file's directory, which their path globs are relative to.
 	Ignores []Ignore
 	BaseDir string
+	// ReleaseModels frees each project's parse trees and model once its
+	// findings are made (the CLI sets it; tests that inspect models don't).
+	ReleaseModels bool
 }
 
 // Outcome is one project's result: the loaded project and its findings,
@@ -76,5 +79,8 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 		return o
 	}
 	o.Findings, o.Suppressed = process(p, fs, cfg)
+	if cfg.ReleaseModels {
+		p.Release()
+	}
 	return o
 }

@@ -54,6 +54,8 @@ type Source struct {
 
 	once    sync.Once
 	tree    *tree
+	styles  map[*tree]fileStyles // layoutFor's whole-file walk, per tree
+	aliased map[*yaml.Node]bool  // IsAliased: anchors some alias uses
 	perr    error
 	lexOnce sync.Once
 	lexed   *lexInfo

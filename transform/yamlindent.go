@@ -8,6 +8,12 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
+// fileStyles are the indentation steps and sequence offsets seen in a
+// whole tree, cached per tree on the Source.
+type fileStyles struct {
+	steps, seqs []int
+}
+
 // layout is the indentation style new lines follow.
 type layout struct {
 	step      int // spaces per nested mapping level
@@ -53,22 +59,32 @@ func (s *Source) layoutFor(t *tree, target *yaml.Node) layout {
 		}
 		return st, sq
 	}
-	seen := map[*yaml.Node]bool{}
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		if seen[n] {
-			return
+	// The whole-file walk depends only on the tree: once per tree, or
+	// every fix in a large file would walk it again (quadratic).
+	if c, ok := s.styles[t]; ok {
+		steps, seqs = c.steps, c.seqs
+	} else {
+		seen := map[*yaml.Node]bool{}
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if seen[n] {
+				return
+			}
+			seen[n] = true
+			st, sq := visit(n)
+			steps = append(steps, st...)
+			seqs = append(seqs, sq...)
+			for _, c := range n.Content {
+				walk(c)
+			}
 		}
-		seen[n] = true
-		st, sq := visit(n)
-		steps = append(steps, st...)
-		seqs = append(seqs, sq...)
-		for _, c := range n.Content {
-			walk(c)
+		for _, d := range t.docs {
+			walk(d)
 		}
-	}
-	for _, d := range t.docs {
-		walk(d)
+		if s.styles == nil {
+			s.styles = map[*tree]fileStyles{}
+		}
+		s.styles[t] = fileStyles{steps: steps, seqs: seqs}
 	}
 	if target != nil {
 		localStep, localSeq = visit(target)

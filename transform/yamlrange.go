@@ -143,12 +143,17 @@ func IsAliased(src *Source, n *yaml.Node) bool {
 		return true
 	}
 	t := src.tree
-	used := map[*yaml.Node]bool{}
-	for k := range t.parent {
-		if k.Kind == yaml.AliasNode && k.Alias != nil {
-			used[k.Alias] = true
+	// The set of aliased anchors is computed once per Source: a large file
+	// asks for every fix, and a walk per call would be quadratic.
+	if src.aliased == nil {
+		src.aliased = map[*yaml.Node]bool{}
+		for k := range t.parent {
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				src.aliased[k.Alias] = true
+			}
 		}
 	}
+	used := src.aliased
 	for p := m; p != nil; p = t.parent[p] {
 		if p.Anchor != "" && used[p] {
 			return true

@@ -1,0 +1,12 @@
+package project
+
+// Release drops what only loading and checking need (the parse trees,
+// the edit index, compose-go's model) and keeps each file's path and
+// bytes, which reporters and the fixer read afterwards. A run over a
+// thousand projects then holds bytes, not trees.
+func (p *Project) Release() {
+	p.Model = nil
+	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+		f.Docs, f.src, f.lines = nil, nil, nil
+	}
+}
