@@ -3,6 +3,7 @@ package project
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
@@ -29,27 +30,71 @@ const (
 	// bytes that can start or separate a node (line breaks and
 	// `,[{:-?*`).
 	MaxNodes = 1 << 16
+	// maxCommandCost bounds the sum of the squared word lengths of the
+	// services' command and entrypoint strings in one file: compose-go
+	// splits them with go-shellwords, which builds each word a character
+	// at a time (a 64 KB word: 1.5 s; 1 MB: over 100 s and 500 GB
+	// allocated). The list form is not split. 1 << 30 is one word of
+	// 32,768 characters; real commands have words of tens.
+	maxCommandCost = 1 << 30
 )
 
 // nodeEstimate counts the bytes of content that can start or separate a
-// YAML node. Every node but a document's first scalar or collection sits
-// next to one of them, and no such byte yields more than two nodes (`{a,b}`
-// is a mapping, two keys and two null values).
-func nodeEstimate(content []byte) int {
-	n := 0
-	for _, c := range content {
+// YAML node, and returns the offset of the one that goes over MaxNodes (-1
+// when none does). Every node but a document's first scalar or collection
+// sits next to one of them, and no such byte yields more than two nodes
+// (`{a,b}` is a mapping, two keys and two null values).
+func nodeEstimate(content []byte) (n, over int) {
+	over = -1
+	for i, c := range content {
 		switch c {
 		case '\n', ',', '[', '{', ':', '-', '?', '*':
 			n++
+			if n == MaxNodes+1 {
+				over = i
+			}
 		}
 	}
-	return n
+	return n, over
 }
 
-// checkSize refuses a file over MaxNodes before it is parsed.
+// checkSize refuses a file over MaxNodes before it is parsed, pointing at
+// the place where the count goes over.
 func checkSize(path string, content []byte) *Error {
-	if est := nodeEstimate(content); est > MaxNodes {
-		return &Error{File: path, Msg: fmt.Sprintf("too many YAML nodes (about %d, more than the %d a compose file may have)", est, MaxNodes)}
+	est, over := nodeEstimate(content)
+	if over < 0 {
+		return nil
+	}
+	line := 1 + bytes.Count(content[:over], []byte{'\n'})
+	col := 1 + utf8.RuneCount(content[bytes.LastIndexByte(content[:over], '\n')+1:over])
+	return &Error{File: path, Line: line, Column: col, Msg: fmt.Sprintf("too many YAML nodes (about %d, more than the %d a compose file may have)", est, MaxNodes)}
+}
+
+// checkCommands refuses a file whose command and entrypoint strings hold
+// words too long for compose-go to split in reasonable time (see
+// maxCommandCost), pointing at the one that goes over.
+func checkCommands(f *File) *Error {
+	services := mapValue(f.Root(), "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return nil
+	}
+	cost := 0
+	for i := 0; i+1 < len(services.Content); i += 2 {
+		svc := resolve(services.Content[i+1])
+		for _, key := range []string{"command", "entrypoint"} {
+			n := resolve(mapValue(svc, key))
+			if n == nil || n.Kind != yaml.ScalarNode {
+				continue
+			}
+			longest := 0
+			for _, w := range strings.Fields(n.Value) {
+				cost += len(w) * len(w)
+				longest = max(longest, len(w))
+			}
+			if cost > maxCommandCost {
+				return &Error{File: f.Path, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s has a word of %d characters, too long for compose-go to split in reasonable time (the time grows with the square of the length): write the %s as a list", key, longest, key)}
+			}
+		}
 	}
 	return nil
 }

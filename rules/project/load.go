@@ -10,11 +10,13 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/compose-spec/compose-go/v2/errdefs"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -40,6 +42,10 @@ type Options struct {
 	// Overlay replaces the content of files (by absolute path) without
 	// touching the disk: the fixer re-checks its results through it.
 	Overlay map[string][]byte
+	// NoSharedParse hands compose-go the bytes to parse itself instead of
+	// our decoded tree: the slow path, kept so a test can prove both give
+	// the same findings.
+	NoSharedParse bool
 	// VerifyEdits makes the fix helpers check every edit they compute by
 	// re-parsing the result: the fixer sets it; lint, which only reports
 	// fixes, does not pay for it.
@@ -75,7 +81,8 @@ type Project struct {
 	// files (git status only). See envfile.go.
 	EnvFiles map[string]*EnvFile
 
-	unset []string // variables interpolation found unset, for error hints
+	noSharedParse bool
+	unset         []string // variables interpolation found unset, for error hints
 }
 
 // Note is a loader observation with its place.
@@ -111,7 +118,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	if err != nil {
 		return nil, &Error{File: spec.Files[0], Msg: describeOSError(err)}
 	}
-	p = &Project{Dir: absDir}
+	p = &Project{Dir: absDir, noSharedParse: opts.NoSharedParse}
 	for _, name := range spec.Files {
 		f, err := readFileOverlay(name, opts.Overlay)
 		if err != nil {
@@ -122,6 +129,11 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	}
 	if err := p.collectReferences(); err != nil {
 		return nil, err
+	}
+	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+		if err := checkCommands(f); err != nil {
+			return nil, err
+		}
 	}
 	p.noteObsoleteVersion()
 
@@ -145,7 +157,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 		}
 	}
 	if err != nil {
-		return nil, p.attribute(err)
+		return nil, p.attribute(p.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
 	}
 	p.Model = model
 	p.Name = model.Name
@@ -180,7 +192,7 @@ func readFile(name string) (*File, error) {
 // readTimeout bounds a read that waits: regular files on disk never do,
 // but a file the poller can wait on, such as /proc/kmsg, would block
 // forever. It has no effect on files that cannot be polled.
-const readTimeout = 10 * time.Second
+var readTimeout = 10 * time.Second
 
 // openRead opens a file for reading that cannot block the run.
 func openRead(name string) (*os.File, error) {
@@ -215,14 +227,21 @@ func readBounded(name string) ([]byte, *Error) {
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil, &Error{File: name, Msg: "not a regular file"}
 	}
-	content, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, &Error{File: name, Msg: describeOSError(err)}
+	// Whole 32 KiB reads: /proc/self/pagemap refuses reads that are not
+	// a multiple of 8 bytes.
+	content := make([]byte, 0, st.Size()+1)
+	chunk := make([]byte, 32<<10)
+	for len(content) <= MaxFileSize {
+		n, err := f.Read(chunk)
+		content = append(content, chunk[:n]...)
+		if errors.Is(err, io.EOF) {
+			return content, nil
+		}
+		if err != nil {
+			return nil, &Error{File: name, Msg: describeOSError(err)}
+		}
 	}
-	if len(content) > MaxFileSize {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("file is larger than the %d MB a compose file may be", MaxFileSize>>20)}
-	}
-	return content, nil
+	return nil, &Error{File: name, Msg: fmt.Sprintf("file is larger than the %d MB a compose file may be", MaxFileSize>>20)}
 }
 
 // environment is what interpolation sees: the process environment plus
@@ -301,7 +320,7 @@ func (p *Project) loadModel(ctx context.Context, dir string, env map[string]stri
 		cf := types.ConfigFile{Filename: f.Abs, Content: f.Content}
 		// Hand compose-go our parse when its result is the same: one
 		// document and no !reset/!override tags (which need its decoder).
-		if len(f.Docs) == 1 && !f.HasTags {
+		if len(f.Docs) == 1 && !f.HasTags && !p.noSharedParse {
 			var raw map[string]any
 			if err := f.Docs[0].Decode(&raw); err != nil {
 				return nil, yamlError(f.Path, err)
@@ -377,6 +396,7 @@ func (p *Project) addUnset(name string) {
 		}
 	}
 	p.unset = append(p.unset, name)
+	sort.Strings(p.unset) // interpolation order is map order
 }
 
 func (p *Project) addNote(n Note) {
@@ -429,11 +449,20 @@ func (p *Project) attribute(err error) error {
 	}
 	msg = strings.ReplaceAll(msg, p.Dir+string(filepath.Separator), "")
 	msg = validatingRe.ReplaceAllString(msg, "")
+	msg = sortProperties(msg)
+	msg = p.stableSchemaError(msg)
 	msg = strings.TrimSpace(msg)
 	e := &Error{File: target.Path, Msg: msg}
 	if loc := p.errorLocation(msg); loc.Node != nil {
 		e.File = loc.File.Path
 		e.Line, e.Column = loc.Line(), loc.Column()
+	}
+	if m := openMissingRe.FindStringSubmatch(e.Msg); m != nil {
+		// compose-go names one of the missing extends files, in map order;
+		// name the one the position points at, the first in the file.
+		if loc := p.missingReference(); loc.Node != nil && loc.Node.Kind == yaml.ScalarNode {
+			e.Msg = strings.Replace(e.Msg, m[1], loc.Node.Value, 1)
+		}
 	}
 	if len(p.unset) > 0 && emptyValueError(msg) {
 		e.Msg += fmt.Sprintf(" (these variables are not set and were read as empty: %s; set them or pass --env-file)", strings.Join(p.unset, ", "))
@@ -446,10 +475,136 @@ func (p *Project) attribute(err error) error {
 
 var (
 	serviceNameRe = regexp.MustCompile(`service "([^"]+)"`)
-	propertyRe    = regexp.MustCompile(`additional propert(?:y|ies) '([^']+)'`)
+	propertyRe    = regexp.MustCompile(`additional propert(?:y|ies) ((?:'[^']*'(?:, )?)+)`)
+	quotedRe      = regexp.MustCompile(`'([^']*)'`)
 	validatingRe  = regexp.MustCompile(`^validating [^:]+: `)
 	volumeSpecRe  = regexp.MustCompile(`invalid spec: [^:]*:([^:]+)`)
 )
+
+var openMissingRe = regexp.MustCompile(`^open (.+): no such file or directory`)
+
+// stableConsistencyError makes compose-go's consistency errors ("service
+// X refers to undefined volume Y") the same on every run: compose-go checks
+// the services in map order and reports the first problem it meets. When
+// the project loads without the check, the common checks are made here in
+// compose-go's order over the services in name order, and the first
+// problem found is reported instead; every one of them is a real error.
+func (p *Project) stableConsistencyError(ctx context.Context, dir string, env map[string]string, profiles []string, err error) error {
+	if !errors.Is(err, errdefs.ErrInvalid) && !strings.Contains(err.Error(), errdefs.ErrInvalid.Error()) {
+		return err
+	}
+	model, lerr := p.loadModel(ctx, dir, env, profiles, false, true)
+	if lerr != nil {
+		return err
+	}
+	if first := firstInconsistency(model); first != nil {
+		return first
+	}
+	return err
+}
+
+func firstInconsistency(project *types.Project) error {
+	invalid := func(format string, a ...any) error {
+		return fmt.Errorf(format+": %w", append(a, errdefs.ErrInvalid)...)
+	}
+	for _, name := range sortedKeys(project.Services) {
+		s := project.Services[name]
+		if s.Build == nil && s.Image == "" && s.Provider == nil {
+			return invalid("service %q has neither an image nor a build context specified", name)
+		}
+		if s.NetworkMode != "" && len(s.Networks) > 0 {
+			return invalid("service %s declares mutually exclusive `network_mode` and `networks`", name)
+		}
+		for _, network := range sortedKeys(s.Networks) {
+			if _, ok := project.Networks[network]; !ok {
+				return invalid("service %q refers to undefined network %s", name, network)
+			}
+		}
+		for _, v := range s.Volumes {
+			if _, ok := project.Volumes[v.Source]; v.Type == types.VolumeTypeVolume && v.Source != "" && !ok {
+				return invalid("service %q refers to undefined volume %s", name, v.Source)
+			}
+		}
+		if s.Build != nil {
+			for _, secret := range s.Build.Secrets {
+				if _, ok := project.Secrets[secret.Source]; !ok {
+					return invalid("service %q refers to undefined build secret %s", name, secret.Source)
+				}
+			}
+		}
+		for _, c := range s.Configs {
+			if _, ok := project.Configs[c.Source]; !ok {
+				return invalid("service %q refers to undefined config %s", name, c.Source)
+			}
+		}
+		for _, secret := range s.Secrets {
+			if _, ok := project.Secrets[secret.Source]; !ok {
+				return invalid("service %q refers to undefined secret %s", name, secret.Source)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var schemaTypeRe = regexp.MustCompile(`^services\.([^.\s]+)\.(\S+) must be a `)
+
+// stableSchemaError makes a schema type error that several services share
+// ("services.b.image must be a string" for three services whose image is a
+// mapping) name the first of them in the file: compose-go validates in map
+// order. Only a mapping or a sequence where another type is wanted is
+// rewritten: the same kind of collection is then the same error.
+func (p *Project) stableSchemaError(msg string) string {
+	m := schemaTypeRe.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	rest := strings.Split(m[2], ".")
+	at := func(svc string) *yaml.Node {
+		segs := append([]string{"services", svc}, rest...)
+		if l := p.Locate(segs...); l.Depth == len(segs) {
+			return resolve(l.Node)
+		}
+		return nil
+	}
+	reported := at(m[1])
+	if reported == nil || reported.Kind != yaml.MappingNode && reported.Kind != yaml.SequenceNode {
+		return msg
+	}
+	for _, f := range p.Files {
+		services := mapValue(f.Root(), "services")
+		if services == nil {
+			continue
+		}
+		for i := 0; i+1 < len(services.Content); i += 2 {
+			name := services.Content[i].Value
+			if n := at(name); n != nil && n.Kind == reported.Kind {
+				return strings.Replace(msg, "services."+m[1]+".", "services."+name+".", 1)
+			}
+		}
+	}
+	return msg
+}
+
+// sortProperties sorts the names in compose-go's "additional properties
+// 'b', 'a' not allowed", which come in map order: the same file gives the
+// same message on every run.
+func sortProperties(msg string) string {
+	return propertyRe.ReplaceAllStringFunc(msg, func(m string) string {
+		list := propertyRe.FindStringSubmatch(m)[1]
+		names := quotedRe.FindAllString(list, -1)
+		sort.Strings(names)
+		return strings.TrimSuffix(m, list) + strings.Join(names, ", ")
+	})
+}
 
 // emptyValueError reports whether a compose-go message is about a value
 // that came out empty, which an unset variable explains.
@@ -503,8 +658,17 @@ func (p *Project) errorLocation(msg string) Loc {
 		}
 	}
 	if m := propertyRe.FindStringSubmatch(msg); m != nil {
-		if loc := p.Locate(m[1]); loc.Node != nil {
-			return loc
+		// The first of them in the file: compose-go lists them in map
+		// order, which changes from run to run.
+		var first Loc
+		for _, q := range quotedRe.FindAllStringSubmatch(m[1], -1) {
+			if loc := p.Locate(q[1]); loc.Node != nil && (first.Node == nil || loc.File == first.File &&
+				(loc.Line() < first.Line() || loc.Line() == first.Line() && loc.Column() < first.Column())) {
+				first = loc
+			}
+		}
+		if first.Node != nil {
+			return first
 		}
 	}
 	return Loc{}
@@ -514,8 +678,16 @@ func (p *Project) errorLocation(msg string) Loc {
 // that could not be read.
 func (p *Project) missingReference() Loc {
 	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
-		for svc, ref := range f.Extends {
-			if ref.Missing {
+		// In the order of the file, not of the Extends map: the same
+		// error points at the same place on every run.
+		var order []string
+		if services := mapValue(f.Root(), "services"); services != nil {
+			for i := 0; i+1 < len(services.Content); i += 2 {
+				order = append(order, services.Content[i].Value)
+			}
+		}
+		for _, svc := range order {
+			if ref, ok := f.Extends[svc]; ok && ref.Missing {
 				if loc := lookupFile(f, []string{"services", svc, "extends", "file"}); loc.Depth == 4 {
 					return loc
 				}
