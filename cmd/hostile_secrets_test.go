@@ -132,11 +132,9 @@ func TestHostileNoSecretInOutput(t *testing.T) {
 			t.Errorf("no %s finding: the fixture does not exercise it", rule)
 		}
 	}
-	// knownDiffLeaks: `fix --diff` masks only the secrets of the fixes it
-	// applies (cmd/fix.go printDiff masks res.Redact), so a secret without
-	// a fix (a build arg, a command) on a context line of a hunk shows.
-	// Reported in issue #6; any other leak fails.
-	knownDiffLeaks := map[string]bool{"npm": true, "command": true}
+	// `fix --diff` masks every secret the run found, fixed or not, also on
+	// the context lines of a hunk.
+	knownDiffLeaks := map[string]bool{}
 	for _, format := range []string{"text", "json"} {
 		out, errOut, _ := execute(false, "fix", "--diff", "--format", format, dir)
 		for name, v := range s {

@@ -630,3 +630,18 @@ func TestEmptyFormats(t *testing.T) {
 		}
 	}
 }
+
+// Control characters in linted input never reach a terminal raw.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	r := &Result{Findings: []rules.Finding{{Rule: "secret-in-environment", Severity: rules.Error,
+		Message: "service \"db\" sets K\x1b[2J\nFAKE:1:1: error: forged to a literal secret",
+		Pos:     rules.Position{File: "compose.yaml", Line: 1, Column: 1}}}, Files: 1}
+	var buf strings.Builder
+	if err := NewText(Options{}).Report(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.ContainsAny(out, "\x1b") || strings.Count(out, "\n") != 2 || !strings.Contains(out, `K\x1b[2J\x0aFAKE`) {
+		t.Errorf("control characters not escaped:\n%q", out)
+	}
+}

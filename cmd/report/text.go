@@ -71,10 +71,10 @@ func (t *textReporter) Report(w io.Writer, r *Result) error {
 		t.finding(&b, f, lines)
 	}
 	for _, e := range r.Errors {
-		b.WriteString(t.paint(location(e.File, e.Line, e.Column), color.Bold))
+		b.WriteString(t.paint(location(printable(e.File), e.Line, e.Column), color.Bold))
 		b.WriteString(t.paint("error", severityAttrs(rules.Error)...))
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(printable(e.Message))
 		b.WriteByte('\n')
 	}
 	b.WriteString(summary(r))
@@ -85,10 +85,10 @@ func (t *textReporter) Report(w io.Writer, r *Result) error {
 
 func (t *textReporter) finding(b *strings.Builder, f rules.Finding, cache map[string][]string) {
 	sev := severityAttrs(f.Severity)
-	b.WriteString(t.paint(location(f.Pos.File, f.Pos.Line, f.Pos.Column), color.Bold))
+	b.WriteString(t.paint(location(printable(f.Pos.File), f.Pos.Line, f.Pos.Column), color.Bold))
 	b.WriteString(t.paint(f.Severity.String(), sev...))
 	b.WriteString(": ")
-	b.WriteString(f.Message)
+	b.WriteString(printable(f.Message))
 	b.WriteByte(' ')
 	b.WriteString(t.paint("["+f.Rule+"]", color.Faint))
 	b.WriteByte('\n')
@@ -110,7 +110,7 @@ func (t *textReporter) finding(b *strings.Builder, f rules.Finding, cache map[st
 	b.WriteString(t.paint("  "+num+" |", color.Faint))
 	if text != "" {
 		b.WriteByte(' ')
-		b.WriteString(text)
+		b.WriteString(printable(text))
 	}
 	b.WriteByte('\n')
 	if caret != "" {
@@ -119,6 +119,32 @@ func (t *textReporter) finding(b *strings.Builder, f rules.Finding, cache map[st
 		b.WriteString(t.paint(caret, sev...))
 		b.WriteByte('\n')
 	}
+}
+
+// printable escapes control characters (ESC, NUL, line breaks, C1) that a
+// compose file can smuggle into a key, a path or a source line: a terminal
+// must not run escape sequences from linted input, and a finding must not
+// forge extra output lines. Tabs stay.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // location renders "file:line:col: ", leaving out a zero line or column (a

@@ -58,6 +58,10 @@ func Apply(res *Result) []Refusal {
 // that never loses a value: new files and lines first, then the compose
 // file, and only then the lines that move out of other files.
 func writeAll(c *Change) error {
+	// Refuse a read-only compose file before creating anything for it.
+	if st, err := os.Stat(c.Abs); err == nil && st.Mode().Perm()&0o200 == 0 {
+		return fmt.Errorf("left untouched: %w", write.ErrReadOnly)
+	}
 	for _, w := range c.Writes {
 		if w.Kind == rules.DeleteLine {
 			continue

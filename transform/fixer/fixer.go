@@ -70,8 +70,8 @@ type Result struct {
 	Notes   []string
 	Refused []Refusal
 	Passes  int
-	// Redact are the secret texts of the fixed findings: whatever shows
-	// the original lines (a diff) must mask them.
+	// Redact are the secret texts of every finding the run saw, fixed or
+	// not: whatever shows original lines (a diff's context) masks them.
 	Redact []string
 	// Standalone are the writes of fixes that edit no compose file (a
 	// .gitignore line for a committed secret file).
@@ -177,7 +177,6 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 			for _, i := range applied {
 				g := gs[i]
 				res.Applied[g.finding.Rule]++
-				res.Redact = append(res.Redact, g.finding.Redact...)
 				res.Notes = append(res.Notes, g.fix.Notes...)
 				for _, w := range g.fix.Writes {
 					key := fmt.Sprint(w.Kind, w.Path, w.Content)
@@ -249,6 +248,7 @@ func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *R
 			}
 		}
 		for _, f := range o.Findings {
+			res.Redact = append(res.Redact, f.Redact...)
 			fix := f.Fix
 			if fix == nil || !eligible(fix, opts) || len(fix.Edits) == 0 && len(fix.Writes) == 0 {
 				continue

@@ -40,6 +40,8 @@ var (
 	// ErrBadLine: the line given to EnsureLine is empty or contains a NUL
 	// byte or a line break.
 	ErrBadLine = errors.New("line is empty or contains a NUL byte or a line break")
+	// ErrReadOnly: the file has no write permission for its owner.
+	ErrReadOnly = errors.New("file is read-only; composure leaves it as it is")
 	// ErrLocked: another composure run holds the project lock.
 	ErrLocked = errors.New("project is locked by another composure run")
 )
@@ -100,6 +102,11 @@ func replace(root, path string, expected, data []byte) (err error) {
 	}
 	if !fi.Mode().IsRegular() {
 		return ErrNotRegular
+	}
+	// A file without its owner's write bit is someone's decision that it
+	// stays as it is; a rename would replace it anyway, even as root.
+	if fi.Mode().Perm()&0o200 == 0 {
+		return ErrReadOnly
 	}
 	if bytes.Equal(expected, data) {
 		cur, _, err := readRegular(target)

@@ -189,7 +189,7 @@ func TestReplaceRootBehindSymlink(t *testing.T) {
 }
 
 func TestReplacePreservesMode(t *testing.T) {
-	for _, mode := range []fs.FileMode{0o640, 0o600, 0o755, 0o444, fs.ModeSetgid | 0o750} {
+	for _, mode := range []fs.FileMode{0o640, 0o600, 0o755, fs.ModeSetgid | 0o750} {
 		t.Run(mode.String(), func(t *testing.T) {
 			root := tempRoot(t)
 			path := filepath.Join(root, "f")
@@ -202,6 +202,18 @@ func TestReplacePreservesMode(t *testing.T) {
 			assertMode(t, path, mode)
 		})
 	}
+}
+
+// A read-only file is refused, also for root, and stays as it is.
+func TestReplaceRefusesReadOnly(t *testing.T) {
+	root := tempRoot(t)
+	path := filepath.Join(root, "f")
+	put(t, path, "old\n", 0o444)
+	if err := Replace(root, path, []byte("old\n"), []byte("new\n")); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("err = %v, want ErrReadOnly", err)
+	}
+	assertContent(t, path, "old\n")
+	assertMode(t, path, 0o444)
 }
 
 func TestReplaceEmptyContents(t *testing.T) {
