@@ -47,7 +47,7 @@ func TestInitWritesStarter(t *testing.T) {
 	dir := t.TempDir()
 	wd, _ := os.Getwd()
 	must(t, os.Chdir(dir))
-	defer os.Chdir(wd)
+	defer func() { must(t, os.Chdir(wd)) }()
 	if _, errOut, code := run(t, "init"); code != 0 {
 		t.Fatalf("init: exit %d: %s", code, errOut)
 	}

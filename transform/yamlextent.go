@@ -48,7 +48,7 @@ func (s *Source) parsed() (*tree, error) {
 	s.once.Do(func() {
 		docs, err := parseAll(s.src)
 		if err != nil {
-			s.perr = fmt.Errorf("%w: %s does not parse: %v", ErrUnsupported, s.File, err)
+			s.perr = fmt.Errorf("%w: %s does not parse: %w", ErrUnsupported, s.File, err)
 			return
 		}
 		t := &tree{

@@ -32,7 +32,7 @@ func (s *Source) checked(edits []Edit, mutate func(find finder) error) ([]Edit, 
 func (s *Source) verify(edits []Edit, mutate func(find finder) error) error {
 	out, err := Apply(s.src, edits)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	got, err := parseAll(out)
 	if err != nil {

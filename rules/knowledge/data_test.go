@@ -96,7 +96,7 @@ func TestEmbeddedFileIsValid(t *testing.T) {
 }
 
 func TestDefaultIsShared(t *testing.T) {
-	if Default() != Default() {
+	if first, second := Default(), Default(); first != second {
 		t.Fatal("Default decodes more than once")
 	}
 }

@@ -780,7 +780,7 @@ func (p *Project) collectReferences() error {
 			if _, serr := os.Stat(path); serr == nil && refErr == nil {
 				refErr = err
 				// Without a place inside the file, point at the reference.
-				if e, ok := err.(*Error); ok && e.Line == 0 {
+				if e := (*Error)(nil); errors.As(err, &e) && e.Line == 0 {
 					refErr = &Error{File: from.Path, Line: ref.Line, Column: ref.Column, Msg: fmt.Sprintf("%s: %s", rel, e.Msg)}
 				}
 			}

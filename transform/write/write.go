@@ -109,7 +109,7 @@ func replace(root, path string, expected, data []byte) (err error) {
 		return ErrReadOnly
 	}
 	if bytes.Equal(expected, data) {
-		cur, _, err := readRegular(target)
+		cur, err := readRegular(target)
 		if err != nil {
 			return err
 		}
@@ -154,7 +154,7 @@ func replace(root, path string, expected, data []byte) (err error) {
 		return err
 	}
 
-	cur, _, err := readRegular(target)
+	cur, err := readRegular(target)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func createSecret(root, path string, content []byte) error {
 			return err
 		}
 		if exists {
-			cur, _, err := readRegular(real)
+			cur, err := readRegular(real)
 			if err != nil {
 				return err
 			}
@@ -275,7 +275,7 @@ func ensureLine(root, path, line string, mode os.FileMode) (bool, error) {
 			return err == nil, err
 		}
 		loc.keepDirs()
-		cur, _, err := readRegular(real)
+		cur, err := readRegular(real)
 		if err != nil {
 			return false, err
 		}
@@ -390,24 +390,20 @@ func resolveExisting(r rootDir, path string) (string, error) {
 
 // readRegular reads the regular file at path without following a symlink
 // in its last component and without blocking on a FIFO (ErrNotRegular).
-func readRegular(path string) ([]byte, fs.FileInfo, error) {
+func readRegular(path string) ([]byte, error) {
 	f, err := openRegular(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil, ErrNotRegular
+		return nil, ErrNotRegular
 	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return nil, nil, err
-	}
-	return data, fi, nil
+	return io.ReadAll(f)
 }
 
 // writeAll writes data with writeData, turning a short write into an
@@ -613,7 +609,7 @@ func (l *location) keepDirs() { l.keep = true }
 func (l *location) close() {
 	if !l.keep {
 		for i := len(l.created) - 1; i >= 0; i-- {
-			l.osRoot.Remove(l.created[i])
+			_ = l.osRoot.Remove(l.created[i]) // best effort: only empty directories go
 		}
 	}
 	l.osRoot.Close()
