@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Value reasons. Lower-case, never containing a value.
@@ -19,7 +20,7 @@ const (
 type tokenRule struct {
 	reason     string
 	prefilters []string
-	re         *regexp.Regexp
+	re         *lazyRE
 	entropy    float64 // minimum Shannon entropy of the match (gitleaks), 0 = none
 	allow      func(match string) bool
 }
@@ -32,7 +33,7 @@ var tokenRules = []tokenRule{
 	{
 		reason:     "the value is an aws access key id",
 		prefilters: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
-		re:         regexp.MustCompile(`\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`),
+		re:         lazy(`\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`),
 		entropy:    3,
 		// AWS documentation's example key ids end in EXAMPLE (gitleaks allowlist).
 		allow: func(m string) bool { return strings.HasSuffix(m, "EXAMPLE") },
@@ -40,24 +41,24 @@ var tokenRules = []tokenRule{
 	{
 		reason:     "the value is an aws bedrock api key",
 		prefilters: []string{"ABSK"},
-		re:         regexp.MustCompile(`\bABSK[A-Za-z0-9+/]{109,269}={0,2}` + tail),
+		re:         lazy(`\bABSK[A-Za-z0-9+/]{109,269}={0,2}` + tail),
 	},
 	{
 		reason:     "the value is a github token",
 		prefilters: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
-		re:         regexp.MustCompile(`(?:ghp|gho|ghu|ghs|ghr)_[0-9a-zA-Z]{36}|github_pat_\w{82}`),
+		re:         lazy(`(?:ghp|gho|ghu|ghs|ghr)_[0-9a-zA-Z]{36}|github_pat_\w{82}`),
 		entropy:    3,
 	},
 	{
 		reason:     "the value is a gitlab token",
 		prefilters: []string{"glpat-", "glrt-"},
-		re:         regexp.MustCompile(`glpat-[\w-]{20}|glrt-[0-9a-zA-Z_\-]{20}`),
+		re:         lazy(`glpat-[\w-]{20}|glrt-[0-9a-zA-Z_\-]{20}`),
 		entropy:    3,
 	},
 	{
 		reason:     "the value is a slack token",
 		prefilters: []string{"xox", "xapp-"},
-		re: regexp.MustCompile(`xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*` +
+		re: lazy(`xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*` +
 			`|xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}` +
 			`|(?i:xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)` +
 			`|xox[os]-\d+-\d+-\d+-[a-fA-F\d]+` +
@@ -67,70 +68,70 @@ var tokenRules = []tokenRule{
 	{
 		reason:     "the value is a slack webhook url",
 		prefilters: []string{"hooks.slack.com/"},
-		re:         regexp.MustCompile(`hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`),
+		re:         lazy(`hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`),
 	},
 	{
 		reason:     "the value is a stripe key",
 		prefilters: []string{"k_live_", "k_test_", "k_prod_"},
-		re:         regexp.MustCompile(`\b(?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}` + tail),
+		re:         lazy(`\b(?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}` + tail),
 		entropy:    2,
 	},
 	{
 		reason:     "the value is a google api key",
 		prefilters: []string{"AIza"},
-		re:         regexp.MustCompile(`\bAIza[\w-]{35}` + tail),
+		re:         lazy(`\bAIza[\w-]{35}` + tail),
 		entropy:    4,
 	},
 	{
 		reason:     "the value is an openai api key",
 		prefilters: []string{"T3BlbkFJ"},
-		re: regexp.MustCompile(`sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})` +
+		re: lazy(`sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})` +
 			`|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20}`),
 		entropy: 3,
 	},
 	{
 		reason:     "the value is an anthropic api key",
 		prefilters: []string{"sk-ant-"},
-		re:         regexp.MustCompile(`sk-ant-(?:api03|admin01)-[a-zA-Z0-9_\-]{93}AA`),
+		re:         lazy(`sk-ant-(?:api03|admin01)-[a-zA-Z0-9_\-]{93}AA`),
 	},
 	{
 		reason:     "the value is a hugging face token",
 		prefilters: []string{"hf_"},
-		re:         regexp.MustCompile(`\bhf_[a-zA-Z]{34}` + tail),
+		re:         lazy(`\bhf_[a-zA-Z]{34}` + tail),
 	},
 	{
 		reason:     "the value is an npm token",
 		prefilters: []string{"npm_", "NPM_"},
-		re:         regexp.MustCompile(`(?i)\bnpm_[a-z0-9]{36}` + tail),
+		re:         lazy(`(?i)\bnpm_[a-z0-9]{36}` + tail),
 		entropy:    2,
 	},
 	{
 		reason:     "the value is a pypi upload token",
 		prefilters: []string{"pypi-AgEIcHlwaS5vcmc"},
-		re:         regexp.MustCompile(`pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}`),
+		re:         lazy(`pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}`),
 	},
 	{
 		reason:     "the value is a sendgrid api key",
 		prefilters: []string{"SG."},
-		re:         regexp.MustCompile(`\bSG\.[a-zA-Z0-9=_\-.]{66}` + tail),
+		re:         lazy(`\bSG\.[a-zA-Z0-9=_\-.]{66}` + tail),
 		entropy:    2,
 	},
 	{
 		reason:     "the value is a twilio api key",
 		prefilters: []string{"SK"},
-		re:         regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`),
+		re:         lazy(`\bSK[0-9a-fA-F]{32}\b`),
 		entropy:    3,
 	},
 	{
 		reason:     "the value is an azure client secret",
 		prefilters: []string{"Q~"},
-		re:         regexp.MustCompile("(?:^|[\\\\'\"\\x60\\s>=:(,)])[a-zA-Z0-9_~.]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34}(?:$|[\\\\'\"\\x60\\s<),])"),
+		re:         lazy("(?:^|[\\\\'\"\\x60\\s>=:(,)])[a-zA-Z0-9_~.]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34}(?:$|[\\\\'\"\\x60\\s<),])"),
 		entropy:    3,
 	},
 	{
 		reason:     "the value is a digitalocean token",
 		prefilters: []string{"dop_v1_", "doo_v1_", "dor_v1_"},
-		re:         regexp.MustCompile(`\bdo[por]_v1_[a-f0-9]{64}` + tail),
+		re:         lazy(`\bdo[por]_v1_[a-f0-9]{64}` + tail),
 		entropy:    3,
 	},
 	{
@@ -138,24 +139,40 @@ var tokenRules = []tokenRule{
 		// loose for free text.
 		reason:     "the value is a vault token",
 		prefilters: []string{"hvs."},
-		re:         regexp.MustCompile(`\bhvs\.[\w-]{90,120}` + tail),
+		re:         lazy(`\bhvs\.[\w-]{90,120}` + tail),
 	},
 	{
 		reason:     "the value is a grafana token",
 		prefilters: []string{"glsa_", "glc_"},
-		re:         regexp.MustCompile(`\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}` + tail + `|\bglc_[A-Za-z0-9+/]{32,400}={0,2}` + tail),
+		re:         lazy(`\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}` + tail + `|\bglc_[A-Za-z0-9+/]{32,400}={0,2}` + tail),
 	},
 }
 
 var (
-	rePEM = regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`)
-	reJWT = regexp.MustCompile(`\bey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.(?:[a-zA-Z0-9/\\_-]{10,}={0,2})?` + tail)
+	rePEM = lazy(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`)
+	reJWT = lazy(`\bey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.(?:[a-zA-Z0-9/\\_-]{10,}={0,2})?` + tail)
 	// reInline finds quoted assignments to a password-like key inside a
 	// config blob: KAFKA_SASL_JAAS_CONFIG `password="..."`,
 	// GITLAB_OMNIBUS_CONFIG `gitlab_rails['initial_root_password'] = '...'`,
 	// JSON `"token": "..."`. Quotes are required to keep free text out.
-	reInline = regexp.MustCompile(`(?i)(?:password|passwd|secret|secret_key|secret_key_base|token|api_?key|access_key)['"\]]*\s*(?:=>|=|:)\s*(?:"([^"\n]*)"|'([^'\n]*)')`)
+	reInline = lazy(`(?i)(?:password|passwd|secret|secret_key|secret_key_base|token|api_?key|access_key)['"\]]*\s*(?:=>|=|:)\s*(?:"([^"\n]*)"|'([^'\n]*)')`)
 )
+
+// lazyRE compiles its pattern on first use: most values never reach a
+// token pattern (the prefilters reject them), and compiling all of them
+// at start cost every process, a one-file pre-commit run included, ~2 ms.
+type lazyRE struct {
+	once sync.Once
+	src  string
+	re   *regexp.Regexp
+}
+
+func lazy(src string) *lazyRE { return &lazyRE{src: src} }
+
+func (l *lazyRE) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
+	return l.re
+}
 
 // shannon returns the Shannon entropy (bits per byte) of s.
 func shannon(s string) float64 {
@@ -183,7 +200,7 @@ func scanFormats(s string) (string, bool) {
 	if len(s) < 8 {
 		return "", false
 	}
-	if strings.Contains(s, "PRIVATE KEY") && rePEM.MatchString(s) {
+	if strings.Contains(s, "PRIVATE KEY") && rePEM.get().MatchString(s) {
 		return reasonPrivateKey, true
 	}
 	if strings.Contains(s, "PuTTY-User-Key-File-") {
@@ -201,7 +218,7 @@ func scanFormats(s string) (string, bool) {
 		if !hit {
 			continue
 		}
-		for _, m := range r.re.FindAllString(s, 4) {
+		for _, m := range r.re.get().FindAllString(s, 4) {
 			m = strings.TrimRight(m, "`'\" \t\r\n;\\")
 			if r.allow != nil && r.allow(m) {
 				continue
@@ -213,14 +230,14 @@ func scanFormats(s string) (string, bool) {
 		}
 	}
 	if strings.Contains(s, "eyJ") {
-		for _, m := range reJWT.FindAllString(s, 4) {
+		for _, m := range reJWT.get().FindAllString(s, 4) {
 			if shannon(m) >= 3 {
 				return reasonJWT, true
 			}
 		}
 	}
 	if strings.ContainsAny(s, `"'`) {
-		for _, m := range reInline.FindAllStringSubmatch(s, 8) {
+		for _, m := range reInline.get().FindAllStringSubmatch(s, 8) {
 			v := m[1]
 			if v == "" {
 				v = m[2]
@@ -241,7 +258,7 @@ func inlineVars(raw string) []string {
 		return nil
 	}
 	var vars []string
-	for _, m := range reInline.FindAllStringSubmatch(raw, 8) {
+	for _, m := range reInline.get().FindAllStringSubmatch(raw, 8) {
 		v := m[1]
 		if v == "" {
 			v = m[2]
