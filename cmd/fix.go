@@ -122,12 +122,7 @@ func escapes(rel string) bool {
 func printDiff(io *IOStreams, res *fixer.Result) {
 	for _, c := range res.Changes {
 		d := udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed)
-		for _, s := range res.Redact {
-			if s != "" {
-				d = strings.ReplaceAll(d, s, secrets.Mask(s))
-			}
-		}
-		fmt.Fprint(io.Out, d)
+		fmt.Fprint(io.Out, secrets.MaskAll(d, res.Redact))
 	}
 	for _, w := range res.Writes {
 		fmt.Fprintln(io.Err, "would "+describeWrite(w))

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -265,12 +264,6 @@ func redactedSource(res *runResult) func(string) []byte {
 		redact[f.Pos.File] = append(redact[f.Pos.File], f.Redact...)
 	}
 	return func(file string) []byte {
-		b := files[file]
-		for _, s := range redact[file] {
-			if s != "" {
-				b = bytes.ReplaceAll(b, []byte(s), []byte(secrets.Mask(s)))
-			}
-		}
-		return b
+		return []byte(secrets.MaskAll(string(files[file]), redact[file]))
 	}
 }

@@ -93,23 +93,13 @@ func (res *runResult) collect(outs []rules.Outcome) {
 	}
 	sort.Strings(res.Linted)
 	rules.Sort(res.Findings)
-	res.Findings = uniqueFindings(res.Findings)
+	res.Findings = rules.Unique(res.Findings, sameFinding)
 }
 
-// uniqueFindings drops exact repeats: a file shared by two projects (an
-// extends base, an included file) is reported once.
-func uniqueFindings(fs []rules.Finding) []rules.Finding {
-	out := fs[:0]
-	for i, f := range fs {
-		if i > 0 {
-			prev := out[len(out)-1]
-			if prev.Rule == f.Rule && prev.Pos == f.Pos && prev.Message == f.Message {
-				continue
-			}
-		}
-		out = append(out, f)
-	}
-	return out
+// sameFinding: a file shared by two projects (an extends base, an
+// included file) reports its findings once.
+func sameFinding(a, b rules.Finding) bool {
+	return a.Rule == b.Rule && a.Pos == b.Pos && a.Message == b.Message
 }
 
 func toLoadError(err error) report.LoadError {

@@ -53,7 +53,7 @@ func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions
 		out = append(out, pass.findings...)
 	}
 	Sort(out)
-	return dedupe(out), nil
+	return Unique(out, samePlace), nil
 }
 
 func runOne(r *Rule, pass *Pass) (err error) {
@@ -87,19 +87,21 @@ func Sort(fs []Finding) {
 	})
 }
 
-func dedupe(fs []Finding) []Finding {
+// Unique drops each finding that same reports as a repeat of the one
+// kept before it; fs must be sorted (Sort).
+func Unique(fs []Finding, same func(a, b Finding) bool) []Finding {
 	out := fs[:0]
 	for i, f := range fs {
-		if i > 0 {
-			prev := out[len(out)-1]
-			if prev.Rule == f.Rule && prev.Pos == f.Pos {
-				continue
-			}
+		if i > 0 && same(out[len(out)-1], f) {
+			continue
 		}
 		out = append(out, f)
 	}
 	return out
 }
+
+// samePlace: one rule at one position is one problem to fix.
+func samePlace(a, b Finding) bool { return a.Rule == b.Rule && a.Pos == b.Pos }
 
 // ruleOptions keeps Pass.Options nil (not a typed nil map) when a rule
 // has none.

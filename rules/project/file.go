@@ -28,8 +28,7 @@ type File struct {
 	Includes []*File
 	Extends  map[string]ExtendsRef
 
-	lines []int // byte offset of the start of each line
-	src   *transform.Source
+	src *transform.Source
 	// verifyEdits makes fix helpers check their own result (Options).
 	verifyEdits bool
 }
@@ -133,30 +132,4 @@ func (f *File) LineCol(off int) (line, col int) {
 // End returns the byte offset just past the source text of n.
 func (f *File) End(n *yaml.Node) int {
 	return transform.EndOfNode(f.Source(), n)
-}
-
-// Line returns the text of a 1-based line without its line ending.
-func (f *File) Line(n int) string {
-	if f.lines == nil {
-		f.lines = lineStarts(f.Content)
-	}
-	if n < 1 || n > len(f.lines) {
-		return ""
-	}
-	start := f.lines[n-1]
-	end := len(f.Content)
-	if n < len(f.lines) {
-		end = f.lines[n] - 1
-	}
-	return string(bytes.TrimRight(f.Content[start:end], "\r\n"))
-}
-
-func lineStarts(b []byte) []int {
-	starts := make([]int, 1, bytes.Count(b, []byte{'\n'})+1)
-	for i, c := range b {
-		if c == '\n' && i+1 <= len(b) {
-			starts = append(starts, i+1)
-		}
-	}
-	return starts
 }

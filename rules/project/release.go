@@ -7,6 +7,6 @@ package project
 func (p *Project) Release() {
 	p.Model = nil
 	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
-		f.Docs, f.src, f.lines = nil, nil, nil
+		f.Docs, f.src = nil, nil
 	}
 }

@@ -1,5 +1,7 @@
 package secrets
 
+import "strings"
+
 import "unicode/utf8"
 
 // Mask hides a secret for display: "s3****" shows at most the first two
@@ -19,3 +21,14 @@ func Mask(secret string) string {
 }
 
 func printable(c byte) bool { return c > ' ' && c < 0x7f }
+
+// MaskAll replaces every occurrence of each secret in text with its mask:
+// for anything that shows source text (a line under a finding, a diff).
+func MaskAll(text string, secrets []string) string {
+	for _, s := range secrets {
+		if s != "" {
+			text = strings.ReplaceAll(text, s, Mask(s))
+		}
+	}
+	return text
+}

@@ -54,3 +54,10 @@ func TestMaskProperty(t *testing.T) {
 		checkMaskProperty(t, x)
 	}
 }
+
+func TestMaskAll(t *testing.T) {
+	got := MaskAll("a: hunter2-long\nb: hunter2-long x\nc: other", []string{"", "hunter2-long"})
+	if strings.Contains(got, "hunter2-long") || !strings.Contains(got, "c: other") || strings.Count(got, Mask("hunter2-long")) != 2 {
+		t.Errorf("MaskAll = %q", got)
+	}
+}

@@ -111,7 +111,6 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 	}
 	refused := map[string]bool{}
 	wrote := map[string]bool{}
-	lines := &pendingLines{}
 	active := specs
 	cfg.Load.VerifyEdits = true
 	for res.Passes < passes && len(active) > 0 {
@@ -120,10 +119,10 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 		outs := rules.LintSpecs(ctx, active, cfg)
 		byFile, files, standalone := collect(outs, opts, refused, res)
 		for _, g := range standalone {
-			if !lines.changes(g.fix.Writes, overlay) {
+			if !linesChange(g.fix.Writes, overlay) {
 				continue
 			}
-			lines.add(g.fix.Writes, overlay)
+			addLines(g.fix.Writes, overlay)
 			res.Applied[g.finding.Rule]++
 			res.Notes = append(res.Notes, g.fix.Notes...)
 			res.Standalone = append(res.Standalone, g.fix.Writes...)
@@ -141,7 +140,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 				edits[i] = g.fix.Edits
 			}
 			merged, applied, dropped := transform.Merge(edits)
-			applied, later := lines.accept(gs, applied, overlay)
+			applied, later := acceptLines(gs, applied, overlay)
 			dropped = append(dropped, later...)
 			if len(applied) < len(gs) {
 				keep := make([][]transform.Edit, 0, len(applied))
@@ -171,7 +170,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 			overlay[abs] = next
 			changed = true
 			for _, i := range applied {
-				lines.add(gs[i].fix.Writes, overlay)
+				addLines(gs[i].fix.Writes, overlay)
 			}
 			res.Left += len(dropped)
 			for _, i := range applied {
@@ -352,15 +351,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// pendingLines keeps the lines fixes append to files (.env, .gitignore)
-// so later passes see them through the overlay, and refuses two fixes
-// that would give one .env variable two values.
-type pendingLines struct{}
+// Lines fixes append to or delete from files (.env, .gitignore, env
+// files) go into the overlay so later passes see them; acceptLines
+// refuses two fixes that would give one .env variable two values.
 
-// accept filters applied group indexes: a group whose .env line sets a
+// acceptLines filters applied group indexes: a group whose .env line sets a
 // variable that the overlay or an earlier group of this pass sets to
 // another value waits for the next pass (it will pick another name).
-func (pendingLines) accept(gs []group, applied []int, overlay map[string][]byte) (ok, later []int) {
+func acceptLines(gs []group, applied []int, overlay map[string][]byte) (ok, later []int) {
 	claimed := map[string]string{} // path + variable -> line
 	for _, i := range applied {
 		clash := false
@@ -392,9 +390,9 @@ func (pendingLines) accept(gs []group, applied []int, overlay map[string][]byte)
 	return ok, later
 }
 
-// changes reports whether writes would change anything given the
+// linesChange reports whether writes would change anything given the
 // overlay (a write-only fix already applied in an earlier pass does not).
-func (pendingLines) changes(ws []rules.FileWrite, overlay map[string][]byte) bool {
+func linesChange(ws []rules.FileWrite, overlay map[string][]byte) bool {
 	for _, w := range ws {
 		cur := currentContent(w.Path, overlay)
 		switch w.Kind {
@@ -411,9 +409,9 @@ func (pendingLines) changes(ws []rules.FileWrite, overlay map[string][]byte) boo
 	return false
 }
 
-// add puts appended and deleted lines into the overlay, so later passes
+// addLines puts appended and deleted lines into the overlay, so later passes
 // (and the loader's view of .env, env files and .gitignore) see them.
-func (pendingLines) add(ws []rules.FileWrite, overlay map[string][]byte) {
+func addLines(ws []rules.FileWrite, overlay map[string][]byte) {
 	for _, w := range ws {
 		if w.Kind == rules.DeleteLine {
 			overlay[w.Path] = bytes.Replace(currentContent(w.Path, overlay), []byte(w.Content), nil, 1)
