@@ -82,6 +82,7 @@ type Project struct {
 	EnvFiles map[string]*EnvFile
 
 	noSharedParse bool
+	refsMissing   bool     // an include or extends file could not be read (casts.go)
 	unset         []string // variables interpolation found unset, for error hints
 }
 
@@ -347,6 +348,7 @@ func (p *Project) loadModel(ctx context.Context, dir string, env map[string]stri
 		o.SkipResolveEnvironment = true
 		o.SkipResolveLabels = true
 		o.Interpolate.Substitute = p.lenientSubstitute
+		o.Interpolate.TypeCastMapping = p.typeCasts(o.Interpolate.TypeCastMapping)
 		if placeholders {
 			o.Interpolate.Substitute = placeholderSubstitute
 		}
@@ -777,6 +779,7 @@ func (p *Project) collectReferences() error {
 		byAbs[abs] = nil // cycle guard and negative cache
 		f, err := readFile(path)
 		if err != nil {
+			p.refsMissing = true
 			if _, serr := os.Stat(path); serr == nil && refErr == nil {
 				refErr = err
 				// Without a place inside the file, point at the reference.
