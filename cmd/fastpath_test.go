@@ -10,23 +10,24 @@ import (
 	"github.com/composure-dev/composure/cmd/report"
 )
 
-// TestSharedParseSameFindings: handing compose-go our own parse of each
-// file (the fast path) gives exactly the findings and errors of letting
-// compose-go parse the bytes itself, on every corpus file.
-func TestSharedParseSameFindings(t *testing.T) {
+// TestFastPathSameFindings: the fast load (compose-go handed our own
+// parse of each file, reduced casts, our project name, path resolution on
+// a view; rules/project/fastload.go) gives exactly the findings and errors
+// of compose-go's own default load, on every corpus file.
+func TestFastPathSameFindings(t *testing.T) {
 	files := corpusFiles(t, "dev")
 	if testing.Short() {
 		t.Skip("corpus comparison skipped with -short")
 	}
 	// Errors are compared by file: compose-go's schema messages are not
 	// deterministic when a file has several problems (map order).
-	render := func(shared bool) []byte {
+	render := func(fast bool) []byte {
 		cfg, err := (&lintOptions{Paths: files}).buildRunConfig()
 		if err != nil {
 			t.Fatal(err)
 		}
 		cfg.Load.Environ = []string{}
-		cfg.Load.NoSharedParse = !shared
+		cfg.Load.ReferenceLoad = !fast
 		res := lintAll(context.Background(), cfg)
 		for i := range res.Errors {
 			res.Errors[i] = report.LoadError{File: res.Errors[i].File}
@@ -39,6 +40,6 @@ func TestSharedParseSameFindings(t *testing.T) {
 	}
 	fast, slow := render(true), render(false)
 	if diff := cmp.Diff(string(slow), string(fast)); diff != "" {
-		t.Errorf("the shared parse changes the output (-compose-go parse +shared parse):\n%s", diff)
+		t.Errorf("the fast load changes the output (-compose-go load +fast load):\n%s", diff)
 	}
 }

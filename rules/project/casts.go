@@ -22,12 +22,12 @@ import (
 //
 // The argument holds only while compose-go reads no YAML we did not parse
 // (an include or extends file we could not resolve, a `jobs:` extends we
-// do not follow): then the full mapping is kept. TestSharedParseSameFindings
+// do not follow): then the full mapping is kept. TestFastPathSameFindings
 // compares the result with compose-go's own defaults on the whole corpus.
 
 // typeCasts returns the subset of all that can apply to this project.
 func (p *Project) typeCasts(all map[tree.Path]interpolation.Cast) map[tree.Path]interpolation.Cast {
-	if p.noSharedParse || !p.refsComplete() {
+	if p.reference || !p.refsComplete() {
 		return all
 	}
 	set := castPatternsOf(all)

@@ -77,7 +77,7 @@ volumes:
 				}
 			}
 			model := func(slow bool) *types.Project {
-				p, err := Load(context.Background(), Spec{Files: paths, Dir: dir}, Options{Environ: []string{}, NoSharedParse: slow})
+				p, err := Load(context.Background(), Spec{Files: paths, Dir: dir}, Options{Environ: []string{}, ReferenceLoad: slow})
 				if err != nil {
 					t.Fatalf("load (slow=%v): %v", slow, err)
 				}

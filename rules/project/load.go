@@ -42,10 +42,10 @@ type Options struct {
 	// Overlay replaces the content of files (by absolute path) without
 	// touching the disk: the fixer re-checks its results through it.
 	Overlay map[string][]byte
-	// NoSharedParse hands compose-go the bytes to parse itself instead of
-	// our decoded tree: the slow path, kept so a test can prove both give
-	// the same findings.
-	NoSharedParse bool
+	// ReferenceLoad loads exactly as compose-go does by default: it parses
+	// the bytes itself and runs every phase itself (see fastload.go). The
+	// slow path, kept so a test can prove both give the same findings.
+	ReferenceLoad bool
 	// VerifyEdits makes the fix helpers check every edit they compute by
 	// re-parsing the result: the fixer sets it; lint, which only reports
 	// fixes, does not pay for it.
@@ -81,9 +81,9 @@ type Project struct {
 	// files (git status only). See envfile.go.
 	EnvFiles map[string]*EnvFile
 
-	noSharedParse bool
-	refsMissing   bool     // an include or extends file could not be read (casts.go)
-	unset         []string // variables interpolation found unset, for error hints
+	reference   bool     // Options.ReferenceLoad
+	refsMissing bool     // an include or extends file could not be read (casts.go)
+	unset       []string // variables interpolation found unset, for error hints
 }
 
 // Note is a loader observation with its place.
@@ -119,7 +119,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	if err != nil {
 		return nil, &Error{File: spec.Files[0], Msg: describeOSError(err)}
 	}
-	p = &Project{Dir: absDir, noSharedParse: opts.NoSharedParse}
+	p = &Project{Dir: absDir, reference: opts.ReferenceLoad}
 	for _, name := range spec.Files {
 		f, err := readFileOverlay(name, opts.Overlay)
 		if err != nil {
@@ -321,7 +321,7 @@ func (p *Project) loadModel(ctx context.Context, dir string, env map[string]stri
 		cf := types.ConfigFile{Filename: f.Abs, Content: f.Content}
 		// Hand compose-go our parse when its result is the same: one
 		// document and no !reset/!override tags (which need its decoder).
-		if len(f.Docs) == 1 && !f.HasTags && !p.noSharedParse {
+		if len(f.Docs) == 1 && !f.HasTags && !p.reference {
 			var raw map[string]any
 			if err := f.Docs[0].Decode(&raw); err != nil {
 				return nil, yamlError(f.Path, err)
@@ -340,20 +340,24 @@ func (p *Project) loadModel(ctx context.Context, dir string, env map[string]stri
 	if name == "" {
 		name = "composure"
 	}
-	return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+	substitute := p.lenientSubstitute
+	if placeholders {
+		substitute = placeholderSubstitute
+	}
+	configure := func(o *loader.Options) {
 		o.SetProjectName(name, false)
 		o.Profiles = profiles
 		// env_file and label_file are read at run time; a lint must not
 		// fail because CI creates them at deploy time.
 		o.SkipResolveEnvironment = true
 		o.SkipResolveLabels = true
-		o.Interpolate.Substitute = p.lenientSubstitute
-		o.Interpolate.TypeCastMapping = p.typeCasts(o.Interpolate.TypeCastMapping)
-		if placeholders {
-			o.Interpolate.Substitute = placeholderSubstitute
-		}
+		o.Interpolate.Substitute = substitute
 		o.SkipConsistencyCheck = skipConsistency
-	})
+	}
+	if p.reference {
+		return loader.LoadWithContext(ctx, details, configure)
+	}
+	return p.loadFast(ctx, details, name, configure, substitute)
 }
 
 // lenientSubstitute interpolates like docker compose but turns a missing

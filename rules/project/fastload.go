@@ -1,0 +1,167 @@
+package project
+
+import (
+	"context"
+
+	"github.com/compose-spec/compose-go/v2/consts"
+	"github.com/compose-spec/compose-go/v2/interpolation"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/paths"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v4"
+)
+
+// Why this file exists: most of a lint's time is compose-go walking the
+// whole model once per phase and matching every node's path against a
+// table of patterns. loadFast is loader.LoadWithContext with three of
+// those walks made cheaper, each giving compose-go's own result:
+//
+//   - the project name is read from our parse (compose-go re-parses every
+//     file just for `name:`), falling back to compose-go when it is not a
+//     plain string;
+//   - interpolation gets only the type casts that can apply (casts.go);
+//   - relative paths are resolved by compose-go's own resolver, but on a
+//     view of the model that holds only the keys it resolves, not the
+//     environment, labels, commands and healthchecks it would walk past.
+//     Path resolution therefore runs after the model is loaded, so
+//     normalisation (which must follow it) is run here too.
+//
+// Options.ReferenceLoad skips all of it; TestFastPathSameFindings compares
+// the two on the whole corpus.
+func (p *Project) loadFast(ctx context.Context, details types.ConfigDetails, dirName string, configure func(*loader.Options), substitute func(string, template.Mapping) (string, error)) (*types.Project, error) {
+	name, explicit, err := p.projectName(details, dirName, substitute)
+	if err != nil {
+		return nil, err
+	}
+	dict, err := loader.LoadModelWithContext(ctx, details, func(o *loader.Options) {
+		configure(o)
+		if explicit {
+			o.SetProjectName(name, true)
+		}
+		o.Interpolate.TypeCastMapping = p.typeCasts(o.Interpolate.TypeCastMapping)
+		o.ResolvePaths = false
+		o.SkipNormalization = true
+	})
+	if err != nil {
+		return nil, err
+	}
+	// compose-go records the name it settled on in the environment.
+	name = details.Environment[consts.ComposeProjectName]
+	if err := resolvePaths(dict, details.WorkingDir); err != nil {
+		return nil, err
+	}
+	dict["name"] = name
+	dict, err = loader.Normalize(dict, details.Environment)
+	if err != nil {
+		return nil, err
+	}
+	opts := loader.ToOptions(&details, []func(*loader.Options){configure, func(o *loader.Options) {
+		o.SetProjectName(name, true)
+	}})
+	return loader.ModelToProject(dict, opts, details)
+}
+
+// projectName is compose-go's choice of name from the files' `name:`
+// (the last one set wins, interpolated, normalised), or the default
+// dirName. explicit is false when a file is not one plain
+// mapping or its name is not a plain string: compose-go decides then.
+func (p *Project) projectName(details types.ConfigDetails, dirName string, substitute func(string, template.Mapping) (string, error)) (name string, explicit bool, err error) {
+	var raw string
+	for _, f := range p.Files {
+		if len(f.Docs) != 1 || len(f.Docs[0].Content) != 1 {
+			return "", false, nil
+		}
+		root := f.Docs[0].Content[0]
+		if root.Kind != yaml.MappingNode {
+			return "", false, nil
+		}
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			k, v := root.Content[i], root.Content[i+1]
+			switch {
+			case k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || k.Value == "<<":
+				return "", false, nil
+			case k.Value != "name":
+				continue
+			case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
+			case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
+				if v.Value != "" {
+					raw = v.Value
+				}
+			default:
+				return "", false, nil
+			}
+		}
+	}
+	interpolated, err := interpolation.Interpolate(map[string]any{"name": raw}, interpolation.Options{
+		LookupValue: details.LookupEnv,
+		Substitute:  substitute,
+	})
+	if err != nil {
+		return "", false, err
+	}
+	if n := loader.NormalizeProjectName(interpolated["name"].(string)); n != "" {
+		return n, true, nil
+	}
+	return dirName, true, nil
+}
+
+// servicePathKeys are the keys of a service (or job) under which
+// compose-go resolves relative paths, and topPathKeys the top-level ones
+// (paths.ResolveRelativePaths' table; TestResolvedKeysCovered checks it
+// still is).
+var (
+	servicePathKeys = []string{"build", "env_file", "label_file", "extends", "develop", "volumes", "pre_start"}
+	topPathKeys     = []string{"configs", "secrets", "include", "volumes"}
+)
+
+// resolvePaths runs paths.ResolveRelativePaths on a view of dict that
+// shares its values under the path keys and nothing else, then writes
+// back what the resolvers replaced.
+func resolvePaths(dict map[string]any, workingDir string) error {
+	view := map[string]any{}
+	for _, k := range topPathKeys {
+		if v, ok := dict[k]; ok {
+			view[k] = v
+		}
+	}
+	for _, k := range []string{"services", "jobs"} {
+		entries, ok := dict[k].(map[string]any)
+		if !ok {
+			continue
+		}
+		sub := make(map[string]any, len(entries))
+		for name, e := range entries {
+			svc, ok := e.(map[string]any)
+			if !ok {
+				continue
+			}
+			keys := map[string]any{}
+			for _, key := range servicePathKeys {
+				if v, ok := svc[key]; ok {
+					keys[key] = v
+				}
+			}
+			sub[name] = keys
+		}
+		view[k] = sub
+	}
+	if err := paths.ResolveRelativePaths(view, workingDir, nil); err != nil {
+		return err
+	}
+	for _, k := range topPathKeys {
+		if v, ok := view[k]; ok {
+			dict[k] = v
+		}
+	}
+	for _, k := range []string{"services", "jobs"} {
+		sub, _ := view[k].(map[string]any)
+		for name, keys := range sub {
+			svc := dict[k].(map[string]any)[name].(map[string]any)
+			for key, v := range keys.(map[string]any) {
+				svc[key] = v
+			}
+		}
+	}
+	return nil
+}
