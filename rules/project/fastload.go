@@ -8,6 +8,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/paths"
 	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/transform"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
 )
@@ -21,11 +22,11 @@ import (
 //     file just for `name:`), falling back to compose-go when it is not a
 //     plain string;
 //   - interpolation gets only the type casts that can apply (casts.go);
-//   - relative paths are resolved by compose-go's own resolver, but on a
-//     view of the model that holds only the keys it resolves, not the
-//     environment, labels, commands and healthchecks it would walk past.
-//     Path resolution therefore runs after the model is loaded, so
-//     normalisation (which must follow it) is run here too.
+//   - relative paths are resolved, and default values set, by compose-go's
+//     own functions, but on a view of the model that holds only the keys
+//     they change, not the environment, labels, commands and healthchecks
+//     they would walk past. They therefore run after the model is loaded,
+//     so normalisation (which must follow them) is run here too.
 //
 // Options.ReferenceLoad skips all of it; TestFastPathSameFindings compares
 // the two on the whole corpus.
@@ -42,8 +43,12 @@ func (p *Project) loadFast(ctx context.Context, details types.ConfigDetails, dir
 		o.Interpolate.TypeCastMapping = p.typeCasts(o.Interpolate.TypeCastMapping)
 		o.ResolvePaths = false
 		o.SkipNormalization = true
+		o.SkipDefaultValues = true
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := setDefaults(dict); err != nil {
 		return nil, err
 	}
 	// compose-go records the name it settled on in the environment.
@@ -59,7 +64,9 @@ func (p *Project) loadFast(ctx context.Context, details types.ConfigDetails, dir
 	opts := loader.ToOptions(&details, []func(*loader.Options){configure, func(o *loader.Options) {
 		o.SetProjectName(name, true)
 	}})
-	return loader.ModelToProject(dict, opts, details)
+	project, err := loader.ModelToProject(dict, opts, details)
+	p.modelErr = err != nil
+	return project, err
 }
 
 // projectName is compose-go's choice of name from the files' `name:`
@@ -106,6 +113,31 @@ func (p *Project) projectName(details types.ConfigDetails, dirName string, subst
 	return dirName, true, nil
 }
 
+// defaultKeys are the keys of a service (or job) under which compose-go
+// sets default values (transform.DefaultValues; TestDefaultKeysCovered
+// checks it still is).
+var defaultKeys = []string{"build", "secrets", "ports", "gpus", "volumes", "deploy"}
+
+// setDefaults runs transform.SetDefaultValues on a view of dict holding
+// only the default keys of services and jobs. compose-go sets defaults
+// before its validation.Validate; none of its checks reads a defaulted
+// value (ports' protocol and mode, a secret's target, a bind's
+// create_host_path, a build context, a device's count "all" that is only
+// set when the exclusive device_ids is absent), so running it after gives
+// the same result. An included project still gets its defaults in its own
+// load, before its paths are resolved: compose-go does not pass
+// SkipDefaultValues on to it (the "include with defaults" case of
+// TestFastLoadSameModel fails if that changes).
+func setDefaults(dict map[string]any) error {
+	view := serviceView(dict, defaultKeys)
+	out, err := transform.SetDefaultValues(view)
+	if err != nil {
+		return err
+	}
+	writeBack(dict, out)
+	return nil
+}
+
 // servicePathKeys are the keys of a service (or job) under which
 // compose-go resolves relative paths, and topPathKeys the top-level ones
 // (paths.ResolveRelativePaths' table; TestResolvedKeysCovered checks it
@@ -119,12 +151,29 @@ var (
 // shares its values under the path keys and nothing else, then writes
 // back what the resolvers replaced.
 func resolvePaths(dict map[string]any, workingDir string) error {
-	view := map[string]any{}
+	view := serviceView(dict, servicePathKeys)
 	for _, k := range topPathKeys {
 		if v, ok := dict[k]; ok {
 			view[k] = v
 		}
 	}
+	if err := paths.ResolveRelativePaths(view, workingDir, nil); err != nil {
+		return err
+	}
+	for _, k := range topPathKeys {
+		if v, ok := view[k]; ok {
+			dict[k] = v
+		}
+	}
+	writeBack(dict, view)
+	return nil
+}
+
+// serviceView is a model holding, for each service and job of dict, only
+// the given keys. The maps above those keys are new; the values under
+// them are dict's own.
+func serviceView(dict map[string]any, keys []string) map[string]any {
+	view := map[string]any{}
 	for _, k := range []string{"services", "jobs"} {
 		entries, ok := dict[k].(map[string]any)
 		if !ok {
@@ -136,32 +185,30 @@ func resolvePaths(dict map[string]any, workingDir string) error {
 			if !ok {
 				continue
 			}
-			keys := map[string]any{}
-			for _, key := range servicePathKeys {
+			kept := map[string]any{}
+			for _, key := range keys {
 				if v, ok := svc[key]; ok {
-					keys[key] = v
+					kept[key] = v
 				}
 			}
-			sub[name] = keys
+			sub[name] = kept
 		}
 		view[k] = sub
 	}
-	if err := paths.ResolveRelativePaths(view, workingDir, nil); err != nil {
-		return err
-	}
-	for _, k := range topPathKeys {
-		if v, ok := view[k]; ok {
-			dict[k] = v
-		}
-	}
+	return view
+}
+
+// writeBack copies the values of a serviceView back into dict's services
+// and jobs: a transformer may have replaced a value rather than changed
+// it in place.
+func writeBack(dict, view map[string]any) {
 	for _, k := range []string{"services", "jobs"} {
 		sub, _ := view[k].(map[string]any)
-		for name, keys := range sub {
+		for name, kept := range sub {
 			svc := dict[k].(map[string]any)[name].(map[string]any)
-			for key, v := range keys.(map[string]any) {
+			for key, v := range kept.(map[string]any) {
 				svc[key] = v
 			}
 		}
 	}
-	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/paths"
+	"github.com/compose-spec/compose-go/v2/transform"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -89,6 +90,26 @@ configs:
 `,
 			".env.web": "A=1\n",
 			"labels":   "l=1\n",
+		},
+		"defaults": {
+			"compose.yaml": `services:
+  app:
+    build: {dockerfile: Dockerfile.dev}
+    ports: ["8080:80", {target: 443}]
+    secrets: [key]
+    volumes: [{type: bind, source: ./x, target: /x}]
+    gpus: [{driver: nvidia}]
+    deploy:
+      resources:
+        reservations:
+          devices: [{capabilities: [gpu]}]
+secrets:
+  key: {file: ./key}
+`,
+		},
+		"include with defaults": {
+			"compose.yaml":     "include: [sub/compose.yaml]\nservices:\n  web:\n    build: {dockerfile: D}\n",
+			"sub/compose.yaml": "services:\n  api:\n    build: {dockerfile: D}\n    ports: ['80']\n",
 		},
 		"extends from another file": {
 			"compose.yaml":  "services:\n  web:\n    extends: {file: sub/base.yaml, service: base}\n",
@@ -221,4 +242,43 @@ func yamlKeys(typ reflect.Type) []string {
 		}
 	}
 	return keys
+}
+
+// TestDefaultKeysCovered guards defaultKeys the same way: compose-go's
+// default values must leave every other service key alone.
+func TestDefaultKeysCovered(t *testing.T) {
+	shapes := []func() any{
+		func() any { return map[string]any{} },
+		func() any { return []any{map[string]any{}} },
+		func() any { return map[string]any{"x": map[string]any{}} },
+		func() any { return []any{map[string]any{"bind": map[string]any{}}} },
+		func() any { return map[string]any{"x": []any{map[string]any{}}} },
+	}
+	changes := func(wrap func(v any) map[string]any, shape func() any) bool {
+		dict := wrap(shape())
+		out, err := transform.SetDefaultValues(dict)
+		return err == nil && !reflect.DeepEqual(out, wrap(shape()))
+	}
+	for _, key := range yamlKeys(reflect.TypeFor[types.ServiceConfig]()) {
+		if slices.Contains(defaultKeys, key) {
+			continue
+		}
+		for _, kind := range []string{"services", "jobs"} {
+			wrap := func(v any) map[string]any {
+				return map[string]any{kind: map[string]any{"s": map[string]any{key: v}}}
+			}
+			for i, shape := range shapes {
+				if changes(wrap, shape) {
+					t.Errorf("compose-go sets defaults under %s.*.%s (shape %d): add it to defaultKeys in fastload.go", kind, key, i)
+				}
+			}
+		}
+	}
+	// The check can fail: ports get a default protocol.
+	ports := func(v any) map[string]any {
+		return map[string]any{"services": map[string]any{"s": map[string]any{"ports": v}}}
+	}
+	if !changes(ports, shapes[1]) {
+		t.Fatal("no default set under services.*.ports: the check above proves nothing")
+	}
 }

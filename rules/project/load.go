@@ -83,6 +83,7 @@ type Project struct {
 
 	reference   bool     // Options.ReferenceLoad
 	refsMissing bool     // an include or extends file could not be read (casts.go)
+	modelErr    bool     // the last fast load failed in ModelToProject (fastload.go)
 	unset       []string // variables interpolation found unset, for error hints
 }
 
@@ -497,6 +498,11 @@ var openMissingRe = regexp.MustCompile(`^open (.+): no such file or directory`)
 // problem found is reported instead; every one of them is a real error.
 func (p *Project) stableConsistencyError(ctx context.Context, dir string, env map[string]string, profiles []string, err error) error {
 	if !errors.Is(err, errdefs.ErrInvalid) && !strings.Contains(err.Error(), errdefs.ErrInvalid.Error()) {
+		return err
+	}
+	if !p.reference && !p.modelErr {
+		// The consistency check is ModelToProject's; an error before it
+		// would only come back.
 		return err
 	}
 	model, lerr := p.loadModel(ctx, dir, env, profiles, false, true)
