@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"sort"
 	"strings"
@@ -98,130 +99,269 @@ type group struct {
 
 // Run lints the projects, applies every eligible fix in memory, and loops
 // until a pass changes nothing.
+//
+// A pass's changes are verified by the next pass's lint, which re-loads
+// every project that contains a changed file anyway: when they all load,
+// nothing more is done. A project that no longer loads sends its files'
+// changes back to the one-file-at-a-time check (verify), which keeps the
+// changes that load and refuses the others.
 func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Options) *Result {
 	passes := opts.MaxPasses
 	if passes <= 0 {
 		passes = DefaultPasses
 	}
-	res := &Result{Applied: map[string]int{}}
-	changes := map[string]*Change{}
-	overlay := map[string][]byte{}
+	r := &run{
+		res:     &Result{Applied: map[string]int{}},
+		changes: map[string]*Change{},
+		overlay: map[string][]byte{},
+		refused: map[string]bool{},
+		wrote:   map[string]bool{},
+		cfg:     cfg,
+		opts:    opts,
+	}
 	for k, v := range cfg.Load.Overlay { // a caller's starting point
-		overlay[k] = v
+		r.overlay[k] = v
 	}
-	refused := map[string]bool{}
-	wrote := map[string]bool{}
+	r.cfg.Load.VerifyEdits = true
 	active := specs
-	cfg.Load.VerifyEdits = true
-	for res.Passes < passes && len(active) > 0 {
-		res.Passes++
-		cfg.Load.Overlay = overlay
-		outs := rules.LintSpecs(ctx, active, cfg)
-		byFile, files, standalone := collect(outs, opts, refused, res)
-		for _, g := range standalone {
-			if !linesChange(g.fix.Writes, overlay) {
-				continue
+	var prev []rules.Outcome // the outcomes the pending changes were made from
+	for len(active) > 0 {
+		outs := r.lint(ctx, active)
+		if len(r.pending) > 0 {
+			if bad := brokenFiles(outs, prev, r.pending); len(bad) > 0 {
+				r.reverify(ctx, bad, prev)
+				outs = r.lint(ctx, active)
 			}
-			addLines(g.fix.Writes, overlay)
-			res.Applied[g.finding.Rule]++
-			res.Notes = append(res.Notes, g.fix.Notes...)
-			res.Standalone = append(res.Standalone, g.fix.Writes...)
-			res.Writes = append(res.Writes, g.fix.Writes...)
+			r.commit()
 		}
-		if len(byFile) == 0 {
+		if r.res.Passes == passes {
 			break
 		}
-		changed := false
-		res.Left = 0
-		for _, abs := range sortedKeys(byFile) {
-			gs := byFile[abs]
-			edits := make([][]transform.Edit, len(gs))
-			for i, g := range gs {
-				edits[i] = g.fix.Edits
-			}
-			merged, applied, dropped := transform.Merge(edits)
-			applied, later := acceptLines(gs, applied, overlay)
-			dropped = append(dropped, later...)
-			if len(applied) < len(gs) {
-				keep := make([][]transform.Edit, 0, len(applied))
-				for _, i := range applied {
-					keep = append(keep, edits[i])
-				}
-				merged, _, _ = transform.Merge(keep)
-			}
-			f, root := files[abs].file, files[abs].root
-			cur := f.Content
-			next, err := transform.Apply(cur, merged)
-			if err != nil {
-				refused[abs] = true
-				res.Refused = append(res.Refused, Refusal{File: f.Path, Reason: "the fixes do not apply: " + err.Error()})
-				continue
-			}
-			if err := verify(ctx, active, outs, abs, overlay, next, cfg); err != nil {
-				refused[abs] = true
-				res.Refused = append(res.Refused, Refusal{File: f.Path, Reason: "the fixed file would not load: " + err.Error()})
-				continue
-			}
-			if _, ok := changes[abs]; !ok {
-				changes[abs] = &Change{Path: f.Path, Abs: abs, Root: root, Original: cur}
-			}
-			changes[abs].Fixed = next
-			changes[abs].Steps = append(changes[abs].Steps, Step{Before: cur, Edits: merged, pass: res.Passes})
-			overlay[abs] = next
-			changed = true
-			for _, i := range applied {
-				addLines(gs[i].fix.Writes, overlay)
-			}
-			res.Left += len(dropped)
-			for _, i := range applied {
-				g := gs[i]
-				res.Applied[g.finding.Rule]++
-				res.Notes = append(res.Notes, g.fix.Notes...)
-				for _, w := range g.fix.Writes {
-					key := fmt.Sprint(w.Kind, w.Path, w.Content)
-					changes[abs].Writes = append(changes[abs].Writes, w)
-					if !wrote[key] {
-						wrote[key] = true
-						res.Writes = append(res.Writes, w)
-					}
-				}
-			}
-		}
-		if !changed {
+		r.res.Passes++
+		r.base = maps.Clone(r.overlay)
+		if !r.fixPass(outs) {
 			break
 		}
-		active = touched(active, outs, overlay, changes, res.Passes)
+		prev = projectsWith(outs, r.pending)
+		active = specsOf(prev)
 	}
-	for _, abs := range sortedKeys(changes) {
-		res.Changes = append(res.Changes, changes[abs])
+	// What is left pending are line writes of fixes that edit no compose
+	// file: nothing to load.
+	r.commit()
+	res := r.res
+	for _, abs := range sortedKeys(r.changes) {
+		res.Changes = append(res.Changes, r.changes[abs])
 	}
 	for _, w := range res.Writes {
 		if w.Kind == rules.EnsureLine || w.Kind == rules.DeleteLine {
 			if res.Lines == nil {
 				res.Lines = map[string][]byte{}
 			}
-			res.Lines[w.Path] = overlay[w.Path]
+			res.Lines[w.Path] = r.overlay[w.Path]
 		}
 	}
 	return res
 }
 
-// touched keeps the specs whose projects contain a file changed in this
-// pass: no other project can have new fixes.
-func touched(specs []project.Spec, outs []rules.Outcome, _ map[string][]byte, changes map[string]*Change, pass int) []project.Spec {
-	var out []project.Spec
+// run is the state of one Run.
+type run struct {
+	res     *Result
+	changes map[string]*Change
+	overlay map[string][]byte
+	// base is the overlay as the current pass found it; pending are the
+	// changes the pass made on top of it, not yet verified.
+	base    map[string][]byte
+	pending []*pending
+	refused map[string]bool
+	wrote   map[string]bool
+	cfg     rules.Config
+	opts    Options
+}
+
+// pending is one pass's change to one compose file (file == nil: the line
+// writes of a fix that edits no compose file), kept until the next pass's
+// lint has loaded every project that contains it.
+type pending struct {
+	file    *project.File
+	root    string
+	before  []byte
+	next    []byte
+	edits   []transform.Edit
+	applied []group
+	dropped int
+	pass    int
+}
+
+func (r *run) lint(ctx context.Context, specs []project.Spec) []rules.Outcome {
+	r.cfg.Load.Overlay = r.overlay
+	return rules.LintSpecs(ctx, specs, r.cfg)
+}
+
+// fixPass collects the eligible fixes of outs and applies them in memory
+// as pending changes; it reports whether any compose file changed.
+func (r *run) fixPass(outs []rules.Outcome) bool {
+	byFile, files, standalone := collect(outs, r.opts, r.refused, r.res)
+	for _, g := range standalone {
+		if !linesChange(g.fix.Writes, r.overlay) {
+			continue
+		}
+		addLines(g.fix.Writes, r.overlay)
+		r.pending = append(r.pending, &pending{applied: []group{g}, pass: r.res.Passes})
+	}
+	if len(byFile) == 0 {
+		return false
+	}
+	changed := false
+	for _, abs := range sortedKeys(byFile) {
+		gs := byFile[abs]
+		edits := make([][]transform.Edit, len(gs))
+		for i, g := range gs {
+			edits[i] = g.fix.Edits
+		}
+		merged, applied, dropped := transform.Merge(edits)
+		applied, later := acceptLines(gs, applied, r.overlay)
+		dropped = append(dropped, later...)
+		if len(applied) < len(gs) {
+			keep := make([][]transform.Edit, 0, len(applied))
+			for _, i := range applied {
+				keep = append(keep, edits[i])
+			}
+			merged, _, _ = transform.Merge(keep)
+		}
+		f := files[abs].file
+		next, err := transform.Apply(f.Content, merged)
+		if err != nil {
+			r.refused[abs] = true
+			r.res.Refused = append(r.res.Refused, Refusal{File: f.Path, Reason: "the fixes do not apply: " + err.Error()})
+			continue
+		}
+		pc := &pending{file: f, root: files[abs].root, before: f.Content, next: next, edits: merged, dropped: len(dropped), pass: r.res.Passes}
+		for _, i := range applied {
+			pc.applied = append(pc.applied, gs[i])
+		}
+		r.apply(pc)
+		r.pending = append(r.pending, pc)
+		changed = true
+	}
+	return changed
+}
+
+// apply puts a pending change into the overlay.
+func (r *run) apply(pc *pending) {
+	if pc.file != nil {
+		r.overlay[pc.file.Abs] = pc.next
+	}
+	for _, g := range pc.applied {
+		addLines(g.fix.Writes, r.overlay)
+	}
+}
+
+// brokenFiles are the pending files of the projects that loaded in prev
+// and no longer load in outs (outs is the lint of projectsWith's specs).
+func brokenFiles(outs, prev []rules.Outcome, pend []*pending) map[string]bool {
+	bad := map[string]bool{}
 	for i, o := range outs {
+		if o.Err == nil || i >= len(prev) {
+			continue
+		}
+		for _, pc := range pend {
+			if pc.file != nil && contains(prev[i].Project, pc.file.Abs) {
+				bad[pc.file.Abs] = true
+			}
+		}
+	}
+	return bad
+}
+
+// reverify rebuilds the overlay from the pass's base with the pending
+// changes that are not suspect, then checks the suspect ones one at a
+// time, in file order, against the projects of prev: a change that loads
+// is kept, one that does not is refused.
+func (r *run) reverify(ctx context.Context, bad map[string]bool, prev []rules.Outcome) {
+	r.overlay = maps.Clone(r.base)
+	var suspect, kept []*pending
+	for _, pc := range r.pending {
+		if pc.file != nil && bad[pc.file.Abs] {
+			suspect = append(suspect, pc)
+			continue
+		}
+		r.apply(pc)
+		kept = append(kept, pc)
+	}
+	for _, pc := range suspect {
+		if err := verify(ctx, prev, pc.file.Abs, r.overlay, pc.next, r.cfg); err != nil {
+			r.refused[pc.file.Abs] = true
+			r.res.Refused = append(r.res.Refused, Refusal{File: pc.file.Path, Reason: "the fixed file would not load: " + err.Error()})
+			continue
+		}
+		r.apply(pc)
+		kept = append(kept, pc)
+	}
+	r.pending = kept
+}
+
+// commit records the verified pending changes in the result.
+func (r *run) commit() {
+	r.res.Left = 0
+	for _, pc := range r.pending {
+		if pc.file == nil {
+			for _, g := range pc.applied {
+				r.res.Applied[g.finding.Rule]++
+				r.res.Notes = append(r.res.Notes, g.fix.Notes...)
+				r.res.Standalone = append(r.res.Standalone, g.fix.Writes...)
+				r.res.Writes = append(r.res.Writes, g.fix.Writes...)
+			}
+			continue
+		}
+		abs := pc.file.Abs
+		c, ok := r.changes[abs]
+		if !ok {
+			c = &Change{Path: pc.file.Path, Abs: abs, Root: pc.root, Original: pc.before}
+			r.changes[abs] = c
+		}
+		c.Fixed = pc.next
+		c.Steps = append(c.Steps, Step{Before: pc.before, Edits: pc.edits, pass: pc.pass})
+		r.res.Left += pc.dropped
+		for _, g := range pc.applied {
+			r.res.Applied[g.finding.Rule]++
+			r.res.Notes = append(r.res.Notes, g.fix.Notes...)
+			for _, w := range g.fix.Writes {
+				key := fmt.Sprint(w.Kind, w.Path, w.Content)
+				c.Writes = append(c.Writes, w)
+				if !r.wrote[key] {
+					r.wrote[key] = true
+					r.res.Writes = append(r.res.Writes, w)
+				}
+			}
+		}
+	}
+	r.pending = nil
+}
+
+// projectsWith keeps the outcomes whose projects contain a file with a
+// pending change: no other project can have new fixes, or be broken.
+func projectsWith(outs []rules.Outcome, pend []*pending) []rules.Outcome {
+	var out []rules.Outcome
+	for _, o := range outs {
 		if o.Project == nil {
 			continue
 		}
-		for abs, c := range changes {
-			if len(c.Steps) > 0 && c.Steps[len(c.Steps)-1].pass == pass && contains(o.Project, abs) {
-				out = append(out, specs[i])
+		for _, pc := range pend {
+			if pc.file != nil && contains(o.Project, pc.file.Abs) {
+				out = append(out, o)
 				break
 			}
 		}
 	}
 	return out
+}
+
+func specsOf(outs []rules.Outcome) []project.Spec {
+	specs := make([]project.Spec, len(outs))
+	for i, o := range outs {
+		specs[i] = o.Spec
+	}
+	return specs
 }
 
 // source is a file as the last pass read it and its project directory.
@@ -313,20 +453,18 @@ func blocked(ws []rules.FileWrite) string {
 	return ""
 }
 
-// verify re-loads every project that contains abs with the new content.
-func verify(ctx context.Context, specs []project.Spec, outs []rules.Outcome, abs string, overlay map[string][]byte, next []byte, cfg rules.Config) error {
-	trial := make(map[string][]byte, len(overlay)+1)
-	for k, v := range overlay {
-		trial[k] = v
-	}
+// verify re-loads every project of outs that contains abs with the new
+// content.
+func verify(ctx context.Context, outs []rules.Outcome, abs string, overlay map[string][]byte, next []byte, cfg rules.Config) error {
+	trial := maps.Clone(overlay)
 	trial[abs] = next
 	load := cfg.Load
 	load.Overlay = trial
-	for i, o := range outs {
+	for _, o := range outs {
 		if o.Project == nil || !contains(o.Project, abs) {
 			continue
 		}
-		if _, err := project.Load(ctx, specs[i], load); err != nil {
+		if _, err := project.Load(ctx, o.Spec, load); err != nil {
 			return err
 		}
 	}
