@@ -86,16 +86,22 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	}
 	printFixSummary(o.io, res, refused, o.Diff)
 
-	// What is left: in --diff mode, as if the fixes were written.
-	after := cfg
+	// What is left: in --diff mode, as if the fixes were written. The
+	// fix passes' outcomes are reused where nothing they read changed.
+	after := cfg.Config
+	after.Load.Overlay = nil
 	if o.Diff {
-		after.Load.Overlay = map[string][]byte{}
-		for _, c := range res.Changes {
-			after.Load.Overlay[c.Abs] = c.Fixed
-		}
+		after.Load.Overlay = res.Overlay()
 	}
-	left := lintAll(ctx, after)
-	left.Errors = append(discoverErrs, left.Errors...)
+	var outs []rules.Outcome
+	if !o.Diff && len(refused) > len(res.Refused) {
+		// Some writes failed: the disk is not what the fix passes saw.
+		outs = rules.LintSpecs(ctx, specs, after)
+	} else {
+		outs = res.Remaining(ctx, specs, after, !o.Diff)
+	}
+	left := &runResult{Result: report.Result{Errors: discoverErrs}}
+	left.collect(outs)
 	if left.Internal != nil {
 		return &exitError{code: ExitInternal, err: left.Internal}
 	}

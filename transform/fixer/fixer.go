@@ -80,6 +80,11 @@ type Result struct {
 	// Lines are the final contents of the files fixes append lines to or
 	// delete lines from (.env, .gitignore, env files), as Apply leaves them.
 	Lines map[string][]byte
+
+	// latest is each spec's newest outcome and overlay the files as the
+	// fixes leave them: Remaining reuses what is still current.
+	latest  []rules.Outcome
+	overlay map[string][]byte
 }
 
 // Total is the number of fixes applied.
@@ -125,6 +130,12 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 	r.cfg.Load.VerifyEdits = true
 	active := specs
 	var prev []rules.Outcome // the outcomes the pending changes were made from
+	// idx maps active to specs; latest is each spec's newest outcome.
+	idx := make([]int, len(specs))
+	for i := range idx {
+		idx[i] = i
+	}
+	latest := make([]rules.Outcome, len(specs))
 	for len(active) > 0 {
 		outs := r.lint(ctx, active)
 		if len(r.pending) > 0 {
@@ -134,6 +145,9 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 			}
 			r.commit()
 		}
+		for j, o := range outs {
+			latest[idx[j]] = o
+		}
 		if r.res.Passes == passes {
 			break
 		}
@@ -142,13 +156,20 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 		if !r.fixPass(outs) {
 			break
 		}
-		prev = projectsWith(outs, r.pending)
-		active = specsOf(prev)
+		keep := projectsWith(outs, r.pending)
+		prev, active = make([]rules.Outcome, len(keep)), make([]project.Spec, len(keep))
+		for k, j := range keep {
+			prev[k], active[k] = outs[j], outs[j].Spec
+			keep[k] = idx[j]
+		}
+		idx = keep
 	}
 	// What is left pending are line writes of fixes that edit no compose
 	// file: nothing to load.
 	r.commit()
 	res := r.res
+	res.latest = latest
+	res.overlay = r.overlay
 	for _, abs := range sortedKeys(r.changes) {
 		res.Changes = append(res.Changes, r.changes[abs])
 	}
@@ -338,30 +359,22 @@ func (r *run) commit() {
 	r.pending = nil
 }
 
-// projectsWith keeps the outcomes whose projects contain a file with a
+// projectsWith lists the outcomes whose projects contain a file with a
 // pending change: no other project can have new fixes, or be broken.
-func projectsWith(outs []rules.Outcome, pend []*pending) []rules.Outcome {
-	var out []rules.Outcome
-	for _, o := range outs {
+func projectsWith(outs []rules.Outcome, pend []*pending) []int {
+	var out []int
+	for j, o := range outs {
 		if o.Project == nil {
 			continue
 		}
 		for _, pc := range pend {
 			if pc.file != nil && contains(o.Project, pc.file.Abs) {
-				out = append(out, o)
+				out = append(out, j)
 				break
 			}
 		}
 	}
 	return out
-}
-
-func specsOf(outs []rules.Outcome) []project.Spec {
-	specs := make([]project.Spec, len(outs))
-	for i, o := range outs {
-		specs[i] = o.Spec
-	}
-	return specs
 }
 
 // source is a file as the last pass read it and its project directory.

@@ -1,0 +1,183 @@
+package fixer
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/project"
+)
+
+// Why this file exists: after fixing, the command reports what is left.
+// Linting every project again costs as much as the first pass, yet the fix
+// passes already hold an outcome for every project, made from the files as
+// they are now for most of them. Remaining reuses an outcome when nothing
+// it was read from has changed since, and lints only the others.
+
+// Overlay is every file the fixes change, with its new content: what a
+// lint must see to report on the files as if the fixes were written.
+func (r *Result) Overlay() map[string][]byte {
+	return r.overlay
+}
+
+// Remaining returns the outcome of each of specs (the specs given to Run,
+// in the same order) after the fixes: reused from the fix passes when
+// still current, else linted with cfg. cfg.Load.Overlay must hold the
+// files as the fixes leave them (Overlay); when they were written instead
+// (written), every project is linted again.
+func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg rules.Config, written bool) []rules.Outcome {
+	out := make([]rules.Outcome, len(specs))
+	var stale []int
+	for i := range specs {
+		if i < len(r.latest) && r.current(r.latest[i], written, len(cfg.Load.EnvFiles) > 0) {
+			out[i] = r.latest[i]
+			continue
+		}
+		stale = append(stale, i)
+	}
+	if len(stale) == 0 {
+		return out
+	}
+	again := make([]project.Spec, len(stale))
+	for k, i := range stale {
+		again[k] = specs[i]
+	}
+	for k, o := range rules.LintSpecs(ctx, again, cfg) {
+		out[stale[k]] = o
+	}
+	return out
+}
+
+// current reports whether o was made from the files as the fixes leave
+// them: its compose and env files unchanged, and no .env variable it reads
+// changed. It errs on the side of linting again.
+func (r *Result) current(o rules.Outcome, written, envFiles bool) bool {
+	if o.Spec.Files == nil && o.Project == nil {
+		return false // never linted
+	}
+	if len(r.overlay) == 0 {
+		return true
+	}
+	if written {
+		// Written files change more than the overlay shows: git sees the
+		// new .gitignore lines, rules see the secret files created.
+		return false
+	}
+	var sources [][]byte
+	if p := o.Project; p != nil {
+		for _, f := range append(append([]*project.File{}, p.Files...), p.Extra...) {
+			if !r.same(f.Abs, f.Content) {
+				return false
+			}
+			sources = append(sources, f.Content)
+		}
+		for abs, ef := range p.EnvFiles {
+			if ef.Content != nil && !r.same(abs, ef.Content) {
+				return false
+			}
+			sources = append(sources, ef.Content)
+		}
+		for _, f := range o.Findings {
+			if f.Fix != nil && writesTo(f.Fix.Writes, filepath.Join(p.Dir, ".env")) {
+				if _, changed := r.overlay[filepath.Join(p.Dir, ".env")]; changed {
+					return false
+				}
+			}
+		}
+		return r.envCurrent(filepath.Join(p.Dir, ".env"), p.DotEnv, sources, envFiles)
+	}
+	// It did not load: its files are the spec's, unless it pulls in others.
+	for _, name := range o.Spec.Files {
+		abs, err := filepath.Abs(name)
+		if err != nil {
+			return false
+		}
+		content, err := os.ReadFile(abs)
+		if err != nil || !r.same(abs, content) {
+			return false
+		}
+		if bytes.Contains(content, []byte("include")) || bytes.Contains(content, []byte("extends")) {
+			return false
+		}
+		sources = append(sources, content)
+	}
+	dir, err := filepath.Abs(o.Spec.Dir)
+	if err != nil {
+		return false
+	}
+	return r.envCurrent(filepath.Join(dir, ".env"), nil, sources, envFiles)
+}
+
+// same reports whether content is what the fixes leave at abs.
+func (r *Result) same(abs string, content []byte) bool {
+	now, changed := r.overlay[abs]
+	return !changed || bytes.Equal(now, content)
+}
+
+// envCurrent: a .env the fixes changed matters only through the variables
+// that changed and that the sources name (interpolated, or passed through
+// by an environment entry without a value), or COMPOSE_* settings.
+// seen is the .env the outcome read (nil: none, or unknown). With
+// --env-file the project's .env is not read, but the files given may be
+// the ones that changed: any line change then counts.
+func (r *Result) envCurrent(dot string, seen map[string]string, sources [][]byte, envFiles bool) bool {
+	if envFiles {
+		for path := range r.overlay {
+			if !strings.HasSuffix(path, ".yml") && !strings.HasSuffix(path, ".yaml") {
+				return false
+			}
+		}
+		return true
+	}
+	now, changed := r.overlay[dot]
+	if !changed {
+		return true
+	}
+	for _, src := range sources {
+		if bytes.Contains(src, []byte(".env")) {
+			return false // read as an env_file too
+		}
+	}
+	vars, err := dotenv.ParseWithLookup(bytes.NewReader(now), func(string) (string, bool) { return "", false })
+	if err != nil {
+		return false
+	}
+	var names []string
+	for k, v := range vars {
+		if old, ok := seen[k]; !ok || old != v {
+			names = append(names, k)
+		}
+	}
+	for k := range seen {
+		if _, ok := vars[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	for _, name := range names {
+		if strings.HasPrefix(name, "COMPOSE_") {
+			return false
+		}
+		for _, src := range sources {
+			// Not only $NAME: an environment entry with no value
+			// (`- NAME`) takes it from .env too.
+			if bytes.Contains(src, []byte(name)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func writesTo(ws []rules.FileWrite, path string) bool {
+	for _, w := range ws {
+		if w.Path == path {
+			return true
+		}
+	}
+	return false
+}
