@@ -54,6 +54,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	warmUp()
 	cfg, err := o.buildRunConfig()
 	if err != nil {
 		return err

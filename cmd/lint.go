@@ -202,6 +202,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	warmUp()
 	cfg, err := o.buildRunConfig()
 	if err != nil {
 		return err
