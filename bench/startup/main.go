@@ -4,7 +4,7 @@
 //
 //	go run ./bench/startup FILE
 //
-// It prints the first call of knowledge.Default (decoding images.yaml),
+// It prints the first call of knowledge.Default (indexing the image facts generated from images.yaml),
 // compose-go's schema compilation (its first schema.Validate), the command
 // tree's construction, then `lint --format json FILE` run twice in-process:
 // the first run still pays whatever else is done once, the second is warm.

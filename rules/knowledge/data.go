@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"bytes"
-	_ "embed"
 	"errors"
 	"fmt"
 	"path"
@@ -12,10 +11,8 @@ import (
 )
 
 // Decoding and validation of images.yaml. The schema is documented at the
-// top of that file.
-
-//go:embed images.yaml
-var embedded []byte
+// top of that file. The built-in file is decoded when it is generated (see
+// default.go), not at run time; Parse remains for that and for tests.
 
 type rawFile struct {
 	Version int        `yaml:"version"`
@@ -116,7 +113,6 @@ func Parse(data []byte) (*Knowledge, error) {
 			}
 			k.index[name] = img
 		}
-		img.prepare()
 		k.images = append(k.images, img)
 	}
 	return k, nil

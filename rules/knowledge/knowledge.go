@@ -1,7 +1,8 @@
 // Package knowledge holds what composure knows about well-known container
 // images: whether they keep state, where they keep it, which env vars carry
 // secrets and whether the image reads <VAR>_FILE. The facts live in
-// images.yaml, embedded in the binary and decoded once.
+// images.yaml, compiled into the binary as Go by `go generate` (see
+// default.go).
 //
 // Everything returned by this package is shared and must be treated as
 // read-only.
@@ -10,7 +11,6 @@ package knowledge
 import (
 	"path"
 	"strings"
-	"sync"
 )
 
 // Statefulness says whether an image keeps state that must persist.
@@ -150,10 +150,11 @@ type Image struct {
 	SecretArgs []string
 	FileEnv    FileEnv
 
-	user     bool       // added by With: wins over built-in entries
-	variants []string   // union of DataPaths[].Variants
-	versions bool       // some DataPath has MinMajor/MaxMajor
-	allPaths []DataPath // DataPaths, capacity-limited so appends copy
+	// user: added by With, wins over built-in entries. Values derived
+	// from the exported fields are not cached here: the built-in entries
+	// are static data, and writing to them in Default would cost a
+	// copy-on-write page fault per page at start-up (see pathsFor).
+	user bool
 }
 
 // Match is the result of looking up one image reference.
@@ -182,25 +183,6 @@ type Knowledge struct {
 type glob struct {
 	pattern string
 	image   *Image
-}
-
-var (
-	defaultOnce sync.Once
-	defaultK    *Knowledge
-)
-
-// Default returns the knowledge embedded in the binary, decoded on first
-// use. It panics only if the embedded file is invalid, which the package
-// tests rule out.
-func Default() *Knowledge {
-	defaultOnce.Do(func() {
-		k, err := Parse(embedded)
-		if err != nil {
-			panic("knowledge: embedded images.yaml: " + err.Error())
-		}
-		defaultK = k
-	})
-	return defaultK
 }
 
 // All returns every entry, built-in first. Shared: do not modify.
@@ -267,7 +249,6 @@ func (k *Knowledge) With(extra []Image, patterns []string) *Knowledge {
 			img.Stateful = Stateful
 		}
 		img.user = true
-		img.prepare()
 		n.images = append(n.images, img)
 		for _, name := range img.Images {
 			name = normalizePattern(name)
@@ -299,32 +280,31 @@ func normalizePattern(p string) string {
 	return stripDefaultRegistry(p)
 }
 
-// prepare computes the derived fields used by Lookup.
-func (img *Image) prepare() {
-	img.variants, img.versions = nil, false
-	for _, p := range img.DataPaths {
-		img.variants = append(img.variants, p.Variants...)
-		if p.MinMajor > 0 || p.MaxMajor > 0 {
-			img.versions = true
-		}
-	}
-	img.allPaths = img.DataPaths[:len(img.DataPaths):len(img.DataPaths)]
-}
-
 // pathsFor selects the data paths that apply to a major version and tag.
-// It returns a sub-slice of the entry's paths when they are contiguous
-// (always, for the embedded data) so Lookup does not allocate.
+// It returns a sub-slice of the entry's paths, capacity-limited so appends
+// copy, when they are contiguous (always, for the built-in data) so Lookup
+// does not allocate.
 func (img *Image) pathsFor(major int, known bool, tag string) ([]DataPath, bool) {
-	unknown := img.versions && !known
-	if !img.versions && len(img.variants) == 0 {
-		return img.allPaths, false
-	}
-	variant := ""
-	for _, v := range img.variants {
-		if hasTagComponent(tag, v) {
-			variant = v
-			break
+	// Whether the paths depend on the version, and the first of the entry's
+	// variants the tag has, are worked out per call over the few paths
+	// rather than stored in the entry (see Image.user).
+	versions, variants, variant := false, false, ""
+	for i := range img.DataPaths {
+		p := &img.DataPaths[i]
+		if p.MinMajor > 0 || p.MaxMajor > 0 {
+			versions = true
 		}
+		for _, v := range p.Variants {
+			variants = true
+			if variant == "" && hasTagComponent(tag, v) {
+				variant = v
+			}
+		}
+	}
+	all := img.DataPaths[:len(img.DataPaths):len(img.DataPaths)]
+	unknown := versions && !known
+	if !versions && !variants {
+		return all, false
 	}
 	first, last, contiguous := -1, -1, true
 	for i := range img.DataPaths {
@@ -342,7 +322,7 @@ func (img *Image) pathsFor(major int, known bool, tag string) ([]DataPath, bool)
 	case first < 0:
 		return nil, unknown
 	case contiguous:
-		return img.allPaths[first : last+1 : last+1], unknown
+		return all[first : last+1 : last+1], unknown
 	}
 	var out []DataPath
 	for _, p := range img.DataPaths {
