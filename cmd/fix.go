@@ -94,15 +94,8 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	if o.Diff {
 		after.Load.Overlay = res.Overlay()
 	}
-	var outs []rules.Outcome
-	if !o.Diff && len(refused) > len(res.Refused) {
-		// Some writes failed: the disk is not what the fix passes saw.
-		outs = rules.LintSpecs(ctx, specs, after)
-	} else {
-		outs = res.Remaining(ctx, specs, after, !o.Diff)
-	}
 	left := &runResult{Result: report.Result{Errors: discoverErrs}}
-	left.collect(outs)
+	left.collect(res.Remaining(ctx, specs, after, !o.Diff))
 	if left.Internal != nil {
 		return &exitError{code: ExitInternal, err: left.Internal}
 	}

@@ -21,12 +21,10 @@ type runConfig struct {
 }
 
 // runResult is a lint run: the reportable result plus the loaded projects
-// (the text reporter's source lines need their bytes) and the specs (the
-// fixer re-lints them).
+// (the text reporter's source lines need their bytes).
 type runResult struct {
 	report.Result
 	Projects []*project.Project
-	Specs    []project.Spec
 	Internal error
 }
 
@@ -78,8 +76,7 @@ func (res *runResult) collect(outs []rules.Outcome) {
 			continue
 		}
 		res.Projects = append(res.Projects, o.Project)
-		res.Specs = append(res.Specs, o.Spec)
-		for _, f := range append(append([]*project.File{}, o.Project.Files...), o.Project.Extra...) {
+		for _, f := range o.Project.AllFiles() {
 			if !seen[f.Abs] {
 				seen[f.Abs] = true
 				res.Files++

@@ -15,8 +15,8 @@ var SecretFileTracked = &Rule{
 	ID:       "secret-file-tracked",
 	Title:    "secret file that git tracks or does not ignore",
 	Severity: Warning,
-	// The fix is a .gitignore line and no compose edit, which the fixer
-	// does not apply yet: SafeFix once it applies fixes made of writes only.
+	// The fix is a .gitignore line and no compose edit: the fixer applies
+	// such write-only fixes on their own.
 	Fix: SafeFix,
 	Doc: Doc{
 		What: "Finds top-level `secrets:` whose `file:` exists inside a git work tree and is committed (or " +
@@ -50,8 +50,7 @@ secrets:
     file: ./secrets/db-password
 `,
 		GoodFiles: map[string]string{"secrets/db-password": "example\n", ".gitignore": "/secrets/\n"},
-		FixText: "A file git does not ignore: add `/<path>` to the project's `.gitignore` (safe; the fixer " +
-			"does not apply fixes without compose edits yet). A committed file: no automatic fix; remove it " +
+		FixText: "A file git does not ignore: add `/<path>` to the project's `.gitignore` (safe). A committed file: no automatic fix; remove it " +
 			"from the repository with `git rm --cached`, add it to `.gitignore`, and rotate the secret, since " +
 			"the history keeps it.",
 		References: []string{

@@ -51,10 +51,11 @@ secrets:
     file: ./secrets/db-password
 `,
 		GoodFiles: map[string]string{".env.prod": "POSTGRES_USER=app\n", ".gitignore": "/secrets/\n"},
-		FixText: "Display only. When every service that loads the file reads `<VAR>_FILE`, the fix lists the " +
-			"steps: write the value to a file in the secrets directory (mode 0600, gitignored), declare it as a " +
-			"compose secret, grant it to each service with `<VAR>_FILE: /run/secrets/<name>`, and delete the line " +
-			"from the env file. Otherwise: keep the env file out of git and create it at deploy time, or use a " +
+		FixText: "Safe, when every service that loads the file reads `<VAR>_FILE`: the fix writes the value " +
+			"to a file in the secrets directory (mode 0600, gitignored), declares it as a compose secret, grants it " +
+			"to each service with `<VAR>_FILE: /run/secrets/<name>`, and deletes the line from the env file once " +
+			"the compose file is written. When the services are not all in one compose file, the same steps are " +
+			"listed instead. Otherwise: keep the env file out of git and create it at deploy time, or use a " +
 			"compose secret where the image can read one.",
 		References: []string{
 			"https://docs.docker.com/reference/compose-file/services/#env_file",
@@ -257,11 +258,10 @@ func fileVars(u envFileUse, key string) map[string]string {
 // envFileFix is the fix for a literal secret in an env file. When every
 // service that loads the file reads <VAR>_FILE, the value moves to a
 // compose secret as secret-in-environment's fix does, and its line leaves
-// the env file. That changes two files, and the edits of a Fix are all in
-// one: until FileWrite can delete a line from another file, the fix is
-// display-only, carries no edits (a half-applied move would set both VAR
-// and VAR_FILE), and lists the steps. envFileMove builds the edits the
-// complete fix will carry.
+// the env file (a DeleteLine write, done after the compose file is
+// written). When the move cannot be built (the services are not all in one
+// compose file, or a helper refuses), the fix is display-only and lists
+// the same steps.
 func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *Fix {
 	vars := fileVars(u, e.Key)
 	if v.Kind != secrets.Literal || vars == nil {
@@ -270,6 +270,15 @@ func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *F
 	dir, ok := secretsDir(p)
 	if !ok {
 		return nil
+	}
+	value := e.Value
+	if !e.Verbatim { // raw-format env files are read as written
+		value = secrets.Unescape(value)
+	}
+	if move := envFileMove(p, u, e, value); move != nil {
+		move.Writes = append(move.Writes, FileWrite{Kind: DeleteLine, Root: p.Project.Dir, Path: u.File.Abs,
+			Content: string(u.File.Content[e.StartOffset:e.EndOffset]), Secret: true})
+		return move
 	}
 	name := p.shared.secrets.peek(envSecretBase(u, e.Key))
 	secretPath := displayPath(p.Project.Dir, filepath.Join(dir, name))
@@ -287,17 +296,6 @@ func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *F
 		notes = append(notes, fmt.Sprintf("service %q: add %s to its secrets: and set %s: %s in its environment:", s.Name, name, vars[s.Name], target))
 	}
 	notes = append(notes, fmt.Sprintf("delete line %d of %s (%s=...)", e.Line, u.File.Path, e.Key))
-	value := e.Value
-	if !e.Verbatim { // raw-format env files are read as written
-		value = secrets.Unescape(value)
-	}
-	if move := envFileMove(p, u, e, value); move != nil {
-		// The whole move: compose edits, secret file, and the line leaves
-		// the env file after the compose file is written.
-		move.Writes = append(move.Writes, FileWrite{Kind: DeleteLine, Root: p.Project.Dir, Path: u.File.Abs,
-			Content: string(u.File.Content[e.StartOffset:e.EndOffset]), Secret: true})
-		return move
-	}
 	return &Fix{Title: title, Applicability: DisplayOnly, Notes: notes}
 }
 
@@ -324,10 +322,9 @@ func (n *names) peek(base string) string {
 // envFileMove builds the compose side of moving an env file secret to a
 // compose secret: the secret file and .gitignore line, the top-level
 // declaration, and for each service the grant and its <VAR>_FILE entry.
-// What it cannot carry is the deletion of the entry's line from the env
-// file (bytes StartOffset..EndOffset of it), which the complete fix needs
-// as well. nil when the services are not all defined in one compose file
-// or a helper refuses.
+// envFileFix adds the deletion of the entry's line from the env file. nil
+// when the services are not all defined in one compose file or a helper
+// refuses.
 func envFileMove(p *Pass, u envFileUse, e project.EnvEntry, value string) *Fix {
 	vars := fileVars(u, e.Key)
 	if vars == nil {

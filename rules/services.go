@@ -210,7 +210,7 @@ var varRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 // project's files ($$ is an escaped dollar, not a reference).
 func countRefs(p *project.Project) map[string]int {
 	refs := map[string]int{}
-	for _, f := range append(append([]*project.File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		text := strings.ReplaceAll(string(f.Content), "$$", "")
 		for _, m := range varRef.FindAllStringSubmatch(text, -1) {
 			refs[m[1]]++

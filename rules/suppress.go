@@ -83,7 +83,7 @@ func containsString(list []string, s string) bool {
 func applyDirectives(p *project.Project, fs []Finding, known func(string) bool) (kept []Finding, suppressed []Suppressed, meta []Finding) {
 	var ds []*directive
 	seen := map[string]bool{}
-	for _, f := range append(append([]*project.File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		if !seen[f.Abs] {
 			seen[f.Abs] = true
 			ds = append(ds, directives(f)...)

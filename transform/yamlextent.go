@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -172,7 +173,7 @@ func (s *Source) computeExtent(t *tree, n *yaml.Node, e *extent) error {
 	switch n.Kind {
 	case yaml.AliasNode:
 		name := "*" + n.Value
-		if !strings.HasPrefix(string(src[start:]), name) {
+		if !bytes.HasPrefix(src[start:], []byte(name)) {
 			return unsupported("alias at %d:%d not found in the source", n.Line, n.Column)
 		}
 		e.end = start + len(name)
@@ -314,7 +315,7 @@ func (s *Source) skipProps(p int, n *yaml.Node, flow bool) int {
 		switch src[p] {
 		case '&':
 			q := p + 1
-			if n.Anchor != "" && strings.HasPrefix(string(src[q:]), n.Anchor) {
+			if n.Anchor != "" && bytes.HasPrefix(src[q:], []byte(n.Anchor)) {
 				q += len(n.Anchor)
 			} else {
 				for q < len(src) && !isSpaceByte(src[q]) && breakLen(src, q) == 0 && !(flow && strings.IndexByte(",[]{}", src[q]) >= 0) {

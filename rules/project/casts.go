@@ -27,12 +27,12 @@ import (
 
 // typeCasts returns the subset of all that can apply to this project.
 func (p *Project) typeCasts(all map[tree.Path]interpolation.Cast) map[tree.Path]interpolation.Cast {
-	if p.reference || !p.refsComplete() {
+	if !p.refsComplete() {
 		return all
 	}
 	set := castPatternsOf(all)
 	seen := make([]bool, len(set.literals))
-	for _, f := range p.allFiles() {
+	for _, f := range p.AllFiles() {
 		for _, d := range f.Docs {
 			markScalars(d, set.literals, seen)
 		}
@@ -101,7 +101,7 @@ func (p *Project) refsComplete() bool {
 	if p.refsMissing {
 		return false
 	}
-	for _, f := range p.allFiles() {
+	for _, f := range p.AllFiles() {
 		if len(f.Docs) > 1 {
 			return false
 		}
@@ -110,10 +110,6 @@ func (p *Project) refsComplete() bool {
 		}
 	}
 	return true
-}
-
-func (p *Project) allFiles() []*File {
-	return append(append([]*File{}, p.Files...), p.Extra...)
 }
 
 // markScalars sets seen[i] for every scalar value in the tree that is

@@ -1,16 +1,12 @@
 package project
 
 import (
-	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/tree"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // TestTypeCastsSameModel: the reduced cast mapping gives the model
@@ -70,23 +66,15 @@ volumes:
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
 			dir := writeTree(t, files)
-			var paths []string
-			for _, f := range []string{"compose.yaml", "compose.override.yaml"} {
-				if _, ok := files[f]; ok {
-					paths = append(paths, filepath.Join(dir, f))
-				}
+			names := []string{"compose.yaml"}
+			if _, ok := files["compose.override.yaml"]; ok {
+				names = append(names, "compose.override.yaml")
 			}
-			model := func(slow bool) *types.Project {
-				p, err := Load(context.Background(), Spec{Files: paths, Dir: dir}, Options{Environ: []string{}, ReferenceLoad: slow})
-				if err != nil {
-					t.Fatalf("load (slow=%v): %v", slow, err)
-				}
-				return p.Model
+			fast, ref, fastErr, refErr := loadBoth(t, dir, names...)
+			if fastErr != nil || refErr != nil {
+				t.Fatalf("load: reduced casts %v, full casts %v", fastErr, refErr)
 			}
-			fast, slow := model(false), model(true)
-			if diff := cmp.Diff(slow, fast, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("reduced casts change the model (-full +reduced):\n%s", diff)
-			}
+			sameModel(t, fast, ref)
 		})
 	}
 }

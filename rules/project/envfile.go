@@ -114,7 +114,7 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 		}
 	}
 	known := map[string]bool{}
-	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		known[f.Abs] = true
 	}
 	for _, abs := range order {

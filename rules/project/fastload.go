@@ -65,9 +65,17 @@ func (p *Project) loadFast(ctx context.Context, details types.ConfigDetails, dir
 		o.SetProjectName(name, true)
 	}})
 	project, err := loader.ModelToProject(dict, opts, details)
-	p.modelErr = err != nil
-	return project, err
+	if err != nil {
+		return nil, modelError{err}
+	}
+	return project, nil
 }
+
+// modelError is an error of ModelToProject, the phase that checks
+// consistency (stableConsistencyError looks for no hint in other errors).
+type modelError struct{ error }
+
+func (e modelError) Unwrap() error { return e.error }
 
 // projectName is compose-go's choice of name from the files' `name:`
 // (the last one set wins, interpolated, normalised), or the default

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -83,8 +85,12 @@ type Project struct {
 
 	reference   bool     // Options.ReferenceLoad
 	refsMissing bool     // an include or extends file could not be read (casts.go)
-	modelErr    bool     // the last fast load failed in ModelToProject (fastload.go)
 	unset       []string // variables interpolation found unset, for error hints
+}
+
+// AllFiles is Files then Extra, in a new slice.
+func (p *Project) AllFiles() []*File {
+	return slices.Concat(p.Files, p.Extra)
 }
 
 // Note is a loader observation with its place.
@@ -132,7 +138,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 	if err := p.collectReferences(); err != nil {
 		return nil, err
 	}
-	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		if err := checkCommands(f); err != nil {
 			return nil, err
 		}
@@ -445,7 +451,7 @@ func (p *Project) attribute(err error) error {
 	}
 	msg := err.Error()
 	target := p.Files[0]
-	all := append(append([]*File{}, p.Files...), p.Extra...)
+	all := p.AllFiles()
 	for _, f := range all {
 		if strings.Contains(msg, f.Abs) {
 			target = f
@@ -500,7 +506,7 @@ func (p *Project) stableConsistencyError(ctx context.Context, dir string, env ma
 	if !errors.Is(err, errdefs.ErrInvalid) && !strings.Contains(err.Error(), errdefs.ErrInvalid.Error()) {
 		return err
 	}
-	if !p.reference && !p.modelErr {
+	if !p.reference && !errors.As(err, new(modelError)) {
 		// The consistency check is ModelToProject's; an error before it
 		// would only come back.
 		return err
@@ -519,7 +525,7 @@ func firstInconsistency(project *types.Project) error {
 	invalid := func(format string, a ...any) error {
 		return fmt.Errorf(format+": %w", append(a, errdefs.ErrInvalid)...)
 	}
-	for _, name := range sortedKeys(project.Services) {
+	for _, name := range slices.Sorted(maps.Keys(project.Services)) {
 		s := project.Services[name]
 		if s.Build == nil && s.Image == "" && s.Provider == nil {
 			return invalid("service %q has neither an image nor a build context specified", name)
@@ -527,7 +533,7 @@ func firstInconsistency(project *types.Project) error {
 		if s.NetworkMode != "" && len(s.Networks) > 0 {
 			return invalid("service %s declares mutually exclusive `network_mode` and `networks`", name)
 		}
-		for _, network := range sortedKeys(s.Networks) {
+		for _, network := range slices.Sorted(maps.Keys(s.Networks)) {
 			if _, ok := project.Networks[network]; !ok {
 				return invalid("service %q refers to undefined network %s", name, network)
 			}
@@ -556,15 +562,6 @@ func firstInconsistency(project *types.Project) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 var schemaTypeRe = regexp.MustCompile(`^services\.([^.\s]+)\.(\S+) must be a `)
@@ -631,7 +628,7 @@ func emptyValueError(msg string) bool {
 
 // findVolume locates the first service volume with the given target.
 func (p *Project) findVolume(target string) Loc {
-	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		services := mapValue(f.Root(), "services")
 		if services == nil {
 			continue
@@ -689,7 +686,7 @@ func (p *Project) errorLocation(msg string) Loc {
 // missingReference points at the first extends `file:` or include path
 // that could not be read.
 func (p *Project) missingReference() Loc {
-	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		// In the order of the file, not of the Extends map: the same
 		// error points at the same place on every run.
 		var order []string

@@ -249,7 +249,7 @@ func FuzzLocate(f *testing.F) {
 			}
 		}
 		check("Locate", runBounded(t, func() project.Loc { return p.Locate(segs...) }))
-		for _, file := range append(append([]*project.File{}, p.Files...), p.Extra...) {
+		for _, file := range p.AllFiles() {
 			check(fmt.Sprintf("LocateIn(%s)", file.Path), p.LocateIn(file, segs...))
 		}
 		_ = project.VolumeTarget(path)

@@ -6,7 +6,7 @@ package project
 // thousand projects then holds bytes, not trees.
 func (p *Project) Release() {
 	p.Model = nil
-	for _, f := range append(append([]*File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		f.Docs, f.src = nil, nil
 	}
 }

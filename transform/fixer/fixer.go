@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/composure-dev/composure/rules"
@@ -50,7 +50,6 @@ type Change struct {
 type Step struct {
 	Before []byte
 	Edits  []transform.Edit
-	pass   int
 }
 
 // Refusal is a file left untouched, and why.
@@ -81,10 +80,16 @@ type Result struct {
 	// delete lines from (.env, .gitignore, env files), as Apply leaves them.
 	Lines map[string][]byte
 
+	// Reused is how many outcomes the last Remaining call took from the
+	// fix passes instead of linting again.
+	Reused int
+
 	// latest is each spec's newest outcome and overlay the files as the
-	// fixes leave them: Remaining reuses what is still current.
+	// fixes leave them: Remaining reuses what is still current. dotEnvs
+	// caches its parse of each changed .env (nil: it does not parse).
 	latest  []rules.Outcome
 	overlay map[string][]byte
+	dotEnvs map[string]map[string]string
 }
 
 // Total is the number of fixes applied.
@@ -170,7 +175,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 	res := r.res
 	res.latest = latest
 	res.overlay = r.overlay
-	for _, abs := range sortedKeys(r.changes) {
+	for _, abs := range slices.Sorted(maps.Keys(r.changes)) {
 		res.Changes = append(res.Changes, r.changes[abs])
 	}
 	for _, w := range res.Writes {
@@ -210,7 +215,6 @@ type pending struct {
 	edits   []transform.Edit
 	applied []group
 	dropped int
-	pass    int
 }
 
 func (r *run) lint(ctx context.Context, specs []project.Spec) []rules.Outcome {
@@ -227,13 +231,13 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 			continue
 		}
 		addLines(g.fix.Writes, r.overlay)
-		r.pending = append(r.pending, &pending{applied: []group{g}, pass: r.res.Passes})
+		r.pending = append(r.pending, &pending{applied: []group{g}})
 	}
 	if len(byFile) == 0 {
 		return false
 	}
 	changed := false
-	for _, abs := range sortedKeys(byFile) {
+	for _, abs := range slices.Sorted(maps.Keys(byFile)) {
 		gs := byFile[abs]
 		edits := make([][]transform.Edit, len(gs))
 		for i, g := range gs {
@@ -256,7 +260,7 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 			r.res.Refused = append(r.res.Refused, Refusal{File: f.Path, Reason: "the fixes do not apply: " + err.Error()})
 			continue
 		}
-		pc := &pending{file: f, root: files[abs].root, before: f.Content, next: next, edits: merged, dropped: len(dropped), pass: r.res.Passes}
+		pc := &pending{file: f, root: files[abs].root, before: f.Content, next: next, edits: merged, dropped: len(dropped)}
 		for _, i := range applied {
 			pc.applied = append(pc.applied, gs[i])
 		}
@@ -282,7 +286,7 @@ func (r *run) apply(pc *pending) {
 func brokenFiles(outs, prev []rules.Outcome, pend []*pending) map[string]bool {
 	bad := map[string]bool{}
 	for i, o := range outs {
-		if o.Err == nil || i >= len(prev) {
+		if o.Err == nil {
 			continue
 		}
 		for _, pc := range pend {
@@ -341,7 +345,7 @@ func (r *run) commit() {
 			r.changes[abs] = c
 		}
 		c.Fixed = pc.next
-		c.Steps = append(c.Steps, Step{Before: pc.before, Edits: pc.edits, pass: pc.pass})
+		c.Steps = append(c.Steps, Step{Before: pc.before, Edits: pc.edits})
 		r.res.Left += pc.dropped
 		for _, g := range pc.applied {
 			r.res.Applied[g.finding.Rule]++
@@ -394,13 +398,17 @@ func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *R
 		if o.Project == nil {
 			continue
 		}
-		for _, pf := range append(append([]*project.File{}, o.Project.Files...), o.Project.Extra...) {
+		for _, pf := range o.Project.AllFiles() {
 			if _, ok := files[pf.Abs]; !ok {
 				files[pf.Abs] = source{file: pf, root: o.Project.Dir}
 			}
 		}
 		for _, f := range o.Findings {
-			res.Redact = append(res.Redact, f.Redact...)
+			for _, secret := range f.Redact {
+				if !slices.Contains(res.Redact, secret) {
+					res.Redact = append(res.Redact, secret)
+				}
+			}
 			fix := f.Fix
 			if fix == nil || !eligible(fix, opts) || len(fix.Edits) == 0 && len(fix.Writes) == 0 {
 				continue
@@ -485,21 +493,12 @@ func verify(ctx context.Context, outs []rules.Outcome, abs string, overlay map[s
 }
 
 func contains(p *project.Project, abs string) bool {
-	for _, f := range append(append([]*project.File{}, p.Files...), p.Extra...) {
+	for _, f := range p.AllFiles() {
 		if f.Abs == abs {
 			return true
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Lines fixes append to or delete from files (.env, .gitignore, env

@@ -33,9 +33,11 @@ func (r *Result) Overlay() map[string][]byte {
 func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg rules.Config, written bool) []rules.Outcome {
 	out := make([]rules.Outcome, len(specs))
 	var stale []int
+	r.Reused = 0
 	for i := range specs {
 		if i < len(r.latest) && r.current(r.latest[i], written, len(cfg.Load.EnvFiles) > 0) {
 			out[i] = r.latest[i]
+			r.Reused++
 			continue
 		}
 		stale = append(stale, i)
@@ -70,7 +72,7 @@ func (r *Result) current(o rules.Outcome, written, envFiles bool) bool {
 	}
 	var sources [][]byte
 	if p := o.Project; p != nil {
-		for _, f := range append(append([]*project.File{}, p.Files...), p.Extra...) {
+		for _, f := range p.AllFiles() {
 			if !r.same(f.Abs, f.Content) {
 				return false
 			}
@@ -143,8 +145,8 @@ func (r *Result) envCurrent(dot string, seen map[string]string, sources [][]byte
 			return false // read as an env_file too
 		}
 	}
-	vars, err := dotenv.ParseWithLookup(bytes.NewReader(now), func(string) (string, bool) { return "", false })
-	if err != nil {
+	vars, ok := r.dotEnv(dot, now)
+	if !ok {
 		return false
 	}
 	var names []string
@@ -171,6 +173,23 @@ func (r *Result) envCurrent(dot string, seen map[string]string, sources [][]byte
 		}
 	}
 	return true
+}
+
+// dotEnv parses a .env as the fixes leave it, once per run: every
+// project of a directory shares it.
+func (r *Result) dotEnv(path string, content []byte) (map[string]string, bool) {
+	if vars, ok := r.dotEnvs[path]; ok {
+		return vars, vars != nil
+	}
+	vars, err := dotenv.ParseWithLookup(bytes.NewReader(content), func(string) (string, bool) { return "", false })
+	if err != nil {
+		vars = nil
+	}
+	if r.dotEnvs == nil {
+		r.dotEnvs = map[string]map[string]string{}
+	}
+	r.dotEnvs[path] = vars
+	return vars, vars != nil
 }
 
 func writesTo(ws []rules.FileWrite, path string) bool {
