@@ -327,7 +327,11 @@ func (r *run) reverify(ctx context.Context, bad map[string]bool, prev []rules.Ou
 
 // commit records the verified pending changes in the result.
 func (r *run) commit() {
-	r.res.Left = 0
+	// Left is the count of the last pass that changed a compose file; a
+	// commit of line writes only (the one after the loop) keeps it.
+	if slices.ContainsFunc(r.pending, func(pc *pending) bool { return pc.file != nil }) {
+		r.res.Left = 0
+	}
 	for _, pc := range r.pending {
 		if pc.file == nil {
 			for _, g := range pc.applied {

@@ -85,3 +85,50 @@ func TestBrokenFixRefused(t *testing.T) {
 		t.Errorf("applied = %v, want 2 marker fixes", res.Applied)
 	}
 }
+
+// appendRule reports every "# add:<text>" comment whose "<text>" line is
+// not in the file yet, with a fix that appends that line: two such fixes
+// insert at the same offset, so only one lands per pass.
+var appendRule = &rules.Rule{
+	ID: "test-append", Title: "append", Severity: rules.Warning, Fix: rules.SafeFix,
+	Check: func(p *rules.Pass) {
+		// Findings at one place are one finding: each gets its own key.
+		places := [][]string{{"services"}, {"services", "web"}, {"services", "web", "image"}}
+		for _, f := range p.Project.Files {
+			for _, line := range strings.Split(string(f.Content), "\n") {
+				text, ok := strings.CutPrefix(line, "# add:")
+				if !ok || bytes.Contains(f.Content, []byte("\n"+text+"\n")) {
+					continue
+				}
+				n, place := len(f.Content), places[0]
+				places = places[1:]
+				p.Report(p.Project.LocateIn(f, place...), rules.Finding{Message: "append", Fix: &rules.Fix{
+					Title: "append " + text, Applicability: rules.Safe,
+					Edits: []transform.Edit{{File: f.Abs, Start: n, End: n, New: text + "\n"}},
+				}})
+			}
+		}
+	},
+}
+
+// TestPassCapLeavesFixes: when the pass cap stops the loop, the fixes that
+// did not land are counted, so the command can say "run again".
+func TestPassCapLeavesFixes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("services:\n  web:\n    image: nginx\n# add:#a\n# add:#b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 || len(specs) != 1 {
+		t.Fatalf("discover: %v %v", specs, errs)
+	}
+	cfg := rules.Config{Rules: []*rules.Rule{appendRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	capped := fixer.Run(context.Background(), specs, cfg, fixer.Options{MaxPasses: 1})
+	if capped.Applied["test-append"] != 1 || capped.Left != 1 {
+		t.Errorf("one pass: applied %v, left %d; want 1 applied and 1 left", capped.Applied, capped.Left)
+	}
+	full := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
+	if full.Applied["test-append"] != 2 || full.Left != 0 {
+		t.Errorf("all passes: applied %v, left %d; want 2 applied and 0 left", full.Applied, full.Left)
+	}
+}
