@@ -17,35 +17,43 @@ import (
 // returned as refusals; the others are written.
 func Apply(res *Result) []Refusal {
 	var refused []Refusal
-	locks := map[string]func(){}
+	unlocks := map[string]func(){}
+	lockErrs := map[string]error{}
 	defer func() {
-		for _, unlock := range locks {
+		for _, unlock := range unlocks {
 			unlock()
 		}
 	}()
+	// locked takes root's lock once; a root whose lock failed stays
+	// refused for every file in it.
+	locked := func(root string) error {
+		if _, ok := unlocks[root]; ok {
+			return nil
+		}
+		if err, ok := lockErrs[root]; ok {
+			return err
+		}
+		unlock, err := write.Lock(root)
+		if err != nil {
+			lockErrs[root] = err
+			return err
+		}
+		unlocks[root] = unlock
+		return nil
+	}
 	for _, c := range res.Changes {
-		if _, ok := locks[c.Root]; !ok {
-			unlock, err := write.Lock(c.Root)
-			if err != nil {
-				refused = append(refused, Refusal{File: c.Path, Reason: err.Error()})
-				locks[c.Root] = func() {}
-				continue
-			}
-			locks[c.Root] = unlock
+		if err := locked(c.Root); err != nil {
+			refused = append(refused, Refusal{File: c.Path, Reason: err.Error()})
+			continue
 		}
 		if err := writeAll(c); err != nil {
 			refused = append(refused, Refusal{File: c.Path, Reason: err.Error()})
 		}
 	}
 	for _, w := range res.Standalone {
-		if _, ok := locks[w.Root]; !ok {
-			unlock, err := write.Lock(w.Root)
-			if err != nil {
-				refused = append(refused, Refusal{File: w.Path, Reason: err.Error()})
-				locks[w.Root] = func() {}
-				continue
-			}
-			locks[w.Root] = unlock
+		if err := locked(w.Root); err != nil {
+			refused = append(refused, Refusal{File: w.Path, Reason: err.Error()})
+			continue
 		}
 		if err := writeOne(w); err != nil {
 			refused = append(refused, Refusal{File: w.Path, Reason: "left untouched: " + err.Error()})

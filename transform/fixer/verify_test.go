@@ -12,6 +12,7 @@ import (
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
 	"github.com/composure-dev/composure/transform/fixer"
+	"github.com/composure-dev/composure/transform/write"
 )
 
 // markerRule reports every "# fix:<text>" comment of a project's files
@@ -130,5 +131,42 @@ func TestPassCapLeavesFixes(t *testing.T) {
 	full := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
 	if full.Applied["test-append"] != 2 || full.Left != 0 {
 		t.Errorf("all passes: applied %v, left %d; want 2 applied and 0 left", full.Applied, full.Left)
+	}
+}
+
+// TestApplyLockedProjectUntouched: while another run holds a project's
+// lock, none of its files is written, not only the first one tried.
+func TestApplyLockedProjectUntouched(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"compose.yaml":          "services:\n  web:\n    image: nginx\n# fix:# done\n",
+		"compose.override.yaml": "services:\n  web:\n    environment: {A: '1'}\n# fix:# done too\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, write.LockName), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 || len(specs) != 1 {
+		t.Fatalf("discover: %v %v", specs, errs)
+	}
+	cfg := rules.Config{Rules: []*rules.Rule{markerRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
+	if len(res.Changes) != 2 {
+		t.Fatalf("%d files to change, want 2", len(res.Changes))
+	}
+	refused := fixer.Apply(res)
+	if len(refused) != 2 {
+		t.Errorf("refused %+v, want both files", refused)
+	}
+	for name, want := range files {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s was written while the project was locked: %q", name, got)
+		}
 	}
 }
