@@ -435,7 +435,10 @@ func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *R
 			}
 			seen[key] = true
 			if reason := blocked(fix.Writes); reason != "" {
-				res.Refused = append(res.Refused, Refusal{File: f.Pos.File, Reason: reason})
+				// Every pass finds it again: say it once.
+				if r := (Refusal{File: f.Pos.File, Reason: reason}); !slices.Contains(res.Refused, r) {
+					res.Refused = append(res.Refused, r)
+				}
 				continue
 			}
 			byFile[abs] = append(byFile[abs], group{finding: f, fix: fix})

@@ -170,3 +170,34 @@ func TestApplyLockedProjectUntouched(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockedFixRefusedOnce: a fix that would overwrite an existing secret
+// file is refused once, though every pass (here two: the volume fix
+// changes the file) finds it again.
+func TestBlockedFixRefusedOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "secrets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "secrets", "db-postgres-password"), []byte("other\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 || len(specs) != 1 {
+		t.Fatalf("discover: %v %v", specs, errs)
+	}
+	cfg := rules.Config{
+		Rules: []*rules.Rule{rules.ByID("secret-in-environment"), rules.ByID("stateful-volume-missing")},
+		Load:  project.Options{Environ: []string{}}, Jobs: 1,
+	}
+	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
+	if res.Passes < 2 || res.Applied["stateful-volume-missing"] != 1 {
+		t.Fatalf("passes %d, applied %v: want the volume fix in a first pass and a second pass", res.Passes, res.Applied)
+	}
+	if len(res.Refused) != 1 || !strings.Contains(res.Refused[0].Reason, "already exists") {
+		t.Errorf("refused %+v, want the secret file once", res.Refused)
+	}
+}
