@@ -48,4 +48,15 @@ func TestDeleteLine(t *testing.T) {
 	if _, err := DeleteLine(root, other, "A=1\n"); !errors.Is(err, ErrOutside) {
 		t.Errorf("outside root: err = %v, want ErrOutside", err)
 	}
+	// Through a symlink that leaves the root: refused, the target kept.
+	link := filepath.Join(root, "link.env")
+	if err := os.Symlink(other, link); err != nil {
+		t.Skipf("symlink: %v", err)
+	}
+	if _, err := DeleteLine(root, link, "A=1\n"); !errors.Is(err, ErrOutside) {
+		t.Errorf("symlink out of the root: err = %v, want ErrOutside", err)
+	}
+	if got, _ := os.ReadFile(other); string(got) != "A=1\n" {
+		t.Errorf("the file outside the root was changed: %q", got)
+	}
 }

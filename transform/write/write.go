@@ -623,7 +623,21 @@ func DeleteLine(root, path, line string) (changed bool, err error) {
 	if line == "" || strings.ContainsRune(line, 0) {
 		return false, fmt.Errorf("delete line from %s: %w", path, ErrBadLine)
 	}
-	old, err := os.ReadFile(path)
+	// The same checks as EnsureLine: inside root, through symlinks, and a
+	// regular file (a FIFO would block the read).
+	loc, err := locate(root, path, 0o700)
+	if err != nil {
+		return false, fmt.Errorf("delete line from %s: %w", path, err)
+	}
+	defer loc.close()
+	real, exists, err := loc.existing()
+	if err == nil && !exists {
+		err = fs.ErrNotExist
+	}
+	if err != nil {
+		return false, fmt.Errorf("delete line from %s: %w", path, err)
+	}
+	old, err := readRegular(real)
 	if err != nil {
 		return false, fmt.Errorf("delete line from %s: %w", path, err)
 	}

@@ -41,6 +41,8 @@ func TestFIFOIsNotRegular(t *testing.T) {
 		assertIs(t, CreateSecret(root, fifo, []byte("x")), ErrNotRegular)
 		_, err := EnsureLine(root, fifo, "x", 0o644)
 		assertIs(t, err, ErrNotRegular)
+		_, err = DeleteLine(root, fifo, "x\n")
+		assertIs(t, err, ErrNotRegular)
 	})
 	fi, err := os.Lstat(fifo)
 	if err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
