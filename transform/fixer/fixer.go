@@ -16,6 +16,7 @@ import (
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
+	"github.com/composure-dev/composure/transform/write"
 )
 
 // DefaultPasses caps the fix-and-relint loop. Fixes that append to one
@@ -467,12 +468,15 @@ func blocked(ws []rules.FileWrite) string {
 	for _, w := range ws {
 		switch w.Kind {
 		case rules.CreateSecret:
-			old, err := os.ReadFile(w.Path)
+			old, err := write.ReadRegular(w.Path)
 			if err == nil && !bytes.Equal(old, []byte(w.Content)) {
 				return fmt.Sprintf("%s already exists with other content; it is never overwritten", w.Path)
 			}
+			if _, lerr := os.Lstat(w.Path); err != nil && lerr == nil {
+				return fmt.Sprintf("%s exists and is not a regular file; it is never overwritten", w.Path)
+			}
 		case rules.DeleteLine:
-			old, _ := os.ReadFile(w.Path)
+			old, _ := write.ReadRegular(w.Path)
 			if n := bytes.Count(old, []byte(w.Content)); n != 1 {
 				return fmt.Sprintf("the line to move out of %s is there %d times, not once", w.Path, n)
 			}
@@ -593,7 +597,7 @@ func currentContent(path string, overlay map[string][]byte) []byte {
 	if b, ok := overlay[path]; ok {
 		return b
 	}
-	b, _ := os.ReadFile(path)
+	b, _ := write.ReadRegular(path) // not a FIFO (a hostile .gitignore)
 	return b
 }
 

@@ -390,6 +390,13 @@ func resolveExisting(r rootDir, path string) (string, error) {
 
 // readRegular reads the regular file at path without following a symlink
 // in its last component and without blocking on a FIFO (ErrNotRegular).
+// ReadRegular reads path when it is a regular file, without following a
+// symlink in its last component and without blocking on a FIFO: how code
+// outside this package reads a file it may write later.
+func ReadRegular(path string) ([]byte, error) {
+	return readRegular(path)
+}
+
 func readRegular(path string) ([]byte, error) {
 	f, err := openRegular(path)
 	if err != nil {
