@@ -6,7 +6,9 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -56,9 +58,9 @@ func Find(dir string) string {
 
 // Load reads and validates a config file.
 func Load(file string) (*Config, error) {
-	content, err := os.ReadFile(file)
-	if err != nil {
-		return nil, &project.Error{File: file, Msg: "cannot read config: " + err.Error()}
+	content, perr := project.ReadBounded(file)
+	if perr != nil {
+		return nil, &project.Error{File: file, Msg: "cannot read config: " + perr.Msg}
 	}
 	return Parse(file, content)
 }
@@ -69,10 +71,10 @@ func Parse(file string, content []byte) (*Config, error) {
 	c := &Config{Path: file, Dir: filepath.Dir(abs), Severity: map[string]rules.Severity{}, Options: map[string]map[string]any{}}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil {
-		if len(bytes.TrimSpace(content)) == 0 {
+		if errors.Is(err, io.EOF) { // empty, or comments only
 			return c, nil
 		}
-		return nil, &project.Error{File: file, Msg: "invalid yaml: " + err.Error()}
+		return nil, project.YAMLError(file, err)
 	}
 	p := &parser{file: file}
 	root := p.mapping(doc.Content[0], "the config")

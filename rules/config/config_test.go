@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/project"
@@ -95,5 +96,41 @@ func TestFind(t *testing.T) {
 	}
 	if got := Find(sub); got != filepath.Join(dir, FileName) {
 		t.Errorf("Find = %q", got)
+	}
+}
+
+// TestLoadEdgeCases: a config of comments only is empty; a YAML error has
+// a line and column; a config that is not a regular file (a FIFO, which
+// would block a plain read) is an error, not a hang.
+func TestLoadEdgeCases(t *testing.T) {
+	dir := t.TempDir()
+	comments := filepath.Join(dir, "comments.yaml")
+	if err := os.WriteFile(comments, []byte("# nothing set yet\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(comments); err != nil || len(c.Severity) != 0 {
+		t.Errorf("comments only: %v, %v; want an empty config", c, err)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("rules:\n  a: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var perr *project.Error
+	if _, err := Load(bad); !errors.As(err, &perr) || perr.Line == 0 {
+		t.Errorf("bad yaml: %v; want an error with a line", err)
+	}
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := mkfifo(fifo); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Load(fifo); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("a FIFO config loaded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("loading a FIFO config blocked")
 	}
 }

@@ -80,7 +80,11 @@ func hasComposeTags(b []byte) bool {
 	return bytes.Contains(b, []byte("!reset")) || bytes.Contains(b, []byte("!override"))
 }
 
-// yamlError turns a yaml decoder error into an Error with a position.
+// YAMLError turns a yaml decoder error into an Error with a position.
+func YAMLError(path string, err error) *Error {
+	return yamlError(path, err)
+}
+
 func yamlError(path string, err error) *Error {
 	var le *yaml.LoadError
 	if errors.As(err, &le) {

@@ -216,6 +216,13 @@ func openRead(name string) (*os.File, error) {
 // before opening, so a FIFO or a device is refused without blocking, and
 // never reads more than MaxFileSize+1 bytes: files in /proc stat as empty
 // regular files, and /proc/self/pagemap streams gigabytes.
+// ReadBounded reads a file composure only reads (a config, an env file)
+// within the limits compose files get: a regular file of at most
+// MaxFileSize, read without blocking on a FIFO or streaming /proc.
+func ReadBounded(name string) ([]byte, *Error) {
+	return readBounded(name)
+}
+
 func readBounded(name string) ([]byte, *Error) {
 	st, err := os.Stat(name)
 	if err != nil {
