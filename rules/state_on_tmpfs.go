@@ -2,8 +2,6 @@ package rules
 
 import (
 	"fmt"
-
-	"github.com/composure-dev/composure/rules/knowledge"
 )
 
 // StateOnTmpfs finds stateful data paths on tmpfs.
@@ -15,7 +13,8 @@ var StateOnTmpfs = &Rule{
 	Doc: Doc{
 		What: "Finds stateful services whose data path is on a `tmpfs` mount, from the `tmpfs:` list or a " +
 			"long-syntax volume of `type: tmpfs`, on the path itself or a directory above it. Images whose " +
-			"state is optional are reported as a warning, and not at all when persistence is visibly off.",
+			"state is optional are reported as a warning, as an error when the command turns persistence on, " +
+			"and not at all when it turns persistence off.",
 		Why: "tmpfs lives in memory: everything on it disappears every time the container stops, not only when " +
 			"it is removed. A database on tmpfs starts empty after every restart.",
 		Bad: `services:
@@ -45,10 +44,10 @@ func checkStateOnTmpfs(p *Pass) {
 			continue
 		}
 		sev := Error
-		if s.Image != nil && s.Image.Stateful == knowledge.Conditional {
-			if s.Image.PersistenceOff(commandLine(s)) {
-				continue
-			}
+		switch off, maybe := s.persistence(); {
+		case off:
+			continue
+		case maybe:
 			sev = Warning
 		}
 		for _, dp := range s.DataPaths {

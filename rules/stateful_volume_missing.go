@@ -56,10 +56,10 @@ func checkStatefulVolumeMissing(p *Pass) {
 			continue // volumes_from brings mounts we cannot see here
 		}
 		sev, cacheHint := Error, ""
-		if s.Image != nil && s.Image.Stateful == knowledge.Conditional && !persistenceOn(s) {
-			if s.Image.PersistenceOff(commandLine(s)) {
-				continue
-			}
+		switch off, maybe := s.persistence(); {
+		case off:
+			continue
+		case maybe:
 			sev, cacheHint = Warning, "; if it is only a cache, turn persistence off or ignore this finding"
 		}
 		missing := s.uncovered()
@@ -130,6 +130,19 @@ func otherVersionMount(s *service) (*mount, knowledge.DataPath) {
 		}
 	}
 	return nil, knowledge.DataPath{}
+}
+
+// persistence is what a conditionally stateful image (redis: a cache or a
+// store) does in this service: off when its command visibly turns
+// persistence off, maybe when it turns it neither on nor off. Both are
+// false for a service that keeps state for sure. The rules about where
+// state goes all decide through it.
+func (s *service) persistence() (off, maybe bool) {
+	if s.Image == nil || s.Image.Stateful != knowledge.Conditional || persistenceOn(s) {
+		return false, false
+	}
+	off = s.Image.PersistenceOff(commandLine(s))
+	return off, !off
 }
 
 // persistenceOn reports a service whose command visibly turns optional

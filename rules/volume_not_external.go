@@ -8,7 +8,6 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
 )
@@ -203,10 +202,8 @@ func mappingParent(loc project.Loc) *yaml.Node {
 // keepsState is Stateful without the services that visibly turn optional
 // persistence off (redis --save "" --appendonly no): a pure cache.
 func keepsState(s *service) bool {
-	if !s.Stateful() {
-		return false
-	}
-	return s.Image == nil || s.Image.Stateful != knowledge.Conditional || persistenceOn(s) || !s.Image.PersistenceOff(commandLine(s))
+	off, _ := s.persistence()
+	return s.Stateful() && !off
 }
 
 // plainName is a volume name that YAML reads as itself without quotes.
