@@ -34,11 +34,17 @@ type Pass struct {
 // rule itself (e.g. conditional images) before post-processing applies the
 // user's config.
 func (p *Pass) Report(loc project.Loc, f Finding) {
+	p.reportAt(Pos(loc), f)
+}
+
+// reportAt is Report at a position no YAML node has (a line of an env
+// file).
+func (p *Pass) reportAt(pos Position, f Finding) {
 	f.Rule = p.rule.ID
 	if f.Severity == Off {
 		f.Severity = p.rule.Severity
 	}
-	f.Pos = Pos(loc)
+	f.Pos = pos
 	p.findings = append(p.findings, f)
 }
 

@@ -161,14 +161,6 @@ func checkSecretInEnvFile(p *Pass) {
 	}
 }
 
-// reportAt records a finding at a position no YAML node has (a line of an
-// env file): Report fills in the rule and severity, then the position is
-// set.
-func (p *Pass) reportAt(pos Position, f Finding) {
-	p.Report(project.Loc{}, f)
-	p.findings[len(p.findings)-1].Pos = pos
-}
-
 // envEntryPos is an env file entry's place: from its key to the end of
 // its value.
 func envEntryPos(f *project.EnvFile, e project.EnvEntry) Position {

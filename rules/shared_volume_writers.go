@@ -102,10 +102,6 @@ func checkSharedVolumeWriters(p *Pass) {
 		if len(ws) < 2 {
 			continue // one service, even scaled: stateful-replicas
 		}
-		names := make([]string, len(ws))
-		for i, s := range ws {
-			names[i] = fmt.Sprintf("%q", s.Name)
-		}
 		loc, path := p.Project.Locate("volumes", vol), []string{"volumes", vol}
 		if loc.Depth != 2 {
 			loc, path = p.Project.Locate(firstMount[vol].Path...), firstMount[vol].Path
@@ -113,8 +109,8 @@ func checkSharedVolumeWriters(p *Pass) {
 		p.Report(loc, Finding{
 			Service: ws[0].Name,
 			Path:    dotted(path),
-			Message: fmt.Sprintf("volume %s holds the data of service %q (%s) in %s and services %s mount it read-write; two processes writing one data directory corrupt it: mount it read-only (:ro) where a service only reads it, or give each its own volume",
-				vol, o.s.Name, o.s.Label(), o.path, strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1]),
+			Message: fmt.Sprintf("volume %s holds the data of service %q (%s) in %s and %s mount it read-write; two processes writing one data directory corrupt it: mount it read-only (:ro) where a service only reads it, or give each its own volume",
+				vol, o.s.Name, o.s.Label(), o.path, serviceList(ws)),
 		})
 	}
 }
