@@ -53,6 +53,7 @@ type Source struct {
 	eol        string
 
 	once    sync.Once
+	docs    []*yaml.Node // a caller's parse of src (NewParsedSource), or nil
 	tree    *tree
 	styles  map[*tree]fileStyles // layoutFor's whole-file walk, per tree
 	aliased map[*yaml.Node]bool  // IsAliased: anchors some alias uses
@@ -98,6 +99,16 @@ func NewSource(file string, src []byte) *Source {
 	default:
 		s.eol = "\n"
 	}
+	return s
+}
+
+// NewParsedSource is NewSource for bytes the caller has already parsed
+// with go.yaml.in/yaml/v4 into docs (every document, in order, as
+// yaml.NewDecoder returns them): the Source uses that tree instead of
+// parsing the bytes again. The nodes must not be modified afterwards.
+func NewParsedSource(file string, src []byte, docs []*yaml.Node) *Source {
+	s := NewSource(file, src)
+	s.docs = docs
 	return s
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -260,5 +261,40 @@ func TestRangeTouches(t *testing.T) {
 	bad := NewSource("f", []byte("a: [\n# x\n"))
 	if !RangeTouchesComment(bad, Edit{Start: 5, End: 8}) {
 		t.Error("fallback: want true for a range with '#'")
+	}
+}
+
+// A Source made from the caller's parse uses those very nodes (no second
+// parse), and the helpers' self-check never modifies them: it builds the
+// expected tree copy-on-write.
+func TestParsedSourceSharesAndKeepsTree(t *testing.T) {
+	src := []byte("services:\n  db:\n    image: postgres\n    volumes:\n      - a:/x\nvolumes:\n  a:\n")
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		t.Fatal(err)
+	}
+	before := cloneNode(&doc)
+	s := NewParsedSource("compose.yaml", src, []*yaml.Node{&doc})
+	root := doc.Content[0]
+	db := root.Content[1].Content[1]
+	vols := db.Content[3]
+	if n, err := s.lookup(db); err != nil || n != db {
+		t.Fatalf("lookup(db) = %p, %v; want the caller's own node %p", n, err, db)
+	}
+	calls := []func() ([]Edit, error){
+		func() ([]Edit, error) { return AddMappingEntry(s, db, "restart", "always") },
+		func() ([]Edit, error) { return AppendSequenceItem(s, vols, "b:/y") },
+		func() ([]Edit, error) { return AddTopLevelEntry(s, &doc, "volumes", "b", "") },
+		func() ([]Edit, error) { return ReplaceScalar(s, db.Content[1], "postgres:18") },
+		func() ([]Edit, error) { return RemoveSequenceItem(s, vols, 0) },
+		func() ([]Edit, error) { return RemoveMappingEntry(s, db, "image") },
+	}
+	for i, call := range calls {
+		if _, err := call(); err != nil {
+			t.Fatalf("helper %d: %v", i, err)
+		}
+	}
+	if diff := cmp.Diff(before, &doc, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("the caller's tree changed (-before +after):\n%s", diff)
 	}
 }

@@ -47,10 +47,13 @@ type blockInfo struct {
 
 func (s *Source) parsed() (*tree, error) {
 	s.once.Do(func() {
-		docs, err := parseAll(s.src)
-		if err != nil {
-			s.perr = fmt.Errorf("%w: %s does not parse: %w", ErrUnsupported, s.File, err)
-			return
+		docs := s.docs
+		if docs == nil {
+			var err error
+			if docs, err = parseAll(s.src); err != nil {
+				s.perr = fmt.Errorf("%w: %s does not parse: %w", ErrUnsupported, s.File, err)
+				return
+			}
 		}
 		t := &tree{
 			docs:   docs,

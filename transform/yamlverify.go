@@ -2,6 +2,8 @@ package transform
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -13,8 +15,8 @@ import (
 // the text computations therefore turns into an ErrUnsupported error, never
 // into a broken or meaning-changing edit.
 
-// finder maps a node of the Source's tree to the same node of a fresh
-// parse of the original bytes (which the expected-tree mutation may edit).
+// finder maps a node of the Source's tree to the same node of the expected
+// tree, which the mutation may edit.
 type finder func(n *yaml.Node) (*yaml.Node, error)
 
 // checked returns edits when verify accepts them, and only the error
@@ -29,6 +31,10 @@ func (s *Source) checked(edits []Edit, mutate func(find finder) error) ([]Edit, 
 	return edits, nil
 }
 
+// verify parses the edited bytes and compares them with the expected
+// tree: the Source's own tree with mutate's change made. The expected
+// tree is built copy-on-write: find copies a node and its ancestors, every
+// other subtree is shared with the Source's tree, which stays untouched.
 func (s *Source) verify(edits []Edit, mutate func(find finder) error) error {
 	out, err := Apply(s.src, edits)
 	if err != nil {
@@ -38,41 +44,38 @@ func (s *Source) verify(edits []Edit, mutate func(find finder) error) error {
 	if err != nil {
 		return unsupported("edited file would not parse: %v", err)
 	}
-	want, err := parseAll(s.src)
+	t, err := s.parsed()
 	if err != nil {
-		return unsupported("file does not parse: %v", err)
+		return err
 	}
-	index := map[posKey][]*yaml.Node{}
-	seen := map[*yaml.Node]bool{}
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		if seen[n] {
-			return
+	want := slices.Clone(t.docs)
+	copies := map[*yaml.Node]*yaml.Node{}
+	var find finder
+	find = func(n *yaml.Node) (*yaml.Node, error) {
+		if c, ok := copies[n]; ok {
+			return c, nil
 		}
-		seen[n] = true
-		k := posKey{n.Kind, n.Line, n.Column}
-		index[k] = append(index[k], n)
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	for _, d := range want {
-		walk(d)
-	}
-	find := func(n *yaml.Node) (*yaml.Node, error) {
-		var found *yaml.Node
-		for _, c := range index[posKey{n.Kind, n.Line, n.Column}] {
-			if c.Value == n.Value && len(c.Content) == len(n.Content) && c.Anchor == n.Anchor {
-				if found != nil {
-					return nil, unsupported("two nodes at %d:%d", n.Line, n.Column)
-				}
-				found = c
-			}
-		}
-		if found == nil {
+		parent, ok := t.parent[n]
+		if !ok {
 			return nil, unsupported("node at %d:%d not found again", n.Line, n.Column)
 		}
-		return found, nil
+		c := *n
+		c.Content = slices.Clone(n.Content)
+		copies[n] = &c
+		siblings := want
+		if parent != nil {
+			pc, err := find(parent)
+			if err != nil {
+				return nil, err
+			}
+			siblings = pc.Content
+		}
+		i := slices.Index(siblings, n)
+		if i < 0 {
+			return nil, unsupported("node at %d:%d not found again", n.Line, n.Column)
+		}
+		siblings[i] = &c
+		return &c, nil
 	}
 	if err := mutate(find); err != nil {
 		return err
@@ -81,42 +84,44 @@ func (s *Source) verify(edits []Edit, mutate func(find finder) error) error {
 		return unsupported("edit changes the number of documents")
 	}
 	for i := range got {
-		if path, ok := sameNode(want[i], got[i], "$"); !ok {
-			return unsupported("edit would change the document at %s", path)
+		if path := diffPath(want[i], got[i]); path != nil {
+			return unsupported("edit would change the document at $%s", strings.Join(path, ""))
 		}
 	}
 	return nil
 }
 
-// sameNode compares two trees; aliases are compared by name.
-func sameNode(a, b *yaml.Node, path string) (string, bool) {
+// diffPath compares two trees (aliases by name) and returns nil when they
+// are the same, else the path to the first difference as segments
+// ("[2]", ".key"). It allocates only on a difference.
+func diffPath(a, b *yaml.Node) []string {
 	if a.Kind != b.Kind || a.Anchor != b.Anchor || len(a.Content) != len(b.Content) {
-		return path, false
+		return []string{}
 	}
 	switch a.Kind {
 	case yaml.ScalarNode:
 		if a.ShortTag() != b.ShortTag() || (a.Value != b.Value && a.ShortTag() != "!!null") {
-			return path, false
+			return []string{}
 		}
 	case yaml.AliasNode:
 		if a.Value != b.Value {
-			return path, false
+			return []string{}
 		}
 	case yaml.MappingNode, yaml.SequenceNode:
 		if a.ShortTag() != b.ShortTag() {
-			return path, false
+			return []string{}
 		}
 	}
 	for i := range a.Content {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		if a.Kind == yaml.MappingNode && i%2 == 1 {
-			p = path + "." + a.Content[i-1].Value
-		}
-		if q, ok := sameNode(a.Content[i], b.Content[i], p); !ok {
-			return q, false
+		if rest := diffPath(a.Content[i], b.Content[i]); rest != nil {
+			seg := fmt.Sprintf("[%d]", i)
+			if a.Kind == yaml.MappingNode && i%2 == 1 {
+				seg = "." + a.Content[i-1].Value
+			}
+			return append([]string{seg}, rest...)
 		}
 	}
-	return "", true
+	return nil
 }
 
 func strNode(v string) *yaml.Node {

@@ -108,7 +108,7 @@ func (f *File) Root() *yaml.Node {
 // A File belongs to one goroutine, like its Source.
 func (f *File) Source() *transform.Source {
 	if f.src == nil {
-		f.src = transform.NewSource(f.Abs, f.Content)
+		f.src = transform.NewParsedSource(f.Abs, f.Content, f.Docs)
 		f.src.SkipVerify = !f.verifyEdits
 	}
 	return f.src
