@@ -216,6 +216,9 @@ type pending struct {
 	edits   []transform.Edit
 	applied []group
 	dropped int
+	// fallback is the same pass's change without combined insertions
+	// (transform.Combine), tried when this one does not load.
+	fallback *pending
 }
 
 func (r *run) lint(ctx context.Context, specs []project.Spec) []rules.Outcome {
@@ -239,37 +242,65 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 	}
 	changed := false
 	for _, abs := range slices.Sorted(maps.Keys(byFile)) {
-		gs := byFile[abs]
-		edits := make([][]transform.Edit, len(gs))
-		for i, g := range gs {
-			edits[i] = g.fix.Edits
-		}
-		merged, applied, dropped := transform.Merge(edits)
-		applied, later := acceptLines(gs, applied, r.overlay)
-		dropped = append(dropped, later...)
-		if len(applied) < len(gs) {
-			keep := make([][]transform.Edit, 0, len(applied))
-			for _, i := range applied {
-				keep = append(keep, edits[i])
-			}
-			merged, _, _ = transform.Merge(keep)
-		}
-		f := files[abs].file
-		next, err := transform.Apply(f.Content, merged)
+		src := files[abs]
+		pc, err := r.plan(src, byFile[abs], transform.Combine)
 		if err != nil {
 			r.refused[abs] = true
-			r.res.Refused = append(r.res.Refused, Refusal{File: f.Path, Reason: "the fixes do not apply: " + err.Error()})
+			r.res.Refused = append(r.res.Refused, Refusal{File: src.file.Path, Reason: "the fixes do not apply: " + err.Error()})
 			continue
 		}
-		pc := &pending{file: f, root: files[abs].root, before: f.Content, next: next, edits: merged, dropped: len(dropped)}
-		for _, i := range applied {
-			pc.applied = append(pc.applied, gs[i])
+		if len(pc.applied) > 1 {
+			// Combined insertions are checked by Combine; should the
+			// result still not load, reverify falls back to the fixes
+			// that apply side by side, as they would without it.
+			merge := func(_ []byte, groups [][]transform.Edit) ([]transform.Edit, []int, []int) { return transform.Merge(groups) }
+			if alt, err := r.plan(src, byFile[abs], merge); err == nil && len(alt.applied) < len(pc.applied) {
+				pc.fallback = alt
+			}
 		}
 		r.apply(pc)
 		r.pending = append(r.pending, pc)
 		changed = true
 	}
 	return changed
+}
+
+// plan merges the fixes of one file with merge (transform.Combine or
+// transform.Merge) and applies them to its bytes.
+func (r *run) plan(src source, gs []group, merge func([]byte, [][]transform.Edit) ([]transform.Edit, []int, []int)) (*pending, error) {
+	f := src.file
+	edits := make([][]transform.Edit, len(gs))
+	for i, g := range gs {
+		edits[i] = g.fix.Edits
+	}
+	merged, applied, dropped := merge(f.Content, edits)
+	applied, later := acceptLines(gs, applied, r.overlay)
+	dropped = append(dropped, later...)
+	if len(later) > 0 {
+		keep := make([][]transform.Edit, 0, len(applied))
+		for _, i := range applied {
+			keep = append(keep, edits[i])
+		}
+		var kept, lost []int
+		merged, kept, lost = merge(f.Content, keep)
+		for _, k := range lost { // a subset may combine differently
+			dropped = append(dropped, applied[k])
+		}
+		sub := make([]int, len(kept))
+		for j, k := range kept {
+			sub[j] = applied[k]
+		}
+		applied = sub
+	}
+	next, err := transform.Apply(f.Content, merged)
+	if err != nil {
+		return nil, err
+	}
+	pc := &pending{file: f, root: src.root, before: f.Content, next: next, edits: merged, dropped: len(dropped)}
+	for _, i := range applied {
+		pc.applied = append(pc.applied, gs[i])
+	}
+	return pc, nil
 }
 
 // apply puts a pending change into the overlay.
@@ -315,7 +346,11 @@ func (r *run) reverify(ctx context.Context, bad map[string]bool, prev []rules.Ou
 		kept = append(kept, pc)
 	}
 	for _, pc := range suspect {
-		if err := verify(ctx, prev, pc.file.Abs, r.overlay, pc.next, r.cfg); err != nil {
+		err := verify(ctx, prev, pc.file.Abs, r.overlay, pc.next, r.cfg)
+		if err != nil && pc.fallback != nil && verify(ctx, prev, pc.file.Abs, r.overlay, pc.fallback.next, r.cfg) == nil {
+			pc, err = pc.fallback, nil
+		}
+		if err != nil {
 			r.refused[pc.file.Abs] = true
 			r.res.Refused = append(r.res.Refused, Refusal{File: pc.file.Path, Reason: "the fixed file would not load: " + err.Error()})
 			continue

@@ -88,8 +88,9 @@ func TestBrokenFixRefused(t *testing.T) {
 }
 
 // appendRule reports every "# add:<text>" comment whose "<text>" line is
-// not in the file yet, with a fix that appends that line: two such fixes
-// insert at the same offset, so only one lands per pass.
+// not in the file yet, with a fix that appends that line by rewriting the
+// file's last line break: two such fixes replace the same byte (an
+// overlap transform.Combine does not merge), so only one lands per pass.
 var appendRule = &rules.Rule{
 	ID: "test-append", Title: "append", Severity: rules.Warning, Fix: rules.SafeFix,
 	Check: func(p *rules.Pass) {
@@ -105,7 +106,7 @@ var appendRule = &rules.Rule{
 				places = places[1:]
 				p.Report(p.Project.LocateIn(f, place...), rules.Finding{Message: "append", Fix: &rules.Fix{
 					Title: "append " + text, Applicability: rules.Safe,
-					Edits: []transform.Edit{{File: f.Abs, Start: n, End: n, New: text + "\n"}},
+					Edits: []transform.Edit{{File: f.Abs, Start: n - 1, End: n, New: "\n" + text + "\n"}},
 				}})
 			}
 		}
@@ -199,5 +200,52 @@ func TestBlockedFixRefusedOnce(t *testing.T) {
 	}
 	if len(res.Refused) != 1 || !strings.Contains(res.Refused[0].Reason, "already exists") {
 		t.Errorf("refused %+v, want the secret file once", res.Refused)
+	}
+}
+
+// exclusiveRule offers two fixes to a service without network settings,
+// each of which loads alone and which compose-go refuses together
+// (network_mode and networks are mutually exclusive). Both insert at the
+// end of the service, so transform.Combine merges them.
+var exclusiveRule = &rules.Rule{
+	ID: "test-exclusive", Title: "exclusive", Severity: rules.Warning, Fix: rules.SafeFix,
+	Check: func(p *rules.Pass) {
+		for _, f := range p.Project.Files {
+			if bytes.Contains(f.Content, []byte("network")) {
+				continue
+			}
+			at := bytes.Index(f.Content, []byte("nginx")) + len("nginx")
+			for i, text := range []string{"\n    network_mode: host", "\n    networks: [default]"} {
+				place := [][]string{{"services", "web"}, {"services", "web", "image"}}[i]
+				p.Report(p.Project.LocateIn(f, place...), rules.Finding{Message: "exclusive", Fix: &rules.Fix{
+					Title: "add" + text, Applicability: rules.Safe,
+					Edits: []transform.Edit{{File: f.Abs, Start: at, End: at, New: text}},
+				}})
+			}
+		}
+	},
+}
+
+// TestCombinedFixFallsBack: when fixes that transform.Combine merged do
+// not load together, the pass keeps the ones that apply side by side (the
+// first) instead of refusing the file; the other is refused on its own in
+// the next pass.
+func TestCombinedFixFallsBack(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "compose.yaml")
+	if err := os.WriteFile(file, []byte("services:\n  web:\n    image: nginx\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 || len(specs) != 1 {
+		t.Fatalf("discover: %v %v", specs, errs)
+	}
+	cfg := rules.Config{Rules: []*rules.Rule{exclusiveRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
+	if len(res.Changes) != 1 || string(res.Changes[0].Fixed) != "services:\n  web:\n    image: nginx\n    network_mode: host\n" {
+		t.Fatalf("changes = %+v; want only network_mode added", res.Changes)
+	}
+	if res.Applied["test-exclusive"] != 1 {
+		t.Errorf("applied = %v, want 1", res.Applied)
 	}
 }
