@@ -167,7 +167,7 @@ func (r *Result) envCurrent(dot string, seen map[string]string, sources [][]byte
 		for _, src := range sources {
 			// Not only $NAME: an environment entry with no value
 			// (`- NAME`) takes it from .env too.
-			if bytes.Contains(src, []byte(name)) {
+			if containsName(src, name) {
 				return false
 			}
 		}
@@ -190,6 +190,31 @@ func (r *Result) dotEnv(path string, content []byte) (map[string]string, bool) {
 	}
 	r.dotEnvs[path] = vars
 	return vars, vars != nil
+}
+
+// containsName reports whether name occurs in src as a whole name: not
+// inside a longer one (PASS in MYSQL_PASSWORD). Every way a compose file
+// reads a variable ($NAME, ${NAME:-x}, an environment entry NAME or NAME:)
+// writes the name whole, so this errs only towards linting again.
+func containsName(src []byte, name string) bool {
+	if name == "" {
+		return false
+	}
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte(name))
+		if i < 0 {
+			return false
+		}
+		start, end := off+i, off+i+len(name)
+		if (start == 0 || !nameByte(src[start-1])) && (end == len(src) || !nameByte(src[end])) {
+			return true
+		}
+		off = start + 1
+	}
+}
+
+func nameByte(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
 func writesTo(ws []rules.FileWrite, path string) bool {
