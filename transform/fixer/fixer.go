@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/project"
@@ -241,9 +243,11 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 		return false
 	}
 	changed := false
-	for _, abs := range slices.Sorted(maps.Keys(byFile)) {
+	order := slices.Sorted(maps.Keys(byFile))
+	combined := combineAll(order, files, byFile)
+	for k, abs := range order {
 		src := files[abs]
-		pc, err := r.plan(src, byFile[abs], transform.Combine)
+		pc, err := r.plan(src, byFile[abs], combined[k], transform.Combine)
 		if err != nil {
 			r.refused[abs] = true
 			r.res.Refused = append(r.res.Refused, Refusal{File: src.file.Path, Reason: "the fixes do not apply: " + err.Error()})
@@ -253,8 +257,10 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 			// Combined insertions are checked by Combine; should the
 			// result still not load, reverify falls back to the fixes
 			// that apply side by side, as they would without it.
-			merge := func(_ []byte, groups [][]transform.Edit) ([]transform.Edit, []int, []int) { return transform.Merge(groups) }
-			if alt, err := r.plan(src, byFile[abs], merge); err == nil && len(alt.applied) < len(pc.applied) {
+			merge := func(_ []byte, groups [][]transform.Edit) ([]transform.Edit, []int, []int) {
+				return transform.Merge(groups)
+			}
+			if alt, err := r.plan(src, byFile[abs], resultOf(merge(nil, fixEdits(byFile[abs]))), merge); err == nil && len(alt.applied) < len(pc.applied) {
 				pc.fallback = alt
 			}
 		}
@@ -265,15 +271,54 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 	return changed
 }
 
-// plan merges the fixes of one file with merge (transform.Combine or
-// transform.Merge) and applies them to its bytes.
-func (r *run) plan(src source, gs []group, merge func([]byte, [][]transform.Edit) ([]transform.Edit, []int, []int)) (*pending, error) {
-	f := src.file
+// mergeResult is what transform.Merge or transform.Combine returns.
+type mergeResult struct {
+	merged           []transform.Edit
+	applied, dropped []int
+}
+
+func resultOf(m []transform.Edit, applied, dropped []int) mergeResult {
+	return mergeResult{m, applied, dropped}
+}
+
+func fixEdits(gs []group) [][]transform.Edit {
 	edits := make([][]transform.Edit, len(gs))
 	for i, g := range gs {
 		edits[i] = g.fix.Edits
 	}
-	merged, applied, dropped := merge(f.Content, edits)
+	return edits
+}
+
+// combineAll runs transform.Combine on the fixes of every file, on all
+// cores: files are independent, and Combine parses each candidate.
+func combineAll(order []string, files map[string]source, byFile map[string][]group) []mergeResult {
+	out := make([]mergeResult, len(order))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(order)) {
+		wg.Go(func() {
+			for k := range next {
+				abs := order[k]
+				out[k] = resultOf(transform.Combine(files[abs].file.Content, fixEdits(byFile[abs])))
+			}
+		})
+	}
+	for k := range order {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// plan takes the merge of one file's fixes (first, made by merge:
+// transform.Combine or transform.Merge), holds back the fixes whose .env
+// lines clash (acceptLines), merging the rest again, and applies them to
+// the file's bytes.
+func (r *run) plan(src source, gs []group, first mergeResult, merge func([]byte, [][]transform.Edit) ([]transform.Edit, []int, []int)) (*pending, error) {
+	f := src.file
+	edits := fixEdits(gs)
+	merged, applied, dropped := first.merged, first.applied, first.dropped
 	applied, later := acceptLines(gs, applied, r.overlay)
 	dropped = append(dropped, later...)
 	if len(later) > 0 {
