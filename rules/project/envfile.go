@@ -113,6 +113,15 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 			formats[abs][ef.Format] = true
 		}
 	}
+	p.FileRefs = order
+	for _, name := range names {
+		for _, lf := range p.Model.Services[name].LabelFiles {
+			if !filepath.IsAbs(lf) {
+				lf = filepath.Join(p.Dir, lf)
+			}
+			p.FileRefs = append(p.FileRefs, filepath.Clean(lf))
+		}
+	}
 	known := map[string]bool{}
 	for _, f := range p.AllFiles() {
 		known[f.Abs] = true

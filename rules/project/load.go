@@ -82,6 +82,10 @@ type Project struct {
 	// in Extra as files without YAML documents) and the top-level secret
 	// files (git status only). See envfile.go.
 	EnvFiles map[string]*EnvFile
+	// FileRefs are the absolute paths of every env file and label file
+	// the services name, whether or not it exists: what the load would
+	// read if it were there (the fixer's reuse of outcomes needs this).
+	FileRefs []string
 
 	reference   bool     // Options.ReferenceLoad
 	refsMissing bool     // an include or extends file could not be read (casts.go)

@@ -84,6 +84,13 @@ func (r *Result) current(o rules.Outcome, written, envFiles bool) bool {
 			}
 			sources = append(sources, ef.Content)
 		}
+		// An env or label file the fixes create or change (a .env that
+		// did not exist when the project was linted).
+		for _, abs := range p.FileRefs {
+			if _, changed := r.overlay[abs]; changed {
+				return false
+			}
+		}
 		for _, f := range o.Findings {
 			if f.Fix != nil && writesTo(f.Fix.Writes, filepath.Join(p.Dir, ".env")) {
 				if _, changed := r.overlay[filepath.Join(p.Dir, ".env")]; changed {
@@ -91,7 +98,7 @@ func (r *Result) current(o rules.Outcome, written, envFiles bool) bool {
 				}
 			}
 		}
-		return r.envCurrent(filepath.Join(p.Dir, ".env"), p.DotEnv, sources, envFiles)
+		return r.envCurrent(filepath.Join(p.Dir, ".env"), p.DotEnv, nil, sources, envFiles)
 	}
 	// It did not load: its files are the spec's, unless it pulls in others.
 	for _, name := range o.Spec.Files {
@@ -112,7 +119,7 @@ func (r *Result) current(o rules.Outcome, written, envFiles bool) bool {
 	if err != nil {
 		return false
 	}
-	return r.envCurrent(filepath.Join(dir, ".env"), nil, sources, envFiles)
+	return r.envCurrent(filepath.Join(dir, ".env"), nil, sources, sources, envFiles)
 }
 
 // same reports whether content is what the fixes leave at abs.
@@ -123,11 +130,13 @@ func (r *Result) same(abs string, content []byte) bool {
 
 // envCurrent: a .env the fixes changed matters only through the variables
 // that changed and that the sources name (interpolated, or passed through
-// by an environment entry without a value), or COMPOSE_* settings.
-// seen is the .env the outcome read (nil: none, or unknown). With
-// --env-file the project's .env is not read, but the files given may be
-// the ones that changed: any line change then counts.
-func (r *Result) envCurrent(dot string, seen map[string]string, sources [][]byte, envFiles bool) bool {
+// by an environment entry without a value), or COMPOSE_* settings, or as
+// a file the project reads: the loaded projects' FileRefs say which, for
+// the others any mention of ".env" in unknown counts. seen is the .env
+// the outcome read (nil: none, or unknown). With --env-file the
+// project's .env is not read, but the files given may be the ones that
+// changed: any line change then counts.
+func (r *Result) envCurrent(dot string, seen map[string]string, unknown, sources [][]byte, envFiles bool) bool {
 	if envFiles {
 		for path := range r.overlay {
 			if !strings.HasSuffix(path, ".yml") && !strings.HasSuffix(path, ".yaml") {
@@ -140,9 +149,9 @@ func (r *Result) envCurrent(dot string, seen map[string]string, sources [][]byte
 	if !changed {
 		return true
 	}
-	for _, src := range sources {
+	for _, src := range unknown {
 		if bytes.Contains(src, []byte(".env")) {
-			return false // read as an env_file too
+			return false // maybe read as an env_file too
 		}
 	}
 	vars, ok := r.dotEnv(dot, now)
