@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -12,9 +13,12 @@ import (
 // fixBuilder collects the edits of one fix in one compose file. The first
 // helper error makes the whole fix unavailable: a fix is all or nothing.
 type fixBuilder struct {
-	file   *project.File
-	src    *transform.Source
-	parts  [][]transform.Edit
+	file  *project.File
+	src   *transform.Source
+	parts [][]transform.Edit
+	// raw marks parts the builder wrote itself, not a helper: they have
+	// no self-check, so build checks the helpers' parts only.
+	raw    []bool
 	writes []FileWrite
 	notes  []string
 	err    error
@@ -22,8 +26,11 @@ type fixBuilder struct {
 	forceUnsafe bool
 }
 
+// newFixBuilder starts a fix in f. Its helper calls record their
+// self-checks on a Batch view of the file's Source, and build checks the
+// fix's joined edits once (the edits that will be applied, after Join).
 func newFixBuilder(f *project.File) *fixBuilder {
-	return &fixBuilder{file: f, src: f.Source()}
+	return &fixBuilder{file: f, src: f.Source().Batch()}
 }
 
 // add records the result of a transform helper.
@@ -36,6 +43,16 @@ func (b *fixBuilder) add(edits []transform.Edit, err error) {
 		return
 	}
 	b.parts = append(b.parts, edits)
+	b.raw = append(b.raw, false)
+}
+
+// addRaw records edits computed without a transform helper (no
+// self-check: keep them to what a reader can check by eye).
+func (b *fixBuilder) addRaw(edits []transform.Edit, err error) {
+	b.add(edits, err)
+	if b.err == nil {
+		b.raw[len(b.raw)-1] = true
+	}
 }
 
 // build returns the fix, or nil when a helper failed. A fix whose edits
@@ -51,6 +68,21 @@ func (b *fixBuilder) build(title string, app Applicability) *Fix {
 	// orders them into one edit instead of a conflict.
 	edits, err := transform.Join(b.parts...)
 	if err != nil || (len(edits) == 0 && len(b.writes) == 0) {
+		return nil
+	}
+	checked := edits
+	if slices.Contains(b.raw, true) {
+		var parts [][]transform.Edit
+		for i, part := range b.parts {
+			if !b.raw[i] {
+				parts = append(parts, part)
+			}
+		}
+		if checked, err = transform.Join(parts...); err != nil {
+			return nil
+		}
+	}
+	if err := b.src.VerifyBatch(checked); err != nil {
 		return nil
 	}
 	if b.forceUnsafe && app == Safe {

@@ -151,7 +151,7 @@ func externalVolumeFix(p *Pass, vol string) *Fix {
 			return nil
 		}
 		start, end, err := transform.NodeExtent(b.src, n)
-		b.add([]transform.Edit{{File: b.src.File, Start: start, End: end, New: "{external: true, name: " + name + "}"}}, err)
+		b.addRaw([]transform.Edit{{File: b.src.File, Start: start, End: end, New: "{external: true, name: " + name + "}"}}, err)
 	case n.Kind == yaml.MappingNode && onlyNameAndLocalDriver(n):
 		// `driver: local` is the default, which an external volume
 		// cannot state: the key becomes `external: true`.

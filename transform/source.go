@@ -42,11 +42,20 @@ type Source struct {
 	// File is copied into every Edit the helpers return.
 	File string
 	// SkipVerify turns off the helpers' self-check (apply, re-parse,
-	// compare with the intended tree), which costs two parses of the file
-	// per call. Lint sets it: it only reports a fix's title and
+	// compare with the intended tree), which costs a parse of the edited
+	// file per check. Lint sets it: it only reports a fix's title and
 	// applicability. The fixer leaves it off, and re-loads every result.
 	SkipVerify bool
 
+	*sourceData
+	// batch, when not nil, collects the self-checks of helper calls
+	// instead of running them (Batch, VerifyBatch).
+	batch *[]func(find finder) error
+}
+
+// sourceData is what a Source and its Batch views share: the bytes, the
+// line index and the caches.
+type sourceData struct {
 	src        []byte
 	lineStart  []int // byte offset where each line's text starts
 	breakStart []int // byte offset of each line's break (== next start, or len, for the last line)
@@ -65,7 +74,7 @@ type Source struct {
 // NewSource indexes src. It never fails; a document that does not parse is
 // reported by the helpers when they need its nodes.
 func NewSource(file string, src []byte) *Source {
-	s := &Source{File: file, src: src}
+	s := &Source{File: file, sourceData: &sourceData{src: src}}
 	start := 0
 	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
 		start = 3

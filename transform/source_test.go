@@ -298,3 +298,44 @@ func TestParsedSourceSharesAndKeepsTree(t *testing.T) {
 		t.Errorf("the caller's tree changed (-before +after):\n%s", diff)
 	}
 }
+
+// A Batch view records the helpers' self-checks; VerifyBatch checks the
+// joined edits against all of them at once, and only those edits pass.
+func TestBatchVerify(t *testing.T) {
+	src := []byte("services:\n  db:\n    image: postgres\n    volumes:\n      - a:/x\n")
+	docs, err := parseAll(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewParsedSource("compose.yaml", src, docs).Batch()
+	db := docs[0].Content[0].Content[1].Content[1]
+	vols := db.Content[3]
+	e1, err1 := AddMappingEntry(s, db, "restart", "always")
+	e2, err2 := AppendSequenceItem(s, vols, "b:/y")
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	joined, err := Join(e1, e2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.VerifyBatch(e1); err == nil {
+		t.Error("VerifyBatch accepted the edits of one of two calls")
+	}
+	// The failed check used up the recorded calls: record them again.
+	if _, err := AddMappingEntry(s, db, "restart", "always"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AppendSequenceItem(s, vols, "b:/y"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.VerifyBatch(joined); err != nil {
+		t.Errorf("VerifyBatch(joined edits) = %v, want nil", err)
+	}
+	if err := s.VerifyBatch(nil); err != nil {
+		t.Errorf("an empty batch with no edits: %v", err)
+	}
+	if err := s.VerifyBatch(e2); err == nil {
+		t.Error("VerifyBatch accepted edits no recorded call made")
+	}
+}

@@ -25,10 +25,43 @@ func (s *Source) checked(edits []Edit, mutate func(find finder) error) ([]Edit, 
 	if s.SkipVerify {
 		return edits, nil
 	}
+	if s.batch != nil {
+		*s.batch = append(*s.batch, mutate)
+		return edits, nil
+	}
 	if err := s.verify(edits, mutate); err != nil {
 		return nil, err
 	}
 	return edits, nil
+}
+
+// Batch returns a view of s whose helper calls skip their self-check and
+// record it instead; VerifyBatch then checks the joined edits of all of
+// them at once (one parse of the result instead of one per call). The
+// view shares s's caches: the same rules for concurrent use apply.
+func (s *Source) Batch() *Source {
+	return &Source{File: s.File, SkipVerify: s.SkipVerify, sourceData: s.sourceData, batch: new([]func(find finder) error)}
+}
+
+// VerifyBatch checks edits, the joined edits of the helper calls made on
+// the Batch view s since the last VerifyBatch, against the original tree
+// with every call's intended change made, in call order. It fails with
+// ErrUnsupported as a helper's own check would. On a Source that is not a
+// Batch view, or with SkipVerify, it checks nothing.
+func (s *Source) VerifyBatch(edits []Edit) error {
+	if s.SkipVerify || s.batch == nil {
+		return nil
+	}
+	mutations := *s.batch
+	*s.batch = nil
+	return s.verify(edits, func(find finder) error {
+		for _, m := range mutations {
+			if err := m(find); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // verify parses the edited bytes and compares them with the expected
