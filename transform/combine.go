@@ -33,31 +33,108 @@ func Combine(src []byte, groups [][]Edit) (merged []Edit, applied []int, dropped
 		return merged, applied, dropped
 	}
 	cur, err := parseAll(out)
-	if err != nil {
+	if err != nil || len(cur) != len(base) {
 		return merged, applied, dropped
+	}
+	c := &combiner{src: src, base: base, alone: map[int][]*yaml.Node{}}
+	// Usually every dropped group combines: check them all with one
+	// parse of the result, and one group at a time only when that fails.
+	if next, ok := c.join(merged, cur, groups, dropped); ok {
+		applied = append(applied, dropped...)
+		slices.Sort(applied)
+		return next, applied, nil
 	}
 	var left []int
 	for _, i := range dropped {
-		next, got, ok := combineGroup(src, base, cur, merged, groups[i])
+		next, ok := c.join(merged, cur, groups, []int{i})
 		if !ok {
 			left = append(left, i)
 			continue
 		}
-		merged, cur = next, got
+		merged, cur = next, c.got
 		applied = append(applied, i)
 	}
 	slices.Sort(applied)
 	return merged, applied, left
 }
 
-// combineGroup joins group g into merged and checks the result (see
-// Combine); got is the parse of the combined result.
-func combineGroup(src []byte, base, cur []*yaml.Node, merged, g []Edit) (next []Edit, got []*yaml.Node, ok bool) {
-	own, ok := normalizeGroup(g)
-	if !ok {
-		return nil, nil, false
+// combiner holds what Combine computes once per file: the original tree
+// and each group's result alone.
+type combiner struct {
+	src   []byte
+	base  []*yaml.Node
+	alone map[int][]*yaml.Node
+	got   []*yaml.Node // the parse of the last join's result
+}
+
+// join joins the groups idx into merged, whose result parses to cur, and
+// checks the result: its parse must equal the three-way merges of cur with
+// each group's result alone.
+func (c *combiner) join(merged []Edit, cur []*yaml.Node, groups [][]Edit, idx []int) ([]Edit, bool) {
+	next := slices.Clone(merged)
+	want := cur
+	for _, i := range idx {
+		own, ok := normalizeGroup(groups[i])
+		if !ok {
+			return nil, false
+		}
+		if next, ok = joinGroup(next, own); !ok {
+			return nil, false
+		}
+		alone, ok := c.aloneTree(i, own)
+		if !ok {
+			return nil, false
+		}
+		merged := make([]*yaml.Node, len(want))
+		for d := range want {
+			if merged[d], ok = merge3(c.base[d], want[d], alone[d]); !ok {
+				return nil, false
+			}
+		}
+		want = merged
 	}
-	next = slices.Clone(merged)
+	next, err := Normalize(len(c.src), next)
+	if err != nil {
+		return nil, false
+	}
+	out, err := Apply(c.src, next)
+	if err != nil {
+		return nil, false
+	}
+	got, err := parseAll(out)
+	if err != nil || len(got) != len(want) {
+		return nil, false
+	}
+	for d := range want {
+		if diffPath(want[d], got[d]) != nil {
+			return nil, false
+		}
+	}
+	c.got = got
+	return next, true
+}
+
+// aloneTree is the parse of the file with group i (own: its normalized
+// edits) applied alone.
+func (c *combiner) aloneTree(i int, own []Edit) ([]*yaml.Node, bool) {
+	if t, ok := c.alone[i]; ok {
+		return t, t != nil
+	}
+	var t []*yaml.Node
+	if out, err := Apply(c.src, own); err == nil {
+		if t, err = parseAll(out); err != nil || len(t) != len(c.base) {
+			t = nil
+		}
+	}
+	c.alone[i] = t
+	return t, t != nil
+}
+
+// joinGroup adds the edits of one group to next: an insertion at an
+// offset where next inserts too is merged with it (mergeInserts); any
+// other overlap is left to Normalize to refuse.
+func joinGroup(next, own []Edit) ([]Edit, bool) {
+	next = slices.Clone(next)
 	for _, e := range own {
 		if e.Start != e.End {
 			next = append(next, e)
@@ -70,36 +147,11 @@ func combineGroup(src []byte, base, cur []*yaml.Node, merged, g []Edit) (next []
 		}
 		text, ok := mergeInserts(next[j].New, e.New)
 		if !ok {
-			return nil, nil, false
+			return nil, false
 		}
 		next[j].New = text
 	}
-	next, err := Normalize(len(src), next)
-	if err != nil {
-		return nil, nil, false
-	}
-	out, err := Apply(src, next)
-	if err != nil {
-		return nil, nil, false
-	}
-	if got, err = parseAll(out); err != nil {
-		return nil, nil, false
-	}
-	alone, err := Apply(src, own)
-	if err != nil {
-		return nil, nil, false
-	}
-	aloneTree, err := parseAll(alone)
-	if err != nil || len(base) != len(cur) || len(base) != len(aloneTree) || len(got) != len(base) {
-		return nil, nil, false
-	}
-	for d := range base {
-		want, ok := merge3(base[d], cur[d], aloneTree[d])
-		if !ok || diffPath(want, got[d]) != nil {
-			return nil, nil, false
-		}
-	}
-	return next, got, true
+	return next, true
 }
 
 // mergeInserts merges two texts inserted at one offset. Text that

@@ -164,3 +164,23 @@ func TestMerge3(t *testing.T) {
 		})
 	}
 }
+
+// When the dropped groups do not all combine, each is tried on its own:
+// the ones that combine are applied, the others stay dropped.
+func TestCombinePartly(t *testing.T) {
+	src := "services:\n  a:\n    image: postgres\n"
+	end := len(src) - 1
+	ins := func(text string) []Edit { return []Edit{{Start: end, End: end, New: text}} }
+	groups := [][]Edit{ins("\nz: 1"), ins("\nz: 2"), ins("\ny: 3"), ins("\nz: 4")}
+	merged, applied, dropped := Combine([]byte(src), groups)
+	if !slices.Equal(applied, []int{0, 2}) || !slices.Equal(dropped, []int{1, 3}) {
+		t.Fatalf("applied %v, dropped %v; want [0 2] and [1 3]", applied, dropped)
+	}
+	out, err := Apply([]byte(src), merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := src[:end] + "\nz: 1\ny: 3\n"; string(out) != want {
+		t.Errorf("result %q, want %q", out, want)
+	}
+}
