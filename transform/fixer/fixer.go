@@ -93,6 +93,7 @@ type Result struct {
 	latest  []rules.Outcome
 	overlay map[string][]byte
 	dotEnvs map[string]map[string]string
+	changes map[string][]*envChange // Remaining's changed .env names, per .env
 }
 
 // Total is the number of fixes applied.

@@ -3,6 +3,7 @@ package fixer
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,30 +159,88 @@ func (r *Result) envCurrent(dot string, seen map[string]string, unknown, sources
 	if !ok {
 		return false
 	}
-	var names []string
+	ch := r.changedNames(dot, seen, vars)
+	if ch.compose {
+		return false
+	}
+	for _, src := range sources {
+		// Not only $NAME: an environment entry with no value
+		// (`- NAME`) takes it from .env too.
+		if ch.in(src) {
+			return false
+		}
+	}
+	return true
+}
+
+// envChange is the set of .env variables whose value differs between what
+// an outcome read and what the fixes leave.
+type envChange struct {
+	seen    map[string]string
+	words   map[string]bool // names made of name bytes only
+	others  []string        // names with other bytes (a.b): searched for
+	compose bool            // a COMPOSE_* setting changed
+}
+
+// changedNames computes the changed set once per .env and per distinct
+// .env an outcome read: the outcomes of one pass all read the same one.
+func (r *Result) changedNames(dot string, seen, vars map[string]string) *envChange {
+	for _, c := range r.changes[dot] {
+		if maps.Equal(c.seen, seen) {
+			return c
+		}
+	}
+	c := &envChange{seen: seen, words: map[string]bool{}}
+	add := func(name string) {
+		if strings.HasPrefix(name, "COMPOSE_") {
+			c.compose = true
+		}
+		if name != "" && strings.IndexFunc(name, func(r rune) bool { return r > 0x7f || !nameByte(byte(r)) }) < 0 {
+			c.words[name] = true
+		} else {
+			c.others = append(c.others, name)
+		}
+	}
 	for k, v := range vars {
 		if old, ok := seen[k]; !ok || old != v {
-			names = append(names, k)
+			add(k)
 		}
 	}
 	for k := range seen {
 		if _, ok := vars[k]; !ok {
-			names = append(names, k)
+			add(k)
 		}
 	}
-	for _, name := range names {
-		if strings.HasPrefix(name, "COMPOSE_") {
-			return false
+	if r.changes == nil {
+		r.changes = map[string][]*envChange{}
+	}
+	r.changes[dot] = append(r.changes[dot], c)
+	return c
+}
+
+// in reports whether src names one of the changed variables whole (see
+// containsName): one pass over src's words, whatever the number of names.
+func (c *envChange) in(src []byte) bool {
+	for i := 0; i < len(src); {
+		if !nameByte(src[i]) {
+			i++
+			continue
 		}
-		for _, src := range sources {
-			// Not only $NAME: an environment entry with no value
-			// (`- NAME`) takes it from .env too.
-			if containsName(src, name) {
-				return false
-			}
+		j := i
+		for j < len(src) && nameByte(src[j]) {
+			j++
+		}
+		if c.words[string(src[i:j])] {
+			return true
+		}
+		i = j
+	}
+	for _, name := range c.others {
+		if containsName(src, name) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // dotEnv parses a .env as the fixes leave it, once per run: every

@@ -26,3 +26,34 @@ func TestContainsName(t *testing.T) {
 		}
 	}
 }
+
+// envChange.in finds the same names as containsName, for names of name
+// bytes (looked up word by word) and others (searched for).
+func TestEnvChangeIn(t *testing.T) {
+	r := &Result{}
+	seen := map[string]string{"KEEP": "1", "GONE": "x"}
+	vars := map[string]string{"KEEP": "1", "PASS": "new", "a.b": "y"}
+	c := r.changedNames("/p/.env", seen, vars)
+	if c2 := r.changedNames("/p/.env", map[string]string{"KEEP": "1", "GONE": "x"}, vars); c2 != c {
+		t.Error("an equal .env read again computed the change again")
+	}
+	if c.compose {
+		t.Error("compose set without a COMPOSE_ variable")
+	}
+	for src, want := range map[string]bool{
+		"x: ${PASS}":             true,  // added
+		"x: ${GONE:-d}":          true,  // removed
+		"x: ${KEEP}":             false, // unchanged
+		"MYSQL_PASSWORD: secret": false, // PASS inside a longer name
+		"x: ${a.b}":              true,  // a name with other bytes
+		"x: a.bc":                false,
+		"- PASS":                 true,
+	} {
+		if got := c.in([]byte(src)); got != want {
+			t.Errorf("in(%q) = %v, want %v", src, got, want)
+		}
+	}
+	if !r.changedNames("/q/.env", nil, map[string]string{"COMPOSE_PROFILES": "x"}).compose {
+		t.Error("a changed COMPOSE_ variable not flagged")
+	}
+}
