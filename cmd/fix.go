@@ -120,9 +120,10 @@ func escapes(rel string) bool {
 // stdout, and what would be created on stderr. The secrets being moved are
 // masked in the removed lines: the diff is for reading, not for patch.
 func printDiff(io *IOStreams, res *fixer.Result) {
+	mask := secrets.NewMasker(res.Redact)
 	for _, c := range res.Changes {
 		d := udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed)
-		fmt.Fprint(io.Out, secrets.MaskAll(d, res.Redact))
+		fmt.Fprint(io.Out, mask.Mask(d))
 	}
 	for _, w := range res.Writes {
 		fmt.Fprintln(io.Err, "would "+describeWrite(w))

@@ -1,8 +1,11 @@
 package secrets
 
-import "strings"
-
-import "unicode/utf8"
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
 
 // Mask hides a secret for display: "s3****" shows at most the first two
 // characters, then a fixed "****", so the length is never revealed. Secrets
@@ -25,10 +28,37 @@ func printable(c byte) bool { return c > ' ' && c < 0x7f }
 // MaskAll replaces every occurrence of each secret in text with its mask:
 // for anything that shows source text (a line under a finding, a diff).
 func MaskAll(text string, secrets []string) string {
-	for _, s := range secrets {
+	return NewMasker(secrets).Mask(text)
+}
+
+// Masker masks a fixed set of secrets in many texts: it is built once
+// (a diff of hundreds of files against every secret a run saw).
+type Masker struct {
+	r *strings.Replacer
+}
+
+// NewMasker prepares the masking of secrets. Where two secrets match at
+// one place the longer one is masked, so a secret that starts with
+// another (password, password123) never shows its rest.
+func NewMasker(secrets []string) *Masker {
+	sorted := slices.Clone(secrets)
+	slices.SortStableFunc(sorted, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	var pairs []string
+	for _, s := range slices.Compact(sorted) {
 		if s != "" {
-			text = strings.ReplaceAll(text, s, Mask(s))
+			pairs = append(pairs, s, Mask(s))
 		}
 	}
-	return text
+	if len(pairs) == 0 {
+		return &Masker{}
+	}
+	return &Masker{r: strings.NewReplacer(pairs...)}
+}
+
+// Mask returns text with every secret masked.
+func (m *Masker) Mask(text string) string {
+	if m.r == nil {
+		return text
+	}
+	return m.r.Replace(text)
 }

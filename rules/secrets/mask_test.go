@@ -61,3 +61,16 @@ func TestMaskAll(t *testing.T) {
 		t.Errorf("MaskAll = %q", got)
 	}
 }
+
+// A secret that starts with another is masked whole, whatever the order
+// the secrets were seen in; a mask is never masked again.
+func TestMaskAllLongestFirst(t *testing.T) {
+	text := "a: password-123456\nb: password-1\nc: ****"
+	for _, order := range [][]string{{"password-1", "password-123456", "****"}, {"password-123456", "password-1", "****"}} {
+		got := MaskAll(text, order)
+		want := "a: " + Mask("password-123456") + "\nb: " + Mask("password-1") + "\nc: " + Mask("****")
+		if got != want {
+			t.Errorf("MaskAll(%q) = %q, want %q", order, got, want)
+		}
+	}
+}
