@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -238,6 +239,47 @@ func FuzzYAMLHelpers(f *testing.F) {
 			var got yaml.Node
 			if err := yaml.Unmarshal(out, &got); err != nil {
 				t.Fatalf("result does not parse: %v\n%s", err, out)
+			}
+		}
+	})
+}
+
+// FuzzCombine: Combine never panics, is deterministic, keeps Merge's
+// choice for every group Merge accepts, and whatever it combines applies
+// and parses (its own check compares the meaning).
+func FuzzCombine(f *testing.F) {
+	f.Add("services:\n  a:\n    image: x\n", "\nvolumes:\n  a:", "\nvolumes:\n  b:", "\n    secrets:\n      - s", uint16(27))
+	f.Add("a: [x]\n", ", y", ", z", "", uint16(5))
+	f.Add("k:\n  - a\n", "\n  - b", "\n  - b", "\nk2: 1", uint16(7))
+	f.Add("x: 1\r\n", "\r\ny: 2", "\ny: 3", "\r\n\r\nz:\r\n  q: 1", uint16(4))
+	f.Fuzz(func(t *testing.T, src, a, b, c string, at uint16) {
+		off := int(at) % (len(src) + 1)
+		groups := [][]Edit{
+			{{Start: off, End: off, New: a}},
+			{{Start: off, End: off, New: b}},
+			{{Start: off, End: off, New: c}, {Start: 0, End: 0, New: "# c\n"}},
+		}
+		merged, applied, dropped := Combine([]byte(src), groups)
+		m2, a2, d2 := Combine([]byte(src), groups)
+		if fmt.Sprint(merged, applied, dropped) != fmt.Sprint(m2, a2, d2) {
+			t.Fatalf("not deterministic: %v %v %v / %v %v %v", merged, applied, dropped, m2, a2, d2)
+		}
+		if len(applied)+len(dropped) != len(groups) {
+			t.Fatalf("applied %v and dropped %v do not cover %d groups", applied, dropped, len(groups))
+		}
+		_, mApplied, _ := Merge(groups)
+		for _, i := range mApplied {
+			if !slices.Contains(applied, i) {
+				t.Fatalf("Merge applies group %d, Combine drops it", i)
+			}
+		}
+		if len(applied) > len(mApplied) {
+			out, err := Apply([]byte(src), merged)
+			if err != nil {
+				t.Fatalf("combined edits do not apply: %v", err)
+			}
+			if _, err := parseAll(out); err != nil {
+				t.Fatalf("combined result does not parse: %v\n%q", err, out)
 			}
 		}
 	})
