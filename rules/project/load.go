@@ -20,6 +20,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/errdefs"
 	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
@@ -580,8 +581,9 @@ var schemaTypeRe = regexp.MustCompile(`^services\.([^.\s]+)\.(\S+) must be a `)
 // stableSchemaError makes a schema type error that several services share
 // ("services.b.image must be a string" for three services whose image is a
 // mapping) name the first of them in the file: compose-go validates in map
-// order. Only a mapping or a sequence where another type is wanted is
-// rewritten: the same kind of collection is then the same error.
+// order. Only a mapping, a sequence or a null where another type is
+// wanted is rewritten: the same kind of collection, or a null (which
+// interpolation cannot change), is then the same error.
 func (p *Project) stableSchemaError(msg string) string {
 	m := schemaTypeRe.FindStringSubmatch(msg)
 	if m == nil {
@@ -596,7 +598,10 @@ func (p *Project) stableSchemaError(msg string) string {
 		return nil
 	}
 	reported := at(m[1])
-	if reported == nil || reported.Kind != yaml.MappingNode && reported.Kind != yaml.SequenceNode {
+	if reported != nil && isNull(reported) && len(p.AllFiles()) == 1 && len(p.Files[0].Extends) == 0 {
+		return p.firstNullSchemaError(msg, len(rest))
+	}
+	if reported == nil || reported.Kind != yaml.MappingNode && reported.Kind != yaml.SequenceNode && !isNull(reported) {
 		return msg
 	}
 	for _, f := range p.Files {
@@ -606,12 +611,90 @@ func (p *Project) stableSchemaError(msg string) string {
 		}
 		for i := 0; i+1 < len(services.Content); i += 2 {
 			name := services.Content[i].Value
-			if n := at(name); n != nil && n.Kind == reported.Kind {
+			if n := at(name); n != nil && n.Kind == reported.Kind && isNull(n) == isNull(reported) {
 				return strings.Replace(msg, "services."+m[1]+".", "services."+name+".", 1)
 			}
 		}
 	}
 	return msg
+}
+
+// firstNullSchemaError handles a null reported where the schema wants
+// another type, in a project of one file without extends: the file may
+// have other such nulls at the same depth (`environment:` and `volumes:`
+// left empty in a template), each as specific an error as the one
+// compose-go happened to meet first. Each null service key path of that
+// depth is checked alone, in file order, with compose-go's own schema,
+// and the first that fails is reported. Nothing merges into the file and
+// interpolation does not change a null, so that error is the project's.
+func (p *Project) firstNullSchemaError(msg string, depth int) string {
+	var found string
+	var walk func(n *yaml.Node, path []string) bool
+	walk = func(n *yaml.Node, path []string) bool {
+		n = resolve(n)
+		if n == nil {
+			return false
+		}
+		if len(path) == depth+2 {
+			if !isNull(n) {
+				return false
+			}
+			if e := nullSchemaError(path); e != "" {
+				found = e
+				return true
+			}
+			return false
+		}
+		if n.Kind != yaml.MappingNode {
+			return false
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Value == "<<" || strings.Contains(k.Value, ".") {
+				continue
+			}
+			if walk(n.Content[i+1], append(path[:len(path):len(path)], k.Value)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range p.Files {
+		if services := mapValue(f.Root(), "services"); services != nil {
+			for i := 0; i+1 < len(services.Content); i += 2 {
+				if walk(services.Content[i+1], []string{"services", services.Content[i].Value}) {
+					return found
+				}
+			}
+		}
+	}
+	return msg
+}
+
+// nullSchemaError validates a project holding only a null at path with
+// compose-go's schema and returns its "must be a" error, or "".
+func nullSchemaError(path []string) string {
+	doc := map[string]any{}
+	cur := doc
+	for _, seg := range path[:len(path)-1] {
+		next := map[string]any{}
+		cur[seg] = next
+		cur = next
+	}
+	cur[path[len(path)-1]] = nil
+	err := schema.Validate(doc)
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, strings.Join(path, ".")+" must be a ") {
+		return ""
+	}
+	return msg
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
 // sortProperties sorts the names in compose-go's "additional properties
