@@ -258,10 +258,8 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 			// Combined insertions are checked by Combine; should the
 			// result still not load, reverify falls back to the fixes
 			// that apply side by side, as they would without it.
-			merge := func(_ []byte, groups [][]transform.Edit) ([]transform.Edit, []int, []int) {
-				return transform.Merge(groups)
-			}
-			if alt, err := r.plan(src, byFile[abs], resultOf(merge(nil, fixEdits(byFile[abs]))), merge); err == nil && len(alt.applied) < len(pc.applied) {
+			side := resultOf(sideBySide(nil, fixEdits(byFile[abs])))
+			if alt, err := r.plan(src, byFile[abs], side, sideBySide); err == nil && len(alt.applied) < len(pc.applied) {
 				pc.fallback = alt
 			}
 		}
@@ -280,6 +278,12 @@ type mergeResult struct {
 
 func resultOf(m []transform.Edit, applied, dropped []int) mergeResult {
 	return mergeResult{m, applied, dropped}
+}
+
+// sideBySide is transform.Merge in the shape of transform.Combine: the
+// fixes that apply side by side, none combined.
+func sideBySide(_ []byte, groups [][]transform.Edit) ([]transform.Edit, []int, []int) {
+	return transform.Merge(groups)
 }
 
 func fixEdits(gs []group) [][]transform.Edit {
