@@ -55,6 +55,27 @@ func rawEntries(p *project.Project, keys map[string]*string, section ...string) 
 	return out
 }
 
+// envEntry is one environment entry of a service and what the secret
+// check makes of it.
+type envEntry struct {
+	rawEntry
+	Verdict secrets.Verdict
+}
+
+// envEntries are the service's environment entries as written (rawEntries)
+// with their secret verdicts, computed on first use: the secret rules of
+// one project share one scan. Each rule still applies its own allow-names.
+func (s *service) envEntries(p *project.Project) []envEntry {
+	if !s.envDone {
+		s.envDone = true
+		h := hints(s)
+		for _, e := range rawEntries(p, s.Config.Environment, "services", s.Name, "environment") {
+			s.env = append(s.env, envEntry{rawEntry: e, Verdict: secrets.Check(e.Key, e.Raw, h)})
+		}
+	}
+	return s.env
+}
+
 // hints turns the image knowledge into secret-detection hints.
 func hints(s *service) secrets.Hints {
 	if s.Image == nil {

@@ -59,7 +59,7 @@ func isArgsVar(key string) bool {
 
 func checkSecretInCommand(p *Pass) {
 	for _, s := range p.services() {
-		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+		for _, e := range s.envEntries(p.Project) {
 			if !isArgsVar(e.Key) {
 				continue
 			}

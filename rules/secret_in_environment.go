@@ -55,11 +55,11 @@ secrets:
 
 func checkSecretInEnvironment(p *Pass) {
 	for _, s := range p.services() {
-		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+		for _, e := range s.envEntries(p.Project) {
 			if p.allowedName(e.Key) {
 				continue
 			}
-			v := secrets.Check(e.Key, e.Raw, hints(s))
+			v := e.Verdict
 			var msg string
 			switch v.Kind {
 			case secrets.Literal:
@@ -71,7 +71,7 @@ func checkSecretInEnvironment(p *Pass) {
 			default:
 				continue
 			}
-			p.Report(e.Loc, Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: secretEnvFix(p, s, e, v)})
+			p.Report(e.Loc, Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: secretEnvFix(p, s, e.rawEntry, v)})
 		}
 	}
 }

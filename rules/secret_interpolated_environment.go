@@ -50,11 +50,11 @@ secrets:
 
 func checkSecretInterpolatedEnvironment(p *Pass) {
 	for _, s := range p.services() {
-		for _, e := range rawEntries(p.Project, s.Config.Environment, "services", s.Name, "environment") {
+		for _, e := range s.envEntries(p.Project) {
 			if p.allowedName(e.Key) {
 				continue
 			}
-			v := secrets.Check(e.Key, e.Raw, hints(s))
+			v := e.Verdict
 			if v.Kind != secrets.Interpolated {
 				continue
 			}
@@ -67,7 +67,7 @@ func checkSecretInterpolatedEnvironment(p *Pass) {
 			}
 			var fix *Fix
 			if m := singleVar.FindStringSubmatch(e.Raw); m != nil {
-				fix = interpolatedSecretFix(p, s, e, m[1]+m[2])
+				fix = interpolatedSecretFix(p, s, e.rawEntry, m[1]+m[2])
 			}
 			p.Report(e.Loc, Finding{
 				Service: s.Name,

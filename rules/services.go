@@ -31,6 +31,9 @@ type service struct {
 	Mounts       []mount
 	// RawImage is `image:` as written, before interpolation.
 	RawImage string
+
+	env     []envEntry // environment, once envDone (envEntries)
+	envDone bool
 }
 
 // Stateful reports whether the service keeps state the rules care about.
