@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/composure-dev/composure/bench/gen"
+	"github.com/composure-dev/composure/bench/meter"
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/project"
@@ -44,11 +45,11 @@ func BenchmarkLintServices(b *testing.B) {
 			checkOutcomes(b, rules.LintSpecs(ctx, specs, cfg))
 			b.ReportAllocs()
 			b.ResetTimer()
-			m := startMeter()
+			m := meter.Start()
 			for i := 0; i < b.N; i++ {
 				rules.LintSpecs(ctx, specs, cfg)
 			}
-			reportPer(b, m, n, "service")
+			m.ReportPer(b, n, "service")
 		})
 	}
 }
@@ -114,7 +115,7 @@ func BenchmarkLintFiles(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
-			m := startMeter()
+			m := meter.Start()
 			for i := 0; i < b.N; i++ {
 				specs, errs := project.Discover([]string{dir})
 				if len(errs) > 0 || len(specs) != n {
@@ -122,7 +123,7 @@ func BenchmarkLintFiles(b *testing.B) {
 				}
 				rules.LintSpecs(ctx, specs, cfg)
 			}
-			reportPer(b, m, n, "file")
+			m.ReportPer(b, n, "file")
 		})
 	}
 }
@@ -151,12 +152,12 @@ func BenchmarkCorpus(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
-			m := startMeter()
+			m := meter.Start()
 			var outs []rules.Outcome
 			for i := 0; i < b.N; i++ {
 				outs = rules.LintSpecs(ctx, specs, cfg)
 			}
-			reportPer(b, m, len(files), "file")
+			m.ReportPer(b, len(files), "file")
 			b.ReportMetric(retainedMB(), "retained-MB")
 			runtime.KeepAlive(outs)
 		})
@@ -184,27 +185,4 @@ func checkOutcomes(b *testing.B, outs []rules.Outcome) {
 			b.Fatal("no findings: the generated project should have some")
 		}
 	}
-}
-
-type meter struct {
-	start   time.Time
-	mallocs uint64
-}
-
-func startMeter() meter {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return meter{start: time.Now(), mallocs: ms.Mallocs}
-}
-
-// reportPer adds ns/<unit> and allocs/<unit> metrics for n units per op.
-func reportPer(b *testing.B, m meter, n int, unit string) {
-	b.Helper()
-	b.StopTimer()
-	elapsed := time.Since(m.start)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	per := float64(b.N) * float64(n)
-	b.ReportMetric(float64(elapsed.Nanoseconds())/per, "ns/"+unit)
-	b.ReportMetric(float64(ms.Mallocs-m.mallocs)/per, "allocs/"+unit)
 }

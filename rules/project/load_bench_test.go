@@ -5,16 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/bench/gen"
+	"github.com/composure-dev/composure/bench/meter"
 )
 
 // serviceCounts are the project sizes of the per-service benchmarks.
@@ -35,13 +34,13 @@ func BenchmarkLoadServices(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
-			start := startMeter()
+			start := meter.Start()
 			for i := 0; i < b.N; i++ {
 				if _, err := Load(ctx, spec, opts); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportPer(b, start, n, "service")
+			start.ReportPer(b, n, "service")
 		})
 	}
 }
@@ -55,14 +54,14 @@ func BenchmarkParseServices(b *testing.B) {
 			b.SetBytes(int64(len(content)))
 			b.ReportAllocs()
 			b.ResetTimer()
-			start := startMeter()
+			start := meter.Start()
 			for i := 0; i < b.N; i++ {
 				var doc yaml.Node
 				if err := yaml.Unmarshal(content, &doc); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportPer(b, start, n, "service")
+			start.ReportPer(b, n, "service")
 		})
 	}
 }
@@ -76,13 +75,13 @@ func BenchmarkCorpusLoad(b *testing.B) {
 	opts := Options{Environ: []string{}}
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := startMeter()
+	start := meter.Start()
 	for i := 0; i < b.N; i++ {
 		for _, f := range files {
 			_, _ = Load(ctx, Spec{Files: []string{f}, Dir: filepath.Dir(f)}, opts)
 		}
 	}
-	reportPer(b, start, len(files), "file")
+	start.ReportPer(b, len(files), "file")
 }
 
 // BenchmarkCorpusParse is the yaml floor of BenchmarkCorpusLoad, in one
@@ -91,13 +90,13 @@ func BenchmarkCorpusParse(b *testing.B) {
 	files := corpus(b)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := startMeter()
+	start := meter.Start()
 	for i := 0; i < b.N; i++ {
 		for _, f := range files {
 			_, _ = readFile(f)
 		}
 	}
-	reportPer(b, start, len(files), "file")
+	start.ReportPer(b, len(files), "file")
 }
 
 // BenchmarkSchemaCompile is what compose-go's first schema.Validate call
@@ -136,28 +135,4 @@ func corpus(b *testing.B) []string {
 		b.Skip(err)
 	}
 	return files
-}
-
-// meter is a benchmark's start: wall clock and the heap's allocation count.
-type meter struct {
-	start   time.Time
-	mallocs uint64
-}
-
-func startMeter() meter {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return meter{start: time.Now(), mallocs: ms.Mallocs}
-}
-
-// reportPer adds ns/<unit> and allocs/<unit> metrics for n units per op.
-func reportPer(b *testing.B, m meter, n int, unit string) {
-	b.Helper()
-	b.StopTimer()
-	elapsed := time.Since(m.start)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	per := float64(b.N) * float64(n)
-	b.ReportMetric(float64(elapsed.Nanoseconds())/per, "ns/"+unit)
-	b.ReportMetric(float64(ms.Mallocs-m.mallocs)/per, "allocs/"+unit)
 }
