@@ -111,7 +111,7 @@ func EnsureSequenceItem(src *Source, mapping *yaml.Node, key string, itemYAML st
 		if v.Kind == yaml.SequenceNode {
 			return AppendSequenceItem(src, v, itemYAML)
 		}
-		if !isNull(v) {
+		if !IsNull(v) {
 			return nil, unsupported("%q is not a sequence", key)
 		}
 	}
@@ -137,7 +137,7 @@ func EnsureKey(src *Source, mapping *yaml.Node, key string, valueYAML string, fi
 	if !fill {
 		return nil, nil
 	}
-	if !isNull(m.Content[i+1]) {
+	if !IsNull(m.Content[i+1]) {
 		return nil, fmt.Errorf("%w: %q", ErrKeyExists, key)
 	}
 	pv, err := parseValue(valueYAML)
@@ -197,7 +197,7 @@ func AddTopLevelEntry(src *Source, doc *yaml.Node, section string, key string, v
 		switch {
 		case v.Kind == yaml.MappingNode:
 			return AddMappingEntry(src, v, key, valueYAML)
-		case isNull(v):
+		case IsNull(v):
 			kt, err := keyText(key, false)
 			if err != nil {
 				return nil, err
@@ -387,7 +387,8 @@ func pairIndex(m *yaml.Node, key string) int {
 	return -1
 }
 
-func isNull(n *yaml.Node) bool {
+// IsNull reports whether n is a null scalar (`key:`, `~`, `null`).
+func IsNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 

@@ -25,6 +25,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/transform"
 )
 
 // MaxFileSize bounds what is read into memory; real compose files are a
@@ -598,10 +600,10 @@ func (p *Project) stableSchemaError(msg string) string {
 		return nil
 	}
 	reported := at(m[1])
-	if reported != nil && isNull(reported) && len(p.AllFiles()) == 1 && len(p.Files[0].Extends) == 0 {
+	if reported != nil && transform.IsNull(reported) && len(p.AllFiles()) == 1 && len(p.Files[0].Extends) == 0 {
 		return p.firstNullSchemaError(msg, len(rest))
 	}
-	if reported == nil || reported.Kind != yaml.MappingNode && reported.Kind != yaml.SequenceNode && !isNull(reported) {
+	if reported == nil || reported.Kind != yaml.MappingNode && reported.Kind != yaml.SequenceNode && !transform.IsNull(reported) {
 		return msg
 	}
 	for _, f := range p.Files {
@@ -611,7 +613,7 @@ func (p *Project) stableSchemaError(msg string) string {
 		}
 		for i := 0; i+1 < len(services.Content); i += 2 {
 			name := services.Content[i].Value
-			if n := at(name); n != nil && n.Kind == reported.Kind && isNull(n) == isNull(reported) {
+			if n := at(name); n != nil && n.Kind == reported.Kind && transform.IsNull(n) == transform.IsNull(reported) {
 				return strings.Replace(msg, "services."+m[1]+".", "services."+name+".", 1)
 			}
 		}
@@ -636,7 +638,7 @@ func (p *Project) firstNullSchemaError(msg string, depth int) string {
 			return false
 		}
 		if len(path) == depth+2 {
-			if !isNull(n) {
+			if !transform.IsNull(n) {
 				return false
 			}
 			if e := nullSchemaError(path); e != "" {
@@ -691,10 +693,6 @@ func nullSchemaError(path []string) string {
 		return ""
 	}
 	return msg
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
 // sortProperties sorts the names in compose-go's "additional properties
