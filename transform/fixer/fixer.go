@@ -643,7 +643,7 @@ func linesChange(ws []rules.FileWrite, overlay map[string][]byte) bool {
 		cur := currentContent(w.Path, overlay)
 		switch w.Kind {
 		case rules.EnsureLine:
-			if !hasLine(cur, w.Content) {
+			if !write.HasLine(cur, w.Content) {
 				return true
 			}
 		case rules.DeleteLine:
@@ -666,15 +666,14 @@ func addLines(ws []rules.FileWrite, overlay map[string][]byte) {
 		if w.Kind != rules.EnsureLine {
 			continue
 		}
+		// The same line test and append, BOM and CRLF included, as
+		// write.EnsureLine uses on disk: --diff and later passes see what
+		// will be written.
 		cur := currentContent(w.Path, overlay)
-		if hasLine(cur, w.Content) {
+		if write.HasLine(cur, w.Content) {
 			continue
 		}
-		next := append([]byte{}, cur...)
-		if len(next) > 0 && next[len(next)-1] != '\n' {
-			next = append(next, '\n')
-		}
-		overlay[w.Path] = append(next, w.Content+"\n"...)
+		overlay[w.Path] = write.AppendLine(cur, w.Content)
 	}
 }
 
@@ -686,18 +685,9 @@ func currentContent(path string, overlay map[string][]byte) []byte {
 	return b
 }
 
-func hasLine(content []byte, line string) bool {
-	for _, l := range strings.Split(string(content), "\n") {
-		if strings.TrimRight(l, "\r") == line {
-			return true
-		}
-	}
-	return false
-}
-
 // envLine returns the line of content that sets name, or "".
 func envLine(content []byte, name string) string {
-	for _, l := range strings.Split(string(content), "\n") {
+	for _, l := range strings.Split(strings.TrimPrefix(string(content), "\ufeff"), "\n") {
 		l = strings.TrimRight(l, "\r")
 		if strings.HasPrefix(strings.TrimPrefix(l, "export "), name+"=") {
 			return l

@@ -279,11 +279,11 @@ func ensureLine(root, path, line string, mode os.FileMode) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if hasLine(cur, line) {
+		if HasLine(cur, line) {
 			return false, nil
 		}
 		// Replace resolves path again and repeats every check.
-		err = replace(root, path, cur, appendLine(cur, line))
+		err = replace(root, path, cur, AppendLine(cur, line))
 		if errors.Is(err, ErrChanged) && attempt < tries {
 			continue
 		}
@@ -291,9 +291,9 @@ func ensureLine(root, path, line string, mode os.FileMode) (bool, error) {
 	}
 }
 
-// hasLine reports whether content has line as one of its lines, ignoring
+// HasLine reports whether content has line as one of its lines, ignoring
 // a "\r" before the "\n" (or at the very end) and a leading UTF-8 BOM.
-func hasLine(content []byte, line string) bool {
+func HasLine(content []byte, line string) bool {
 	s := strings.TrimPrefix(string(content), "\ufeff")
 	for len(s) > 0 {
 		l, rest, _ := strings.Cut(s, "\n")
@@ -305,9 +305,9 @@ func hasLine(content []byte, line string) bool {
 	return false
 }
 
-// appendLine returns content with line appended, in the file's line break
+// AppendLine returns content with line appended, in the file's line break
 // style, after completing an unterminated last line.
-func appendLine(content []byte, line string) []byte {
+func AppendLine(content []byte, line string) []byte {
 	eol := "\n"
 	crlf := bytes.Count(content, []byte("\r\n"))
 	if crlf > bytes.Count(content, []byte("\n"))-crlf {

@@ -862,14 +862,14 @@ func TestEnsureLineRetriesOnChange(t *testing.T) {
 }
 
 func TestHasLineAndAppendLine(t *testing.T) {
-	if hasLine([]byte("a\n"), "") {
-		t.Error(`hasLine matched the empty remainder after the last "\n"`)
+	if HasLine([]byte("a\n"), "") {
+		t.Error(`HasLine matched the empty remainder after the last "\n"`)
 	}
-	if !hasLine([]byte("x\r"), "x") {
-		t.Error(`hasLine did not ignore a final "\r"`)
+	if !HasLine([]byte("x\r"), "x") {
+		t.Error(`HasLine did not ignore a final "\r"`)
 	}
-	if got := string(appendLine(nil, "x")); got != "x\n" {
-		t.Errorf("appendLine(nil) = %q", got)
+	if got := string(AppendLine(nil, "x")); got != "x\n" {
+		t.Errorf("AppendLine(nil) = %q", got)
 	}
 }
 
@@ -885,25 +885,25 @@ func FuzzAppendLine(f *testing.F) {
 		if line == "" || strings.ContainsAny(line, "\x00\n\r") {
 			return
 		}
-		out := appendLine(content, line)
+		out := AppendLine(content, line)
 		if !bytes.HasPrefix(out, content) {
-			t.Fatalf("appendLine(%q, %q) = %q does not start with the content", content, line, out)
+			t.Fatalf("AppendLine(%q, %q) = %q does not start with the content", content, line, out)
 		}
-		if !hasLine(out, line) {
-			t.Fatalf("appendLine(%q, %q) = %q does not have the line", content, line, out)
+		if !HasLine(out, line) {
+			t.Fatalf("AppendLine(%q, %q) = %q does not have the line", content, line, out)
 		}
 		tail := string(out[len(content):])
 		allowed := []string{line + "\n", "\n" + line + "\n", line + "\r\n", "\n" + line + "\r\n", "\r\n" + line + "\r\n"}
 		if !slices.Contains(allowed, tail) {
-			t.Fatalf("appendLine(%q, %q) added %q", content, line, tail)
+			t.Fatalf("AppendLine(%q, %q) added %q", content, line, tail)
 		}
-		// An independent statement of hasLine.
+		// An independent statement of HasLine.
 		want := false
 		for _, l := range strings.Split(strings.TrimPrefix(string(content), "\ufeff"), "\n") {
 			want = want || strings.TrimSuffix(l, "\r") == line
 		}
-		if got := hasLine(content, line); got != want {
-			t.Fatalf("hasLine(%q, %q) = %v, want %v", content, line, got, want)
+		if got := HasLine(content, line); got != want {
+			t.Fatalf("HasLine(%q, %q) = %v, want %v", content, line, got, want)
 		}
 	})
 }
