@@ -267,7 +267,8 @@ func readBounded(name string) ([]byte, *Error) {
 }
 
 // environment is what interpolation sees: the process environment plus
-// the project's .env (or the --env-file list), as docker compose does.
+// the variables of the project's .env (or the --env-file list) it does
+// not set, as docker compose does.
 func (p *Project) environment(dir string, opts Options) (map[string]string, error) {
 	environ := opts.Environ
 	if environ == nil {
@@ -279,45 +280,50 @@ func (p *Project) environment(dir string, opts Options) (map[string]string, erro
 			env[k] = v
 		}
 	}
-	files := opts.EnvFiles
-	if len(files) == 0 {
-		dotEnv := filepath.Join(dir, ".env")
-		if content, ok := opts.Overlay[dotEnv]; ok {
-			// the fixer's pending .env lines
-			vars, err := dotenv.ParseWithLookup(bytes.NewReader(content), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-			if err != nil {
-				return nil, &Error{File: dotEnv, Msg: "cannot read env file: " + err.Error()}
-			}
-			p.DotEnvPath, p.DotEnv = dotEnv, vars
-			for k, v := range vars {
-				env[k] = v
-			}
-			return env, nil
+	if len(opts.EnvFiles) > 0 {
+		merged, err := dotenv.GetEnvFromFile(env, opts.EnvFiles)
+		if err != nil {
+			return nil, &Error{File: opts.EnvFiles[0], Msg: "cannot read env file: " + strings.TrimPrefix(err.Error(), "failed to read "+opts.EnvFiles[0]+": ")}
 		}
-		if st, err := os.Stat(dotEnv); err == nil && st.Mode().IsRegular() {
-			// compose-go reads it whole: check it is a bounded file first
-			// (a .env symlinked into /proc would stream forever).
-			if _, err := readBounded(dotEnv); err != nil {
-				return nil, err
-			}
-			files = []string{dotEnv}
-		}
-	}
-	if len(files) == 0 {
+		mergeUnset(env, merged)
 		return env, nil
 	}
-	merged, err := dotenv.GetEnvFromFile(env, files)
+	dotEnv := filepath.Join(dir, ".env")
+	content, ok := opts.Overlay[dotEnv] // the fixer's pending .env lines
+	if !ok {
+		st, err := os.Stat(dotEnv)
+		if err != nil || !st.Mode().IsRegular() {
+			return env, nil
+		}
+		// Bounded: a .env symlinked into /proc would stream forever.
+		var rerr *Error
+		if content, rerr = readBounded(dotEnv); rerr != nil {
+			return nil, rerr
+		}
+	}
+	// Read once, parsed twice: for interpolation, where ${X} in .env sees
+	// the process environment first, as in compose-go's GetEnvFromFile;
+	// and as the file says on its own (DotEnv), which is what fixes
+	// compare with and write to, whether it came from disk or a pass.
+	merged, err := dotenv.ParseWithLookup(bytes.NewReader(content), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
-		return nil, &Error{File: files[0], Msg: "cannot read env file: " + strings.TrimPrefix(err.Error(), "failed to read "+files[0]+": ")}
+		return nil, &Error{File: dotEnv, Msg: "cannot read env file: " + err.Error()}
 	}
-	if len(opts.EnvFiles) == 0 {
-		p.DotEnvPath = files[0]
-		p.DotEnv, _ = dotenv.GetEnvFromFile(map[string]string{}, files)
-	}
-	for k, v := range merged {
-		env[k] = v
-	}
+	p.DotEnvPath = dotEnv
+	p.DotEnv, _ = dotenv.ParseWithLookup(bytes.NewReader(content), nil)
+	mergeUnset(env, merged)
 	return env, nil
+}
+
+// mergeUnset adds the env file's variables that the process environment
+// does not set: the shell wins over .env and --env-file, as in docker
+// compose (compose-go's WithDotEnv merges the same way).
+func mergeUnset(env, fromFile map[string]string) {
+	for k, v := range fromFile {
+		if _, set := env[k]; !set {
+			env[k] = v
+		}
+	}
 }
 
 // PlaceholderPrefix starts the value given to unset variables when a

@@ -272,6 +272,48 @@ func TestDotEnvAndProfiles(t *testing.T) {
 	}
 }
 
+// The shell wins over .env and --env-file for interpolation, as in docker
+// compose; DotEnv is what .env says on its own, the same whether .env
+// came from disk or from a fix pass's overlay.
+func TestShellEnvironmentWinsOverDotEnv(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"compose.yaml": "services:\n  db:\n    image: postgres:${PG_TAG}\n    container_name: ${NAME}\n",
+		".env":         "PG_TAG=16\nNAME=db-${SUFFIX}\n",
+		"other.env":    "PG_TAG=15\nNAME=other\n",
+	})
+	spec := Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}
+	environ := []string{"PG_TAG=17", "SUFFIX=x"}
+	content, err := os.ReadFile(filepath.Join(dir, ".env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		opts     Options
+		wantName string
+	}{
+		{".env on disk", Options{Environ: environ}, "db-x"},
+		{".env in the overlay", Options{Environ: environ, Overlay: map[string][]byte{filepath.Join(dir, ".env"): content}}, "db-x"},
+		{"--env-file", Options{Environ: environ, EnvFiles: []string{filepath.Join(dir, "other.env")}}, "other"},
+	} {
+		p, err := Load(context.Background(), spec, tc.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		svc := p.Model.Services["db"]
+		if svc.Image != "postgres:17" || svc.ContainerName != tc.wantName {
+			t.Errorf("%s: image %q, container_name %q; want postgres:17 (the shell's PG_TAG) and %q", tc.name, svc.Image, svc.ContainerName, tc.wantName)
+		}
+		if len(tc.opts.EnvFiles) > 0 {
+			continue
+		}
+		want := map[string]string{"PG_TAG": "16", "NAME": "db-"}
+		if diff := cmp.Diff(want, p.DotEnv); diff != "" {
+			t.Errorf("%s: DotEnv (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
 // A project that only loads with its variables set is linted with
 // placeholders, and says so.
 func TestUnsetVariablesPlaceholders(t *testing.T) {
