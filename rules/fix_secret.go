@@ -59,11 +59,8 @@ func unquote(v string) string {
 // secretFileFix moves a literal secret into a compose secret read through
 // <VAR>_FILE: the value goes to <secrets-dir>/<name> (0600, gitignored).
 func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
-	if s.Image == nil {
-		return nil
-	}
-	fileVar, ok := s.Image.SupportsFileEnv(e.Key)
-	if !ok || hasEnv(s, fileVar) {
+	fileVar, ok := s.fileEnv(e.Key)
+	if !ok {
 		return nil
 	}
 	b, svc := entryFix(p, s, e)
@@ -78,15 +75,8 @@ func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
 	path := filepath.Join(dir, name)
 	b.declare("secrets", []string{name}, []string{"file: " + relFrom(b.file, path)})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
-	target := "/run/secrets/" + name
-	if s.Image.FileEnv.NameOnly {
-		target = name
-	}
-	replaceEntry(b, e, fileVar, target)
-	b.writes = append(b.writes,
-		FileWrite{Kind: CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
-		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: "/" + filepath.ToSlash(mustRel(p.Project.Dir, dir)) + "/"},
-	)
+	replaceEntry(b, e, fileVar, secretTarget(s, name))
+	b.writes = append(b.writes, secretFileWrites(p, dir, path, value)...)
 	return b.build("move "+e.Key+" to compose secret "+name+" read through "+fileVar, Safe)
 }
 
@@ -134,11 +124,11 @@ func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string, fromDefa
 // interpolatedSecretFix turns KEY: ${VAR} into a compose secret from the
 // environment, read through <KEY>_FILE.
 func interpolatedSecretFix(p *Pass, s *service, e rawEntry, variable string) *Fix {
-	if s.Image == nil || s.Config.ReadOnly {
+	if s.Config.ReadOnly {
 		return nil // environment secrets are copied in: not into read-only services
 	}
-	fileVar, ok := s.Image.SupportsFileEnv(e.Key)
-	if !ok || hasEnv(s, fileVar) {
+	fileVar, ok := s.fileEnv(e.Key)
+	if !ok {
 		return nil
 	}
 	b, svc := entryFix(p, s, e)
@@ -148,12 +138,32 @@ func interpolatedSecretFix(p *Pass, s *service, e rawEntry, variable string) *Fi
 	name := p.shared.secrets.get(secretName(s.Name, e.Key))
 	b.declare("secrets", []string{name}, []string{"environment: " + variable})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
-	target := "/run/secrets/" + name
-	if s.Image.FileEnv.NameOnly {
-		target = name
-	}
-	replaceEntry(b, e, fileVar, target)
+	replaceEntry(b, e, fileVar, secretTarget(s, name))
 	return b.build("pass "+e.Key+" as compose secret "+name+" read through "+fileVar, Safe)
+}
+
+// secretTarget is what the service's <VAR>_FILE entry says for a compose
+// secret: its path under /run/secrets, or only its name for images that
+// add the directory themselves.
+func secretTarget(s *service, name string) string {
+	if s.Image != nil && s.Image.FileEnv.NameOnly {
+		return name
+	}
+	return "/run/secrets/" + name
+}
+
+// secretFileWrites create a secret file (0600) in the secrets directory
+// and gitignore that directory.
+func secretFileWrites(p *Pass, dir, path, value string) []FileWrite {
+	return []FileWrite{
+		{Kind: CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
+		{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: secretsDirIgnore(p, dir)},
+	}
+}
+
+// secretsDirIgnore is the .gitignore line for the secrets directory.
+func secretsDirIgnore(p *Pass, dir string) string {
+	return "/" + filepath.ToSlash(mustRel(p.Project.Dir, dir)) + "/"
 }
 
 // singleVar matches a value that is exactly one variable: $VAR, ${VAR},
@@ -173,9 +183,20 @@ func secretName(service, key string) string {
 	return service + "-" + v
 }
 
-func hasEnv(s *service, name string) bool {
-	_, ok := s.Config.Environment[name]
-	return ok
+// fileEnv returns the <key>_FILE variable a fix can set: the service's
+// image reads it, and the service does not set it already.
+func (s *service) fileEnv(key string) (string, bool) {
+	if s.Image == nil {
+		return "", false
+	}
+	fileVar, ok := s.Image.SupportsFileEnv(key)
+	if !ok {
+		return "", false
+	}
+	if _, set := s.Config.Environment[fileVar]; set {
+		return "", false
+	}
+	return fileVar, true
 }
 
 // secretsDir is the absolute secrets directory, refused when it would

@@ -235,11 +235,8 @@ func envFileAdvice(u envFileUse, key string, st project.GitStatus) string {
 func fileVars(u envFileUse, key string) map[string]string {
 	out := map[string]string{}
 	for _, s := range u.Services {
-		if s.Image == nil {
-			return nil
-		}
-		fileVar, ok := s.Image.SupportsFileEnv(key)
-		if !ok || hasEnv(s, fileVar) {
+		fileVar, ok := s.fileEnv(key)
+		if !ok {
 			return nil
 		}
 		out[s.Name] = fileVar
@@ -277,15 +274,11 @@ func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *F
 	first := u.Services[0]
 	title := fmt.Sprintf("move %s from %s to compose secret %s read through %s", e.Key, u.File.Path, name, vars[first.Name])
 	notes := []string{
-		fmt.Sprintf("write the value of %s to %s (mode 0600) and add /%s/ to .gitignore", e.Key, secretPath, filepath.ToSlash(mustRel(p.Project.Dir, dir))),
+		fmt.Sprintf("write the value of %s to %s (mode 0600) and add %s to .gitignore", e.Key, secretPath, secretsDirIgnore(p, dir)),
 		fmt.Sprintf("declare it under the top-level secrets: %s: {file: %s}", name, secretPath),
 	}
 	for _, s := range u.Services {
-		target := "/run/secrets/" + name
-		if s.Image.FileEnv.NameOnly {
-			target = name
-		}
-		notes = append(notes, fmt.Sprintf("service %q: add %s to its secrets: and set %s: %s in its environment:", s.Name, name, vars[s.Name], target))
+		notes = append(notes, fmt.Sprintf("service %q: add %s to its secrets: and set %s: %s in its environment:", s.Name, name, vars[s.Name], secretTarget(s, name)))
 	}
 	notes = append(notes, fmt.Sprintf("delete line %d of %s (%s=...)", e.Line, u.File.Path, e.Key))
 	return &Fix{Title: title, Applicability: DisplayOnly, Notes: notes}
@@ -341,16 +334,9 @@ func envFileMove(p *Pass, u envFileUse, e project.EnvEntry, value string) *Fix {
 	b.declare("secrets", []string{name}, []string{"file: " + relFrom(f, path)})
 	for i, s := range u.Services {
 		b.add(transform.EnsureSequenceItem(b.src, nodes[i], "secrets", name))
-		target := "/run/secrets/" + name
-		if s.Image.FileEnv.NameOnly {
-			target = name
-		}
-		addEnvEntry(b, nodes[i], vars[s.Name], target)
+		addEnvEntry(b, nodes[i], vars[s.Name], secretTarget(s, name))
 	}
-	b.writes = append(b.writes,
-		FileWrite{Kind: CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
-		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: "/" + filepath.ToSlash(mustRel(p.Project.Dir, dir)) + "/"},
-	)
+	b.writes = append(b.writes, secretFileWrites(p, dir, path, value)...)
 	return b.build("move "+e.Key+" from "+u.File.Path+" to compose secret "+name+" read through "+vars[u.Services[0].Name], Safe)
 }
 
