@@ -67,3 +67,17 @@ func positionFromMessage(msg string) (line, col int, rest string) {
 	}
 	return line, col, rest
 }
+
+// Messages from compose-go and its dotenv parser that quote the value
+// they could not interpolate. The value may be a secret (a password with
+// a stray "$"), and no output may show one: the position points at it.
+var (
+	interpolationValueRe = regexp.MustCompile(`(?s)invalid interpolation format for (\S+?)\.?\nYou may need to escape any \$ with another \$\.\n.*`)
+	invalidTemplateRe    = regexp.MustCompile(`Invalid template: "(?:[^"\\]|\\.)*"`)
+)
+
+// hideValues drops the quoted values from interpolation errors.
+func hideValues(msg string) string {
+	msg = interpolationValueRe.ReplaceAllString(msg, "invalid interpolation format for $1: write a literal $$ as $$$$")
+	return invalidTemplateRe.ReplaceAllString(msg, "invalid interpolation format: write a literal $$ as $$$$")
+}

@@ -283,7 +283,18 @@ func (p *Project) environment(dir string, opts Options) (map[string]string, erro
 	if len(opts.EnvFiles) > 0 {
 		merged, err := dotenv.GetEnvFromFile(env, opts.EnvFiles)
 		if err != nil {
-			return nil, &Error{File: opts.EnvFiles[0], Msg: "cannot read env file: " + strings.TrimPrefix(err.Error(), "failed to read "+opts.EnvFiles[0]+": ")}
+			// GetEnvFromFile names the file by its absolute path; the
+			// error names it as given.
+			msg, file := err.Error(), opts.EnvFiles[0]
+			for _, f := range opts.EnvFiles {
+				abs, _ := filepath.Abs(f)
+				for _, prefix := range []string{"failed to read " + f + ": ", "failed to read " + abs + ": "} {
+					if rest, ok := strings.CutPrefix(msg, prefix); ok {
+						msg, file = rest, f
+					}
+				}
+			}
+			return nil, &Error{File: file, Msg: "cannot read env file: " + hideValues(msg)}
 		}
 		mergeUnset(env, merged)
 		return env, nil
@@ -298,6 +309,7 @@ func (p *Project) environment(dir string, opts Options) (map[string]string, erro
 		// Bounded: a .env symlinked into /proc would stream forever.
 		var rerr *Error
 		if content, rerr = readBounded(dotEnv); rerr != nil {
+			rerr.File = p.displayPath(dotEnv)
 			return nil, rerr
 		}
 	}
@@ -307,7 +319,8 @@ func (p *Project) environment(dir string, opts Options) (map[string]string, erro
 	// compare with and write to, whether it came from disk or a pass.
 	merged, err := dotenv.ParseWithLookup(bytes.NewReader(content), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
-		return nil, &Error{File: dotEnv, Msg: "cannot read env file: " + err.Error()}
+		line, _, msg := positionFromMessage(hideValues(err.Error()))
+		return nil, &Error{File: p.displayPath(dotEnv), Line: line, Msg: "cannot read env file: " + msg}
 	}
 	p.DotEnvPath = dotEnv
 	p.DotEnv, _ = dotenv.ParseWithLookup(bytes.NewReader(content), nil)
@@ -469,7 +482,7 @@ func (p *Project) attribute(err error) error {
 	if errors.As(err, &own) {
 		return own
 	}
-	msg := err.Error()
+	msg := hideValues(err.Error())
 	target := p.Files[0]
 	all := p.AllFiles()
 	for _, f := range all {

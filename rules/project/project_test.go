@@ -327,3 +327,38 @@ func TestUnsetVariablesPlaceholders(t *testing.T) {
 		t.Errorf("notes = %+v, want one naming the unset variables", p.Notes)
 	}
 }
+
+// A value compose cannot interpolate (a password with a stray "$") is
+// never quoted in the load error, whether it is in the compose file, the
+// project's .env or an --env-file; the error still says where it is.
+func TestLoadErrorsHideValues(t *testing.T) {
+	const secret = "Sup3rS3cret${oops"
+	for _, tc := range []struct {
+		name     string
+		files    map[string]string
+		envFiles []string
+		wantFile string
+		wantLine int
+	}{
+		{"compose file", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n    environment:\n      DB_PASSWORD: \"" + secret + "\"\n"}, nil, "compose.yaml", 5},
+		{".env", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n", ".env": "A=1\nDB_PASSWORD=\"" + secret + "\"\n"}, nil, ".env", 0},
+		{"--env-file", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n", "a.env": "A=1\n", "b.env": "DB_PASSWORD=\"" + secret + "\"\n"}, []string{"a.env", "b.env"}, "b.env", 0},
+	} {
+		dir := writeTree(t, tc.files)
+		var envFiles []string
+		for _, f := range tc.envFiles {
+			envFiles = append(envFiles, filepath.Join(dir, f))
+		}
+		_, err := Load(context.Background(), Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, Options{Environ: []string{}, EnvFiles: envFiles})
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("%s: err = %v, want an *Error", tc.name, err)
+		}
+		if strings.Contains(e.Error(), "Sup3r") || strings.Contains(e.Error(), "oops") {
+			t.Errorf("%s: the error quotes the value: %s", tc.name, e)
+		}
+		if filepath.Base(e.File) != tc.wantFile || e.Line != tc.wantLine || !strings.Contains(e.Msg, "invalid interpolation format") || !strings.Contains(e.Msg, "$$") {
+			t.Errorf("%s: error %s, want it on %s line %d, saying to write $$", tc.name, e, tc.wantFile, tc.wantLine)
+		}
+	}
+}
