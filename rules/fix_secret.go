@@ -244,6 +244,9 @@ func dotEnvLine(variable, value string) (string, bool) {
 
 // secretEnvFix picks the fix for a literal secret in an environment entry.
 func secretEnvFix(p *Pass, s *service, e rawEntry, v secrets.Verdict) *Fix {
+	if v.StrayDollars {
+		return nil // moving it would change the value the container gets
+	}
 	switch v.Kind {
 	case secrets.Literal:
 		value := secrets.Unescape(v.Secret)

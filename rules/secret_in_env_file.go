@@ -253,7 +253,7 @@ func fileVars(u envFileUse, key string) map[string]string {
 // the same steps.
 func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *Fix {
 	vars := fileVars(u, e.Key)
-	if v.Kind != secrets.Literal || vars == nil {
+	if v.Kind != secrets.Literal || v.StrayDollars || vars == nil {
 		return nil
 	}
 	dir, ok := secretsDir(p)

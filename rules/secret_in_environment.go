@@ -18,7 +18,10 @@ var SecretInEnvironment = &Rule{
 			"secret when its name says so (password, passwd, `_PASS`, `_PWD`, secret, token, api key, private " +
 			"key, credentials, salt, cookie...) or when the value itself has a known format: provider tokens " +
 			"(GitHub, GitLab, Slack, Stripe, AWS, Google, OpenAI...), private keys, JSON web tokens, and URLs " +
-			"with `user:password@`. A `${VAR:-literal}` default is scanned as a literal. Not reported: `*_FILE` " +
+			"with `user:password@`. A `${VAR:-literal}` default is scanned as a literal, and so is a secret-named " +
+			"value that mixes text with an unbraced `$NAME` (`P4ss$word`, an argon2 hash `$argon2id$v=19$...`): " +
+			"compose reads each such `$` as a variable, so it is a literal with a stray `$`, not a reference, and " +
+			"its pieces are never quoted back as variable names. Not reported: `*_FILE` " +
 			"references, bare `${VAR}`, empty values, booleans (`ALLOW_EMPTY_PASSWORD=yes`), key ids, paths, " +
 			"lifetimes and auth methods (`POSTGRES_HOST_AUTH_METHOD`).",
 		Why: "The compose file is committed: every clone, fork, CI log and backup of the repository has the " +
@@ -44,7 +47,8 @@ secrets:
 		FixText: "When the image reads `<VAR>_FILE`, the value moves to a file in the secrets directory (mode " +
 			"0600, gitignored), declared as a compose secret and granted to the service (safe). Otherwise it moves " +
 			"to the project's gitignored `.env` and the file keeps `${VAR:?VAR is not set}` (safe). Images where " +
-			"`_FILE` is known to break (rabbitmq 3.9+) never get the `_FILE` form.",
+			"`_FILE` is known to break (rabbitmq 3.9+) never get the `_FILE` form. A value with a stray `$` gets no " +
+			"fix: compose empties the part after it, and only the author knows whether it was meant as `$$`.",
 		References: []string{
 			"https://docs.docker.com/compose/how-tos/use-secrets/",
 			"https://docs.docker.com/reference/compose-file/secrets/",

@@ -30,6 +30,7 @@ type checkCase struct {
 	reason   string   // checked when not ""
 	secret   string   // checked when kind is Literal or DefaultLiteral
 	vars     []string // checked when not nil
+	stray    bool     // want StrayDollars
 }
 
 func checkCases() []checkCase {
@@ -138,6 +139,12 @@ func checkCases() []checkCase {
 		{name: "escaped dollars are not interpolation", key: "TRAEFIK_HTPASSWD", raw: "admin:$$apr1$$H6uskkkW$$IgXLP6ewTrSuBkTrqE8wj/", kind: Literal, reason: rPassword},
 		{name: "NotSecretNames drops interpolation", key: "POSTGRES_PASSWORD", raw: "${POSTGRES_PASSWORD}", hints: Hints{NotSecretNames: []string{"postgres_password"}}, kind: None},
 		{name: "mixed default under secret name", key: "DB_PASSWORD", raw: "${DB_PASSWORD:-pre${X}}", kind: Interpolated, vars: []string{"DB_PASSWORD", "X"}},
+		// A literal with a `$` compose reads as a variable: the "variables"
+		// are pieces of the secret (vaultwarden's argon2 ADMIN_TOKEN).
+		{name: "argon2 hash with single dollars", key: "ADMIN_TOKEN", raw: "$argon2id$v=19$m=65540,t=3,p=4$MmeKRnGK5RW5mJS7h3TOL89GrpLPXJPAtTK8FTqj9HM$DqsstvoSAETl9Y4zJrdE/Bcie/o71BQ6AeFSqVJSKmQ", kind: Literal, stray: true},
+		{name: "password with a stray dollar", key: "DB_PASSWORD", raw: "P4ss$word1", kind: Literal, reason: rPassword + reasonStrayDollars, stray: true},
+		{name: "two bare references", key: "DB_PASSWORD", raw: "$A$B", kind: Interpolated, vars: []string{"A", "B"}},
+		{name: "bare references joined by punctuation", key: "DB_CREDENTIALS", raw: "$DB_USER:$DB_PASS", kind: Interpolated, vars: []string{"DB_USER", "DB_PASS"}},
 
 		// ---- hints ----
 		{name: "SecretNames hint overrides _USER", key: "SURREAL_USER", raw: "root", hints: Hints{SecretNames: []string{"surreal_user"}}, kind: Literal, reason: rHint},
@@ -343,6 +350,9 @@ func TestCheck(t *testing.T) {
 			}
 			if c.secret != "" && v.Secret != c.secret {
 				t.Errorf("secret %q, want %q", v.Secret, c.secret)
+			}
+			if v.StrayDollars != c.stray {
+				t.Errorf("StrayDollars %v, want %v", v.StrayDollars, c.stray)
 			}
 			if c.vars != nil && !slices.Equal(v.Vars, c.vars) {
 				t.Errorf("vars %q, want %q", v.Vars, c.vars)

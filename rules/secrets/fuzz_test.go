@@ -14,6 +14,7 @@ func allReasons() map[string]bool {
 	for _, r := range nameReasons {
 		if r != "" {
 			m[r] = true
+			m[r+reasonStrayDollars] = true
 		}
 	}
 	for _, r := range cmdReasons {

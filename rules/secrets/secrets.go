@@ -61,6 +61,12 @@ type Verdict struct {
 	// DefaultLiteral (the variable whose default is the secret). For a URL
 	// whose password is interpolated, only the variables of the password part.
 	Vars []string
+	// StrayDollars marks a Literal whose text has a `$` that compose reads
+	// as a variable ($argon2id$v=19$..., P4ss$word): the literal text is
+	// committed, and the container gets it with those parts emptied. No
+	// fix can move it without changing that value: only the author knows
+	// whether the `$` were meant as `$$`.
+	StrayDollars bool
 }
 
 // Hints is per-image knowledge: exact names, compared case-insensitively.
@@ -248,7 +254,42 @@ func checkMixed(raw string, fam family, depth int) Verdict {
 		if fam == famPwd && pwdVarsOnly(vars) {
 			return Verdict{}
 		}
+		if strayDollars(raw) {
+			// Not a variable at all: its "names" are pieces of the secret,
+			// which must not be quoted back as variable names.
+			return Verdict{Kind: Literal, Reason: nameReasons[fam] + reasonStrayDollars, Secret: raw, StrayDollars: true}
+		}
 		return Verdict{Kind: Interpolated, Reason: nameReasons[fam], Vars: vars}
 	}
 	return Verdict{}
+}
+
+// reasonStrayDollars completes a name reason for a literal with `$` in it.
+const reasonStrayDollars = "; compose reads each `$` in it as a variable: write a literal `$` as `$$`"
+
+// strayDollars reports a value that mixes literal letters or digits with
+// an unbraced $NAME: a password or hash with a `$` in it, not a deliberate
+// reference (those are written ${NAME}, or stand alone).
+func strayDollars(raw string) bool {
+	unbraced, text := false, false
+	from := 0
+	for {
+		it, ok := nextInterp(raw, from)
+		end := len(raw)
+		if ok {
+			end = it.start
+		}
+		for _, c := range []byte(raw[from:end]) {
+			if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				text = true
+			}
+		}
+		if !ok {
+			return unbraced && text
+		}
+		if raw[it.start+1] != '{' {
+			unbraced = true
+		}
+		from = it.end
+	}
 }
