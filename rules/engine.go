@@ -43,7 +43,18 @@ func (o RunOptions) secretsDir() string {
 // sorted by file, line, column and rule. Findings at the same place from
 // the same rule (a shared anchor or extends base used by several services)
 // are reported once: it is one problem to fix, in one place.
-func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions) (out []Finding, err error) {
+func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions) ([]Finding, error) {
+	out, err := runAll(p, k, rs, opts)
+	if err != nil {
+		return nil, err
+	}
+	return Unique(out, samePlace), nil
+}
+
+// runAll is Run without merging findings at the same place: suppression
+// must see each service's finding, since a config ignore scoped to one
+// service that shares an anchor must not silence the others.
+func runAll(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions) (out []Finding, err error) {
 	sh := newShared(p, k)
 	for _, r := range rs {
 		pass := &Pass{Project: p, Knowledge: k, Options: ruleOptions(opts.RuleOptions[r.ID]), SecretsDir: opts.secretsDir(), External: opts.External, rule: r, shared: sh}
@@ -53,7 +64,7 @@ func Run(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptions
 		out = append(out, pass.findings...)
 	}
 	Sort(out)
-	return Unique(out, samePlace), nil
+	return out, nil
 }
 
 func runOne(r *Rule, pass *Pass) (err error) {
@@ -69,22 +80,36 @@ func runOne(r *Rule, pass *Pass) (err error) {
 // Sort orders findings by file, line, column, then rule and message, so
 // output is the same on every run.
 func Sort(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Pos.File != b.Pos.File {
-			return a.Pos.File < b.Pos.File
+	sort.SliceStable(fs, func(i, j int) bool { return findingLess(fs[i], fs[j]) })
+}
+
+func findingLess(a, b Finding) bool {
+	if a.Pos.File != b.Pos.File {
+		return a.Pos.File < b.Pos.File
+	}
+	if a.Pos.Line != b.Pos.Line {
+		return a.Pos.Line < b.Pos.Line
+	}
+	if a.Pos.Column != b.Pos.Column {
+		return a.Pos.Column < b.Pos.Column
+	}
+	if a.Rule != b.Rule {
+		return a.Rule < b.Rule
+	}
+	return a.Message < b.Message
+}
+
+// uniqueSuppressed keeps one suppressed finding per rule and place, as
+// Unique does for reported ones; ss must be sorted by finding.
+func uniqueSuppressed(ss []Suppressed) []Suppressed {
+	out := ss[:0]
+	for i, s := range ss {
+		if i > 0 && sameProblem(out[len(out)-1].Finding, s.Finding) {
+			continue
 		}
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line < b.Pos.Line
-		}
-		if a.Pos.Column != b.Pos.Column {
-			return a.Pos.Column < b.Pos.Column
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Message < b.Message
-	})
+		out = append(out, s)
+	}
+	return out
 }
 
 // Unique drops each finding that same reports as a repeat of the one
@@ -102,6 +127,13 @@ func Unique(fs []Finding, same func(a, b Finding) bool) []Finding {
 
 // samePlace: one rule at one position is one problem to fix.
 func samePlace(a, b Finding) bool { return a.Rule == b.Rule && a.Pos == b.Pos }
+
+// sameProblem is samePlace for checked findings; the suppression
+// comments' own findings are each a different problem with one comment
+// (an unknown rule id, and an ignore that silenced nothing).
+func sameProblem(a, b Finding) bool {
+	return samePlace(a, b) && a.Rule != UnusedIgnore.ID && a.Rule != IgnoreWithoutReason.ID
+}
 
 // ruleOptions keeps Pass.Options nil (not a typed nil map) when a rule
 // has none.

@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/composure-dev/composure/rules/knowledge"
@@ -73,12 +74,18 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 		return o
 	}
 	o.Project = p
-	fs, err := Run(p, k, cfg.Rules, cfg.Run)
+	fs, err := runAll(p, k, cfg.Rules, cfg.Run)
 	if err != nil {
 		o.Err = err
 		return o
 	}
 	o.Findings, o.Suppressed = process(p, fs, cfg)
+	// One rule at one place is one problem to fix, reported once; merged
+	// only now, after each service's finding met the suppressions.
+	Sort(o.Findings)
+	o.Findings = Unique(o.Findings, sameProblem)
+	sort.SliceStable(o.Suppressed, func(i, j int) bool { return findingLess(o.Suppressed[i].Finding, o.Suppressed[j].Finding) })
+	o.Suppressed = uniqueSuppressed(o.Suppressed)
 	if cfg.ReleaseModels {
 		p.Release()
 	}

@@ -127,6 +127,55 @@ services:
 	}
 }
 
+// A config ignore scoped to one service silences only that service's
+// finding, also where services share the offending node through an
+// anchor: the place is still reported, once, for the other service.
+func TestServiceIgnoreOnSharedAnchor(t *testing.T) {
+	src := `x-env: &env
+  DB_PASSWORD: AnchorPlant1
+services:
+  test-fixture: {image: myorg/app:1, environment: *env}
+  prod: {image: myorg/app:1, environment: *env}
+`
+	ignore := func(service string) rules.Ignore {
+		ig, err := rules.NewIgnore("secret-in-environment", "", service, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ig
+	}
+	for _, tc := range []struct {
+		ignored        []string
+		wantService    string // "" for no finding
+		wantSuppressed int
+	}{
+		{nil, "prod", 0},
+		{[]string{"prod"}, "test-fixture", 1},
+		{[]string{"test-fixture"}, "prod", 1},
+		{[]string{"prod", "test-fixture"}, "", 1},
+	} {
+		var igs []rules.Ignore
+		for _, s := range tc.ignored {
+			igs = append(igs, ignore(s))
+		}
+		o := lintSource(t, src, rules.Config{Rules: []*rules.Rule{rules.SecretInEnvironment}, Ignores: igs})
+		var got []string
+		for _, f := range o.Findings {
+			got = append(got, f.Service+"@"+itoa(f.Pos.Line))
+		}
+		var want []string
+		if tc.wantService != "" {
+			want = []string{tc.wantService + "@2"}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ignoring %v: findings (-want +got):\n%s", tc.ignored, diff)
+		}
+		if len(o.Suppressed) != tc.wantSuppressed {
+			t.Errorf("ignoring %v: %d suppressed, want %d (one per place)", tc.ignored, len(o.Suppressed), tc.wantSuppressed)
+		}
+	}
+}
+
 // The meta rules' doc examples: Bad is reported, Good is clean.
 func TestMetaRuleExamples(t *testing.T) {
 	for _, r := range rules.All() {
