@@ -38,7 +38,8 @@ var UnusedIgnore = &Rule{
 	Meta:     true,
 	Doc: Doc{
 		What: "Finds `# composure:ignore` comments that suppress no finding (the problem was fixed, or the rule " +
-			"id is misspelled or unknown), and ignore comments that name no rule.",
+			"id is misspelled or unknown), each rule id of a comment naming several that silences nothing there, " +
+			"and ignore comments that name no rule.",
 		Why: "A stale suppression hides the next real problem on that line. A misspelled rule id silences nothing " +
 			"while looking like it does.",
 		Bad: `services:

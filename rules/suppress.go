@@ -20,6 +20,7 @@ type directive struct {
 	Rules   []string
 	Reason  string
 	used    bool
+	usedBy  map[string]bool // the rules it silenced a finding of
 }
 
 var directiveRe = regexp.MustCompile(`#\s*composure:(ignore-file|ignore)\b(.*)$`)
@@ -105,6 +106,10 @@ func applyDirectives(p *project.Project, fs []Finding, known func(string) bool) 
 			continue
 		}
 		by.used = true
+		if by.usedBy == nil {
+			by.usedBy = map[string]bool{}
+		}
+		by.usedBy[f.Rule] = true
 		suppressed = append(suppressed, Suppressed{Finding: f, Kind: "inSource", Justification: by.Reason})
 	}
 	for _, d := range ds {
@@ -131,6 +136,13 @@ func applyDirectives(p *project.Project, fs []Finding, known func(string) bool) 
 		if !d.used {
 			meta = append(meta, Finding{Rule: UnusedIgnore.ID, Severity: UnusedIgnore.Severity, Pos: pos,
 				Message: kind + " " + strings.Join(d.Rules, ",") + " suppresses nothing: remove it"})
+			continue
+		}
+		for _, r := range d.Rules {
+			if known(r) && !d.usedBy[r] {
+				meta = append(meta, Finding{Rule: UnusedIgnore.ID, Severity: UnusedIgnore.Severity, Pos: pos,
+					Message: kind + " names " + r + ", which reports nothing here: remove " + r + " from it"})
+			}
 		}
 	}
 	return kept, suppressed, meta

@@ -69,6 +69,10 @@ func TestInlineSuppressions(t *testing.T) {
   e:
     image: nginx
     container_name: app-e # composure:ignore fixed-containername -- typo
+  f:
+    image: nginx
+    # composure:ignore fixed-container-name,pinned-mac-address -- legacy
+    container_name: app-f
 `
 	o := lintSource(t, src, rules.Config{})
 	want := []string{
@@ -77,6 +81,7 @@ func TestInlineSuppressions(t *testing.T) {
 		"unused-ignore@14",         // d has no container_name
 		"unused-ignore@17",         // unknown rule id
 		"unused-ignore@17",         // and it suppressed nothing
+		"unused-ignore@20",         // f has no mac_address: that rule id silences nothing
 	}
 	if diff := cmp.Diff(want, summary(o.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -85,7 +90,7 @@ func TestInlineSuppressions(t *testing.T) {
 	for _, s := range o.Suppressed {
 		reasons = append(reasons, s.Finding.Service+":"+s.Kind+":"+s.Justification)
 	}
-	if diff := cmp.Diff([]string{"a:inSource:the backup job calls it by name", "b:inSource:legacy dashboards", "c:inSource:"}, reasons); diff != "" {
+	if diff := cmp.Diff([]string{"a:inSource:the backup job calls it by name", "b:inSource:legacy dashboards", "c:inSource:", "f:inSource:legacy"}, reasons); diff != "" {
 		t.Errorf("suppressed (-want +got):\n%s", diff)
 	}
 	for _, f := range o.Findings {
