@@ -220,7 +220,7 @@ func knownOptions(r *rules.Rule) string {
 
 func (p *parser) ignores(n *yaml.Node, c *Config) {
 	if n.Kind != yaml.SequenceNode {
-		p.fail(n, "ignore must be a list of {rule, path, service, reason}")
+		p.fail(n, "ignore must be a list of {rule, path-glob, service, reason}")
 		return
 	}
 	for _, item := range n.Content {
@@ -232,25 +232,30 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 				if rules.ByID(rule) == nil {
 					p.fail(kv.val, "unknown rule %q in ignore (see 'composure rules')", rule)
 				}
-			case "path":
-				glob = p.scalar(kv.val, "ignore.path")
+			case "path-glob", "path":
+				// path-glob is SPEC §5's name; path, the name the first
+				// releases documented, still works. Not both.
+				if glob != "" {
+					p.fail(kv.key, "ignore entry gives both path-glob and path: keep path-glob")
+				}
+				glob = p.scalar(kv.val, "ignore."+kv.key.Value)
 			case "service":
 				service = p.scalar(kv.val, "ignore.service")
 			case "reason":
 				reason = strings.TrimSpace(p.scalar(kv.val, "ignore.reason"))
 			default:
-				p.fail(kv.key, "unknown key %q in ignore entry (want rule, path, service, reason)", kv.key.Value)
+				p.fail(kv.key, "unknown key %q in ignore entry (want rule, path-glob, service, reason)", kv.key.Value)
 			}
 		}
 		if reason == "" {
 			p.fail(item, "ignore entry needs a reason: say why these findings are acceptable")
 		}
 		if rule == "" && glob == "" && service == "" {
-			p.fail(item, "ignore entry matches everything: give a rule, a path or a service")
+			p.fail(item, "ignore entry matches everything: give a rule, a path-glob or a service")
 		}
 		ig, err := rules.NewIgnore(rule, glob, service, reason)
 		if err != nil {
-			p.fail(item, "ignore.path %q: %v", glob, err)
+			p.fail(item, "ignore.path-glob %q: %v", glob, err)
 		}
 		c.Ignores = append(c.Ignores, ig)
 	}
@@ -328,7 +333,7 @@ func Starter() string {
 # Findings to accept, each with the reason someone will read later.
 ignore: []
 #  - rule: fixed-container-name
-#    path: "legacy/**"
+#    path-glob: "legacy/**"
 #    service: db
 #    reason: the backup job addresses the container by name
 

@@ -20,8 +20,11 @@ func TestParseValid(t *testing.T) {
     allow-names: [DEMO_*, test_password]
 ignore:
   - rule: stateful-volume-missing
-    path: "test/**"
+    path-glob: "test/**"
     reason: throwaway databases in tests
+  - rule: fixed-container-name
+    path: "legacy/*.yaml"
+    reason: the name the first releases documented still works
 stateful-images:
   - image: registry.example.com/team/*-db
     data-paths: [/var/lib/app]
@@ -38,7 +41,7 @@ stateful-images:
 	if got := c.Options["secret-in-environment"]["allow-names"]; len(got.([]string)) != 2 {
 		t.Errorf("allow-names = %v", got)
 	}
-	if len(c.Ignores) != 1 || c.Ignores[0].Reason != "throwaway databases in tests" {
+	if len(c.Ignores) != 2 || c.Ignores[0].Reason != "throwaway databases in tests" || c.Ignores[0].Path != "test/**" || c.Ignores[1].Path != "legacy/*.yaml" {
 		t.Errorf("ignores = %+v", c.Ignores)
 	}
 	if len(c.Images) != 1 || !c.Images[0].DataPaths[0].VolumeDeclared || c.Images[0].FileEnv.Vars[0] != "APP_PASSWORD" {
@@ -55,6 +58,7 @@ func TestParseErrors(t *testing.T) {
 		{"ignore:\n  - rule: fixed-container-name\n", `2:5: ignore entry needs a reason`},
 		{"ignore:\n  - rule: fixed-containr-name\n    reason: x\n", `2:11: unknown rule "fixed-containr-name" in ignore`},
 		{"ignore:\n  - reason: everything\n", `matches everything`},
+		{"ignore:\n  - path-glob: a/*\n    path: b/*\n    reason: x\n", `3:5: ignore entry gives both path-glob and path`},
 		{"stateful-images:\n  - image: x/db\n    data-paths: [var/lib]\n", `not an absolute container path`},
 		{"stateful-images:\n  - image: x/db\n    data-paths: [/d]\n    volume-declared: maybe\n", `volume-declared must be true or false`},
 		{"rules: [a]\n", `rules must be a mapping`},
