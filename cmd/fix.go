@@ -11,6 +11,7 @@ import (
 
 	"github.com/composure-dev/composure/cmd/report"
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/rules/secrets"
 	"github.com/composure-dev/composure/transform/fixer"
 	"github.com/composure-dev/composure/transform/udiff"
@@ -131,7 +132,7 @@ func printDiff(io *IOStreams, res *fixer.Result) {
 }
 
 func describeWrite(w rules.FileWrite) string {
-	path := relToCwd(w.Path)
+	path := project.RelToWorkingDir(w.Path)
 	switch {
 	case w.Kind == rules.CreateSecret:
 		return fmt.Sprintf("create secret file %s (mode 0600)", path)
@@ -143,15 +144,6 @@ func describeWrite(w rules.FileWrite) string {
 		return fmt.Sprintf("add %s to %s", name, path)
 	}
 	return fmt.Sprintf("add %q to %s", w.Content, path)
-}
-
-func relToCwd(p string) string {
-	if abs, err := filepath.Abs("."); err == nil {
-		if rel, err := filepath.Rel(abs, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return p
 }
 
 // printFixSummary says on stderr what was fixed, what was refused and what

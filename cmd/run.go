@@ -31,8 +31,11 @@ type runResult struct {
 // specsFor turns the command line into projects: -f files, or discovery.
 func specsFor(cfg runConfig) ([]project.Spec, []report.LoadError) {
 	if len(cfg.Files) > 0 {
-		dir := filepath.Dir(cfg.Files[0])
-		return []project.Spec{{Files: cfg.Files, Dir: dir}}, nil
+		files := make([]string, len(cfg.Files))
+		for i, f := range cfg.Files {
+			files[i] = project.RelToWorkingDir(f)
+		}
+		return []project.Spec{{Files: files, Dir: filepath.Dir(files[0])}}, nil
 	}
 	specs, errs := project.Discover(cfg.Paths)
 	var out []report.LoadError

@@ -37,6 +37,25 @@ func IsComposeName(name string) bool {
 	return strings.Contains(lower, "compose")
 }
 
+// RelToWorkingDir spells an absolute path inside the working directory
+// relative to it, as reports name files (SPEC §3: "file is relative to
+// the current directory"); other paths stay as given, since "../../x" is
+// harder to read than the absolute path.
+func RelToWorkingDir(p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(wd, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return rel
+}
+
 // Discover turns command-line paths into projects. A directory is searched
 // recursively: in each directory the preferred main file is merged with its
 // override sibling, as docker compose does, and every other compose-named
@@ -60,6 +79,7 @@ func Discover(paths []string) ([]Spec, []error) {
 		}
 	}
 	for _, p := range paths {
+		p = RelToWorkingDir(p)
 		info, err := os.Stat(p)
 		if err != nil {
 			errs = append(errs, &Error{File: p, Msg: describeOSError(err)})

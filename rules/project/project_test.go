@@ -81,6 +81,35 @@ func TestDiscover(t *testing.T) {
 
 // A single override file given on the command line (as pre-commit does)
 // is linted with its main file.
+// An absolute path inside the working directory is reported relative to
+// it (SPEC §3), also from "/"; one outside stays absolute.
+func TestDiscoverNamesFilesRelativeToWorkingDir(t *testing.T) {
+	dir := writeTree(t, map[string]string{"app/compose.yaml": "services: {a: {image: nginx}}\n"})
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(dir, "app")
+	for _, tc := range []struct{ wd, want string }{
+		{dir, filepath.Join("app", "compose.yaml")},
+		{"/", filepath.Join(strings.TrimPrefix(abs, "/"), "compose.yaml")},
+		{filepath.Join(dir, "app"), "compose.yaml"},
+	} {
+		t.Chdir(tc.wd)
+		specs, errs := Discover([]string{abs})
+		if len(errs) > 0 || len(specs) != 1 {
+			t.Fatalf("from %s: specs %v, errors %v", tc.wd, specs, errs)
+		}
+		if got := specs[0].Files[0]; got != tc.want {
+			t.Errorf("from %s: file %q, want %q", tc.wd, got, tc.want)
+		}
+	}
+	t.Chdir(t.TempDir())
+	if got := RelToWorkingDir(abs); got != abs {
+		t.Errorf("outside the working directory: %q, want the absolute path %q", got, abs)
+	}
+}
+
 func TestDiscoverSingleOverrideFile(t *testing.T) {
 	dir := writeTree(t, map[string]string{
 		"compose.yml":          "services: {}\n",
