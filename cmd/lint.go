@@ -3,8 +3,11 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +16,7 @@ import (
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/config"
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/rules/secrets"
 )
 
@@ -231,7 +235,37 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err := rep.Report(o.io.Out, &res.Result); err != nil {
 		return &exitError{code: ExitInternal, err: err}
 	}
+	printUnchecked(o.io.Err, res.Projects)
 	return exitFor(&res.Result, threshold)
+}
+
+// printUnchecked says on stderr, whatever the format, what the rules could
+// not check: unset variables linted as placeholders, env files that are not
+// there (SPEC §4). They are not findings and do not change the exit code.
+func printUnchecked(w io.Writer, ps []*project.Project) {
+	seen := map[project.Note]bool{}
+	var notes []project.Note
+	for _, p := range ps {
+		for _, n := range p.Notes {
+			if n.Unchecked && !seen[n] {
+				seen[n] = true
+				notes = append(notes, n)
+			}
+		}
+	}
+	sort.SliceStable(notes, func(i, j int) bool {
+		if notes[i].File != notes[j].File {
+			return notes[i].File < notes[j].File
+		}
+		return notes[i].Line < notes[j].Line
+	})
+	for _, n := range notes {
+		where := n.File
+		if n.Line > 0 {
+			where += ":" + strconv.Itoa(n.Line)
+		}
+		fmt.Fprintf(w, "%s: note: %s\n", where, n.Msg)
+	}
 }
 
 // exitFor maps a result to the process exit code: load errors win (the run

@@ -160,3 +160,33 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// What the rules could not check is said on stderr, whatever the format,
+// without changing stdout or the exit code (SPEC §4): a required env file
+// that is not there, a variable linted as a placeholder. An optional env
+// file that is missing is expected, and the obsolete `version` is not
+// about state or secrets.
+func TestLintSaysWhatItCouldNotCheck(t *testing.T) {
+	dir := t.TempDir()
+	src := "version: \"3\"\nservices:\n  s:\n    image: nginx\n    env_file: gone.env\n  t:\n    image: nginx\n    env_file:\n      - path: opt.env\n        required: false\n  m:\n    image: nginx\n    container_name: ${NAME}\n"
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NAME", "")
+	os.Unsetenv("NAME")
+	for _, format := range []string{"text", "json"} {
+		out, errOut, code := run(t, "lint", "--format", format, dir)
+		if code != ExitOK {
+			t.Errorf("%s: exit %d, want %d (notes are not findings)", format, code, ExitOK)
+		}
+		file := filepath.Join(dir, "compose.yaml")
+		want := file + ": note: variable NAME is not set; linted with the placeholder unset-name\n" +
+			file + ":5: note: env file " + filepath.Join(dir, "gone.env") + " of service \"s\" cannot be read, so its entries were not checked for secrets\n"
+		if diff := cmp.Diff(want, errOut); diff != "" {
+			t.Errorf("%s: stderr (-want +got):\n%s", format, diff)
+		}
+		if strings.Contains(out, "note:") {
+			t.Errorf("%s: a note reached stdout:\n%s", format, out)
+		}
+	}
+}

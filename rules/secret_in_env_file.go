@@ -27,7 +27,8 @@ var SecretInEnvFile = &Rule{
 			"value (provider tokens, private keys, JSON web tokens, URLs with `user:password@`). Findings point " +
 			"at the line in the env file and name the services that load it. It is an error when git tracks the " +
 			"file, when git does not ignore it, or when no git repository is found; a warning when the file is " +
-			"gitignored. Env files that do not exist are skipped: they are often created at deploy time. A " +
+			"gitignored. Env files that do not exist are skipped: they are often created at deploy time; lint says so on stderr " +
+			"(a note, not a finding) when the file is required. A " +
 			"`# composure:ignore secret-in-env-file -- reason` comment in the env file silences a line there.",
 		Why: "An env file next to the compose file is usually committed with it, and then every clone, fork " +
 			"and CI log of the repository has the secret. Even a gitignored env file puts the secret in the " +

@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -90,6 +91,7 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 		return
 	}
 	formats := map[string]map[string]bool{}
+	required := map[string]string{} // env file -> the first service that requires it
 	names := make([]string, 0, len(p.Model.Services))
 	for name := range p.Model.Services {
 		names = append(names, name)
@@ -111,6 +113,9 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 				order = append(order, abs)
 			}
 			formats[abs][ef.Format] = true
+			if _, ok := required[abs]; !ok && bool(ef.Required) {
+				required[abs] = name
+			}
 		}
 	}
 	p.FileRefs = order
@@ -130,6 +135,7 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 		content, ok := overlay[abs]
 		if !ok {
 			if content, ok = readRegular(abs); !ok {
+				p.noteUnreadEnvFile(abs, required[abs])
 				continue
 			}
 		}
@@ -181,6 +187,23 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 func readRegular(abs string) ([]byte, bool) {
 	b, err := readBounded(abs) // never blocks, never reads past MaxFileSize
 	return b, err == nil
+}
+
+// noteUnreadEnvFile says that a required env file could not be read, so
+// its entries were not checked for secrets (SPEC §4: the lint goes on,
+// since such files are often created at deploy time, and says what it
+// could not check). An optional one (required: false) is expected to be
+// missing and is not mentioned.
+func (p *Project) noteUnreadEnvFile(abs, service string) {
+	if service == "" {
+		return
+	}
+	n := Note{File: p.Files[0].Path, Unchecked: true,
+		Msg: fmt.Sprintf("env file %s of service %q cannot be read, so its entries were not checked for secrets", p.displayPath(abs), service)}
+	if loc := p.Locate("services", service, "env_file"); loc.Node != nil {
+		n.File, n.Line = loc.File.Path, loc.Line()
+	}
+	p.addNote(n)
 }
 
 // displayPath spells an absolute path like the project's first compose

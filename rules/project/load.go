@@ -105,6 +105,10 @@ type Note struct {
 	File string
 	Line int
 	Msg  string
+	// Unchecked notes say what the rules could not check (a variable read
+	// as a placeholder, an env file that is not there). lint prints them;
+	// the others (an obsolete key) are kept only for callers that ask.
+	Unchecked bool
 }
 
 var quietLogrus sync.Once
@@ -168,7 +172,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 		// deployed; lint with a placeholder rather than not at all.
 		if m, err2 := p.loadWithPlaceholders(ctx, absDir, env, opts.Profiles); err2 == nil {
 			model, err = m, nil
-			p.addNote(Note{File: p.Files[0].Path, Msg: fmt.Sprintf("variables %s are not set; linted with %s placeholders", strings.Join(p.unset, ", "), PlaceholderPrefix+"<name>")})
+			p.addNote(Note{File: p.Files[0].Path, Msg: unsetNote(p.unset), Unchecked: true})
 		}
 	}
 	if err != nil {
@@ -339,6 +343,14 @@ func mergeUnset(env, fromFile map[string]string) {
 	}
 }
 
+// unsetNote says which variables were linted as placeholders.
+func unsetNote(names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("variable %s is not set; linted with the placeholder %s", names[0], PlaceholderPrefix+strings.ToLower(names[0]))
+	}
+	return fmt.Sprintf("variables %s are not set; linted with %s placeholders", strings.Join(names, ", "), PlaceholderPrefix+"<name>")
+}
+
 // PlaceholderPrefix starts the value given to unset variables when a
 // project only loads with them set.
 const PlaceholderPrefix = "unset-"
@@ -414,7 +426,7 @@ func (p *Project) lenientSubstitute(s string, m template.Mapping) (string, error
 	out, err := template.Substitute(s, lookup)
 	var missing *template.MissingRequiredError
 	if errors.As(err, &missing) {
-		p.addNote(Note{Msg: fmt.Sprintf("required variable %s is not set; linted as empty", missing.Variable)})
+		p.addNote(Note{File: p.Files[0].Path, Msg: fmt.Sprintf("required variable %s is not set; linted as empty", missing.Variable), Unchecked: true})
 		return out, nil
 	}
 	return out, err
