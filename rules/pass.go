@@ -2,6 +2,7 @@ package rules
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -34,7 +35,30 @@ type Pass struct {
 // rule itself (e.g. conditional images) before post-processing applies the
 // user's config.
 func (p *Pass) Report(loc project.Loc, f Finding) {
+	f.Redact = withSourceForm(loc, f.Redact)
 	p.reportAt(Pos(loc), f)
+}
+
+// withSourceForm adds the value's text as the file spells it when a secret
+// to mask is not in it as such: a quoted scalar writes it with escapes
+// (a single quote doubled, "\u0064"), and a diff or a source line shows
+// those bytes.
+func withSourceForm(loc project.Loc, redact []string) []string {
+	if len(redact) == 0 || loc.File == nil || loc.Node == nil || loc.Node.Kind != yaml.ScalarNode {
+		return redact
+	}
+	f, n := loc.File, loc.Node
+	start, end := f.Offset(n.Line, n.Column), f.End(n)
+	if start < 0 || end > len(f.Content) || start >= end {
+		return redact
+	}
+	raw := string(f.Content[start:end])
+	for _, r := range redact {
+		if !strings.Contains(raw, r) {
+			return append(slices.Clip(redact), raw)
+		}
+	}
+	return redact
 }
 
 // reportAt is Report at a position no YAML node has (a line of an env

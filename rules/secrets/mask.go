@@ -42,6 +42,19 @@ type Masker struct {
 // another (password, password123) never shows its rest.
 func NewMasker(secrets []string) *Masker {
 	sorted := slices.Clone(secrets)
+	// A secret of several lines (a private key in a `|` block) is shown
+	// line by line, each with the file's indentation before it and a diff
+	// marker before that: each of its lines is masked on its own too.
+	for _, s := range secrets {
+		if !strings.Contains(s, "\n") {
+			continue
+		}
+		for _, line := range strings.Split(s, "\n") {
+			if line = strings.TrimSpace(line); len(line) >= minLineSecret {
+				sorted = append(sorted, line)
+			}
+		}
+	}
 	slices.SortStableFunc(sorted, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	var pairs []string
 	for _, s := range slices.Compact(sorted) {
@@ -54,6 +67,11 @@ func NewMasker(secrets []string) *Masker {
 	}
 	return &Masker{r: strings.NewReplacer(pairs...)}
 }
+
+// minLineSecret is the shortest line of a multi-line secret masked on its
+// own: shorter ones ("-----", "}") are structure, not secret, and would
+// mask unrelated text.
+const minLineSecret = 8
 
 // Mask returns text with every secret masked.
 func (m *Masker) Mask(text string) string {

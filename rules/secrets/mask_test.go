@@ -74,3 +74,19 @@ func TestMaskAllLongestFirst(t *testing.T) {
 		}
 	}
 }
+
+// A multi-line secret is masked line by line, as a diff or an indented
+// block shows it; its short structural lines are left alone.
+func TestMaskMultiLineSecretByLine(t *testing.T) {
+	secret := "-----BEGIN KEY-----\nMIIEpAIBAAKCAQEA1c2Vj\ncmV0c2VjcmV0c2Vj\n}\n"
+	text := " TLS_KEY: |\n-        MIIEpAIBAAKCAQEA1c2Vj\n+        cmV0c2VjcmV0c2Vj\n         }\n"
+	got := NewMasker([]string{secret}).Mask(text)
+	for _, line := range []string{"MIIEpAIBAAKCAQEA1c2Vj", "cmV0c2VjcmV0c2Vj"} {
+		if strings.Contains(got, line) {
+			t.Errorf("line %q of the secret is shown:\n%s", line, got)
+		}
+	}
+	if !strings.Contains(got, "         }\n") || !strings.Contains(got, "TLS_KEY: |") {
+		t.Errorf("text that is not secret was masked:\n%s", got)
+	}
+}
