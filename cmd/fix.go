@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -44,7 +45,8 @@ func newFixCmd(io *IOStreams, runF func(*fixOptions) error) *cobra.Command {
 	}
 	addLintFlags(c, &opts.lintOptions)
 	f := c.Flags()
-	f.BoolVar(&opts.Diff, "diff", false, "print a unified diff of what would change and write nothing")
+	f.BoolVar(&opts.Diff, "diff", false, "print a unified diff of what would change and write nothing: on stdout with --format text\n"+
+		"(load errors on stderr), on stderr with any other format so that stdout is only the report")
 	f.BoolVar(&opts.Unsafe, "unsafe-fixes", false, "also apply fixes marked unsafe")
 	f.StringVar(&opts.SecretsDir, "secrets-dir", "secrets", "directory, inside the project, where secret files are written")
 	f.BoolVar(&opts.External, "external", false, "declare the volumes fixes create as external: true with fixed names (unsafe: they must be created before up)")
@@ -82,7 +84,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	res := fixer.Run(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External})
 	refused := res.Refused
 	if o.Diff {
-		printDiff(o.io, res)
+		printDiff(o.io, diffOut(o), res)
 	} else {
 		refused = append(refused, fixer.Apply(res)...)
 	}
@@ -100,10 +102,14 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	if left.Internal != nil {
 		return &exitError{code: ExitInternal, err: left.Internal}
 	}
-	if !o.Diff || o.Format != "text" {
-		if err := rep.Report(o.io.Out, &left.Result); err != nil {
+	if o.Diff && o.Format == "text" {
+		// stdout is the diff: the report is left out, but a file that
+		// could not be loaded must still be said, on stderr.
+		if err := printLoadErrors(o.io.Err, left.Errors); err != nil {
 			return &exitError{code: ExitInternal, err: err}
 		}
+	} else if err := rep.Report(o.io.Out, &left.Result); err != nil {
+		return &exitError{code: ExitInternal, err: err}
 	}
 	if len(refused) > 0 {
 		return &exitError{code: ExitIncomplete}
@@ -117,18 +123,52 @@ func escapes(rel string) bool {
 	return clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) || clean == "."
 }
 
-// printDiff writes the unified diff of every changed compose file to
-// stdout, and what would be created on stderr. The secrets being moved are
-// masked in the removed lines: the diff is for reading, not for patch.
-func printDiff(io *IOStreams, res *fixer.Result) {
+// diffOut is where `fix --diff` writes the diff. With --format text the
+// diff is the output, on stdout alone (load errors go to stderr), so it
+// can be piped to a pager or a file.
+// With any other format (json, sarif, github, ...) stdout carries only the
+// report document, which a tool parses, so the diff goes to stderr for the
+// human reading the run (as ruff and golangci-lint keep stdout parseable).
+func diffOut(o *fixOptions) io.Writer {
+	if o.Format == "text" {
+		return o.io.Out
+	}
+	return o.io.Err
+}
+
+// printDiff writes the unified diff of every changed compose file to out,
+// and what would be created on stderr. The secrets being moved are masked
+// in the removed lines: the diff is for reading, not for patch.
+func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) {
 	mask := secrets.NewMasker(res.Redact)
 	for _, c := range res.Changes {
 		d := udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed)
-		fmt.Fprint(io.Out, mask.Mask(d))
+		fmt.Fprint(out, mask.Mask(d))
 	}
 	for _, w := range res.Writes {
-		fmt.Fprintln(io.Err, "would "+describeWrite(w))
+		fmt.Fprintln(s.Err, "would "+describeWrite(w))
 	}
+}
+
+// printLoadErrors writes each load error as the text report does,
+// "file:line:col: error: message" with control characters escaped, without
+// colour and without the report's summary line.
+func printLoadErrors(w io.Writer, errs []report.LoadError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	if err := report.NewText(report.Options{}).Report(&b, &report.Result{Errors: errs}); err != nil {
+		return err
+	}
+	// The text report ends with one summary line; everything before it
+	// is the errors.
+	text := strings.TrimSuffix(b.String(), "\n")
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		_, err := io.WriteString(w, text[:i+1])
+		return err
+	}
+	return nil
 }
 
 func describeWrite(w rules.FileWrite) string {
