@@ -213,6 +213,9 @@ func printFixSummary(io *IOStreams, res *fixer.Result, refused []fixer.Refusal, 
 	for _, r := range refused {
 		fmt.Fprintf(io.Err, "%s: %s\n", r.File, r.Reason)
 	}
+	for _, r := range res.Skipped {
+		fmt.Fprintf(io.Err, "%s: %s\n", r.File, r.Reason)
+	}
 	if len(res.Notes) > 0 {
 		fmt.Fprintln(io.Err, "\nbefore the next `docker compose up`:")
 		for _, n := range res.Notes {

@@ -176,7 +176,7 @@ func volumesFromFix(p *Pass, s *service, byName map[string]*service) *Fix {
 		}
 		names = append(names, fmt.Sprintf("%q", src.Name))
 	}
-	b := newFixBuilder(f)
+	b := p.newFixBuilder(f)
 	b.add(transform.RemoveMappingEntry(b.src, loc.Node, "volumes_from"))
 	if len(items) > 0 {
 		b.addItems(loc.Node, "volumes", items)

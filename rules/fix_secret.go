@@ -30,7 +30,7 @@ func entryFix(p *Pass, s *service, e rawEntry) (*fixBuilder, *yaml.Node) {
 	if svc.Depth != 2 || svc.Node.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	return newFixBuilder(f), svc.Node
+	return p.newFixBuilder(f), svc.Node
 }
 
 // replaceEntry rewrites KEY: value (or - KEY=value) as newKey: newValue in

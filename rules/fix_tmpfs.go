@@ -18,7 +18,7 @@ func tmpfsToVolumeFix(p *Pass, s *service, m mount) *Fix {
 	if loc.Depth != len(m.Path) || loc.Node == nil {
 		return nil // the mount is in another file than the service's own definition
 	}
-	b := newFixBuilder(f)
+	b := p.newFixBuilder(f)
 	name := p.shared.volumes.get(s.Name + "-" + lastSegment(m.Target))
 	switch {
 	case m.Path[2] == "tmpfs":

@@ -77,7 +77,7 @@ func mountVolumeFix(p *Pass, s *service, paths []knowledge.DataPath) *Fix {
 	if f == nil {
 		return nil
 	}
-	b := newFixBuilder(f)
+	b := p.newFixBuilder(f)
 	var mounted, items, names []string
 	for _, dp := range paths {
 		base := s.Name + "-data"
@@ -106,7 +106,7 @@ func nameAnonymousFix(p *Pass, s *service, m mount) *Fix {
 	if own := p.Project.Locate("services", s.Name); own.File != loc.File || transform.IsAliased(loc.File.Source(), loc.Node) {
 		return nil
 	}
-	b := newFixBuilder(loc.File)
+	b := p.newFixBuilder(loc.File)
 	name := p.shared.volumes.get(s.Name + "-" + lastSegment(m.Target))
 	switch loc.Node.Kind {
 	case yaml.ScalarNode:

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -29,9 +30,20 @@ type fixBuilder struct {
 // newFixBuilder starts a fix in f. Its helper calls record their
 // self-checks on a Batch view of the file's Source, and build checks the
 // fix's joined edits once (the edits that will be applied, after Join).
-func newFixBuilder(f *project.File) *fixBuilder {
-	return &fixBuilder{file: f, src: f.Source().Batch()}
+func (p *Pass) newFixBuilder(f *project.File) *fixBuilder {
+	b := &fixBuilder{file: f, src: f.Source().Batch()}
+	if !slices.Contains(p.Project.Files, f) {
+		// An included file or an extends base: an edit there changes
+		// every project and service that pulls it in, and compose-go
+		// reads it from disk, where a fix pass cannot check the result
+		// (SPEC §6: never edit an extends base on behalf of one service).
+		b.err = errPulledIn
+	}
+	return b
 }
+
+// errPulledIn refuses a fix in a file the project only includes or extends.
+var errPulledIn = errors.New("the file is included or extended, not one of the project's own files")
 
 // add records the result of a transform helper.
 func (b *fixBuilder) add(edits []transform.Edit, err error) {

@@ -329,7 +329,7 @@ func envFileMove(p *Pass, u envFileUse, e project.EnvEntry, value string) *Fix {
 	if !ok {
 		return nil
 	}
-	b := newFixBuilder(f)
+	b := p.newFixBuilder(f)
 	name := p.shared.secrets.get(envSecretBase(u, e.Key))
 	path := filepath.Join(dir, name)
 	b.declare("secrets", []string{name}, []string{"file: " + relFrom(f, path)})

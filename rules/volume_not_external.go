@@ -133,7 +133,7 @@ func externalVolumeFix(p *Pass, vol string) *Fix {
 		fmt.Sprintf("volume %s is external now: `docker compose up` expects it to exist; compose created it on earlier runs, otherwise create it:\n  docker volume create %s", vol, name),
 		fmt.Sprintf("the name %s assumes the project name %s: use the name of the existing volume if you run the project under another name (-p, COMPOSE_PROJECT_NAME)", name, p.Project.Name),
 	}
-	b := newFixBuilder(loc.File)
+	b := p.newFixBuilder(loc.File)
 	n := loc.Node
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias

@@ -72,6 +72,9 @@ type Result struct {
 	Left    int
 	Notes   []string
 	Refused []Refusal
+	// Skipped are files whose fixes were left out on purpose (a file
+	// another file includes or extends): said, but not a failure.
+	Skipped []Refusal
 	Passes  int
 	// Redact are the secret texts of every finding the run saw, fixed or
 	// not: whatever shows original lines (a diff's context) masks them.
@@ -232,6 +235,13 @@ func (r *run) lint(ctx context.Context, specs []project.Spec) []rules.Outcome {
 // fixPass collects the eligible fixes of outs and applies them in memory
 // as pending changes; it reports whether any compose file changed.
 func (r *run) fixPass(outs []rules.Outcome) bool {
+	for abs, why := range pulledIn(outs) {
+		if !r.refused[abs] {
+			r.refused[abs] = true
+			r.res.Skipped = append(r.res.Skipped, why)
+		}
+	}
+	slices.SortFunc(r.res.Skipped, func(a, b Refusal) int { return strings.Compare(a.File, b.File) })
 	byFile, files, standalone := collect(outs, r.opts, r.refused, r.res)
 	for _, g := range standalone {
 		if !linesChange(g.fix.Writes, r.overlay) {
@@ -268,6 +278,40 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 		changed = true
 	}
 	return changed
+}
+
+// pulledIn lists the files some project reads through `include` or
+// `extends` from another file, with why a fix leaves them alone: compose-go
+// reads such files from disk, so a pass could not load the project with
+// the fixed file to check it, and an edit there changes every project that
+// pulls it in. An extends base does not bring its top-level declarations
+// along: a volume or secret a fix declares next to a base service is
+// undefined in the file that extends it. SPEC §6: a fix never edits an
+// extends base on behalf of one service.
+func pulledIn(outs []rules.Outcome) map[string]Refusal {
+	out := map[string]Refusal{}
+	for _, o := range outs {
+		if o.Project == nil {
+			continue
+		}
+		for _, f := range o.Project.AllFiles() {
+			for _, inc := range f.Includes {
+				if _, ok := out[inc.Abs]; !ok {
+					out[inc.Abs] = Refusal{File: inc.Path, Reason: "not fixed: " + f.Path + " includes it; fix it on its own (composure fix " + inc.Path + ") and check the including project"}
+				}
+			}
+			for _, name := range slices.Sorted(maps.Keys(f.Extends)) {
+				base := f.Extends[name].File
+				if base == nil || base == f {
+					continue
+				}
+				if _, ok := out[base.Abs]; !ok {
+					out[base.Abs] = Refusal{File: base.Path, Reason: "not fixed: service \"" + name + "\" of " + f.Path + " extends a service in it, and a change there would change that service too; fix it by hand in both files"}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // mergeResult is what transform.Merge or transform.Combine returns.
