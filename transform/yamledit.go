@@ -36,6 +36,12 @@ func AddMappingEntry(src *Source, mapping *yaml.Node, key string, valueYAML stri
 	if i := pairIndex(m, key); i >= 0 {
 		return nil, fmt.Errorf("%w: %q", ErrKeyExists, key)
 	}
+	if v := mergedValue(m, key, 0); v != nil && (v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode) {
+		// `<<: *common` gives the mapping this key; a local one would
+		// replace the merged list or mapping, not extend it, and what it
+		// held (mounts, secrets, variables) would be gone.
+		return nil, unsupported("%q comes from a << merge key: a local %q would replace it", key, key)
+	}
 	pv, err := parseValue(valueYAML)
 	if err != nil {
 		return nil, err
@@ -385,6 +391,43 @@ func pairIndex(m *yaml.Node, key string) int {
 		}
 	}
 	return -1
+}
+
+// mergedValue returns the value a `<<` merge key gives mapping m at key
+// (m has no such key itself), or nil: `<<: *a` or `<<: [*a, *b]`, the
+// first merged mapping that has key winning, through nested merges.
+func mergedValue(m *yaml.Node, key string, depth int) *yaml.Node {
+	if depth > 16 {
+		return nil // alias chains are bounded by the loader; be safe here too
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind != yaml.ScalarNode || k.Value != "<<" {
+			continue
+		}
+		sources := []*yaml.Node{m.Content[i+1]}
+		if v := m.Content[i+1]; v.Kind == yaml.SequenceNode {
+			sources = v.Content
+		}
+		for _, src := range sources {
+			for src != nil && src.Kind == yaml.AliasNode {
+				src = src.Alias
+			}
+			if src == nil || src.Kind != yaml.MappingNode {
+				continue
+			}
+			if j := pairIndex(src, key); j >= 0 {
+				v := src.Content[j+1]
+				for v != nil && v.Kind == yaml.AliasNode {
+					v = v.Alias
+				}
+				return v
+			}
+			if v := mergedValue(src, key, depth+1); v != nil {
+				return v
+			}
+		}
+	}
+	return nil
 }
 
 // IsNull reports whether n is a null scalar (`key:`, `~`, `null`).

@@ -1125,3 +1125,47 @@ func TestJoin(t *testing.T) {
 		t.Error("Join of overlapping replacements: want an error")
 	}
 }
+
+// A key a `<<` merge key gives the mapping is not created locally when its
+// merged value is a list or a mapping: the local one would replace it, and
+// the merged mounts or secrets would be gone from the service. A scalar is
+// overridden one key at a time, as merge keys mean.
+func TestMergedCollectionNotReplaced(t *testing.T) {
+	src := `x-common: &common
+  volumes: [./logs:/logs]
+  environment: {A: "1"}
+  restart: always
+x-more: &more
+  <<: *common
+  secrets: [shared]
+services:
+  db:
+    <<: [*more]
+    image: postgres:16
+`
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := NewSource("c.yml", []byte(src))
+	db := nav(&doc, "services", "db")
+	for name, call := range map[string]func() ([]Edit, error){
+		"volumes": func() ([]Edit, error) {
+			return EnsureSequenceItem(s, db, "volumes", "db-data:/var/lib/postgresql/data")
+		},
+		"secrets":     func() ([]Edit, error) { return EnsureSequenceItem(s, db, "secrets", "pw") },
+		"environment": func() ([]Edit, error) { return EnsureKey(s, db, "environment", "B: x", true) },
+	} {
+		if _, err := call(); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: err %v, want ErrUnsupported (the merged %s would be lost)", name, err, name)
+		}
+	}
+	for name, call := range map[string]func() ([]Edit, error){
+		"a merged scalar": func() ([]Edit, error) { return AddMappingEntry(s, db, "restart", "unless-stopped") },
+		"a new key":       func() ([]Edit, error) { return EnsureSequenceItem(s, db, "tmpfs", "/tmp") },
+	} {
+		if _, err := call(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
