@@ -86,7 +86,9 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	if o.Diff {
 		printDiff(o.io, diffOut(o), res)
 	} else {
-		refused = append(refused, fixer.Apply(res)...)
+		notWritten := fixer.Apply(res)
+		res.Unapplied(notWritten)
+		refused = append(refused, notWritten...)
 	}
 	printFixSummary(o.io, res, refused, o.Diff)
 

@@ -47,6 +47,11 @@ type Change struct {
 	// Steps are the passes that changed the file: the bytes before and
 	// the merged edits applied to them, so tests can replay them.
 	Steps []Step
+	// Applied counts the fixes per rule that land with this file, and
+	// Notes are theirs: taken back (Unapplied) when the file is not
+	// written.
+	Applied map[string]int
+	Notes   []string
 }
 
 // Step is one pass over one file.
@@ -97,6 +102,27 @@ type Result struct {
 	overlay map[string][]byte
 	dotEnvs map[string]map[string]string
 	changes map[string][]*envChange // Remaining's changed .env names, per .env
+}
+
+// Unapplied takes back the fixes and notes of the changed files that
+// Apply refused to write (read-only, changed meanwhile, outside the
+// project), so the summary counts what was written.
+func (r *Result) Unapplied(refused []Refusal) {
+	for _, c := range r.Changes {
+		if !slices.ContainsFunc(refused, func(f Refusal) bool { return f.File == c.Path }) {
+			continue
+		}
+		for rule, n := range c.Applied {
+			if r.Applied[rule] -= n; r.Applied[rule] <= 0 {
+				delete(r.Applied, rule)
+			}
+		}
+		for _, n := range c.Notes {
+			if i := slices.Index(r.Notes, n); i >= 0 {
+				r.Notes = slices.Delete(r.Notes, i, i+1)
+			}
+		}
+	}
 }
 
 // Total is the number of fixes applied.
@@ -481,9 +507,14 @@ func (r *run) commit() {
 		c.Fixed = pc.next
 		c.Steps = append(c.Steps, Step{Before: pc.before, Edits: pc.edits})
 		r.res.Left += pc.dropped
+		if c.Applied == nil {
+			c.Applied = map[string]int{}
+		}
 		for _, g := range pc.applied {
 			r.res.Applied[g.finding.Rule]++
 			r.res.Notes = append(r.res.Notes, g.fix.Notes...)
+			c.Applied[g.finding.Rule]++
+			c.Notes = append(c.Notes, g.fix.Notes...)
 			for _, w := range g.fix.Writes {
 				key := fmt.Sprint(w.Kind, w.Path, w.Content)
 				c.Writes = append(c.Writes, w)

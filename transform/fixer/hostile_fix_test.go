@@ -169,11 +169,19 @@ func TestHostileFixReadOnlyFile(t *testing.T) {
 	_, compose, specs := hostileProject(t, hostileInput)
 	must(t, os.Chmod(compose, 0o444))
 	res := fixer.Run(context.Background(), specs, hostileConfig(), fixer.Options{})
+	if res.Total() == 0 {
+		t.Fatal("no fix planned: the test would be vacuous")
+	}
 	refused := fixer.Apply(res)
 	if len(refused) == 0 {
 		t.Error("a read-only compose file was replaced")
 	}
 	fileIs(t, compose, hostileInput)
+	// The summary counts what was written: nothing here.
+	res.Unapplied(refused)
+	if res.Total() != 0 || len(res.Notes) != 0 {
+		t.Errorf("after the refused write: applied %v, notes %q; want none", res.Applied, res.Notes)
+	}
 }
 
 // An existing secret file with other content is never overwritten: the
