@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"maps"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -93,6 +95,15 @@ type Project struct {
 	reference   bool     // Options.ReferenceLoad
 	refsMissing bool     // an include or extends file could not be read (casts.go)
 	unset       []string // variables interpolation found unset, for error hints
+
+	env map[string]string // what interpolation sees, to place port errors
+	// portTemplates are the ports values that interpolate (see
+	// loadWithPlaceholders), each with the variables it gives a default;
+	// heldStr and heldPort the variables the placeholder load replaced,
+	// with a string and with a port number.
+	portTemplates map[string]map[string]bool
+	heldStr       map[string]bool
+	heldPort      map[string]int
 }
 
 // AllFiles is Files then Extra, in a new slice.
@@ -165,14 +176,15 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 			p, err = nil, &Error{File: spec.Files[0], Msg: fmt.Sprintf("compose-go could not load this project: %v", r)}
 		}
 	}()
+	p.env = env
 	model, err := p.loadModel(ctx, absDir, env, opts.Profiles, false, false)
 	if err != nil && len(p.unset) > 0 && emptyValueError(err.Error()) {
 		// An unset variable emptied a field compose-go needs (an image, a
-		// volume source, a container name). It is set where the stack is
-		// deployed; lint with a placeholder rather than not at all.
+		// volume source, a container name, a port). It is set where the
+		// stack is deployed; lint with a placeholder rather than not at all.
 		if m, err2 := p.loadWithPlaceholders(ctx, absDir, env, opts.Profiles); err2 == nil {
 			model, err = m, nil
-			p.addNote(Note{File: p.Files[0].Path, Msg: unsetNote(p.unset), Unchecked: true})
+			p.addNote(Note{File: p.Files[0].Path, Msg: p.placeholderNote(), Unchecked: true})
 		}
 	}
 	if err != nil {
@@ -351,18 +363,71 @@ func unsetNote(names []string) string {
 	return fmt.Sprintf("variables %s are not set; linted with %s placeholders", strings.Join(names, ", "), PlaceholderPrefix+"<name>")
 }
 
+// placeholderNote is unsetNote, saying also which variables were read as
+// port numbers.
+func (p *Project) placeholderNote() string {
+	if len(p.heldPort) == 0 {
+		return unsetNote(p.unset)
+	}
+	names := p.unset
+	subject := fmt.Sprintf("variable %s is not set", names[0])
+	if len(names) > 1 {
+		subject = fmt.Sprintf("variables %s are not set", strings.Join(names, ", "))
+	}
+	var with []string
+	switch strs := slices.Sorted(maps.Keys(p.heldStr)); len(strs) {
+	case 0:
+	case 1:
+		with = append(with, "the placeholder "+PlaceholderPrefix+strings.ToLower(strs[0]))
+	default:
+		with = append(with, PlaceholderPrefix+"<name> placeholders")
+	}
+	ports := slices.Sorted(maps.Keys(p.heldPort))
+	if len(ports) == 1 {
+		s := fmt.Sprintf("the placeholder port %d", p.heldPort[ports[0]])
+		if len(names) > 1 {
+			s += " for " + ports[0]
+		}
+		with = append(with, s)
+	} else {
+		var each []string
+		for _, n := range ports {
+			each = append(each, fmt.Sprintf("%d for %s", p.heldPort[n], n))
+		}
+		with = append(with, "the placeholder ports "+strings.Join(each, ", "))
+	}
+	return subject + "; linted with " + strings.Join(with, " and ")
+}
+
 // PlaceholderPrefix starts the value given to unset variables when a
 // project only loads with them set.
 const PlaceholderPrefix = "unset-"
+
+// PlaceholderPortBase is the first port number given to unset variables
+// in a `ports` entry, which must be numeric: the Nth unset variable of the
+// project (in name order) is PlaceholderPortBase+N, in the dynamic range.
+const PlaceholderPortBase = 49152
 
 // loadWithPlaceholders loads with unset variables read as placeholders.
 // The only consistency error it forgives is a placeholder volume name
 // that is declared nowhere (${DATA}:/data becomes unset-data:/data); a
 // service with no image at all is still an error.
+//
+// A `ports` value (a short-syntax entry, or a long-syntax published or
+// target) needs numbers: an unset variable there is read as a port number
+// (see portPlaceholder), and one that has a default there takes it.
 func (p *Project) loadWithPlaceholders(ctx context.Context, dir string, env map[string]string, profiles []string) (*types.Project, error) {
+	p.portTemplates = p.collectPortTemplates()
 	m, err := p.loadModel(ctx, dir, env, profiles, true, false)
 	if err != nil && strings.Contains(err.Error(), "refers to undefined volume "+PlaceholderPrefix) {
-		return p.loadModel(ctx, dir, env, profiles, true, true)
+		// compose-go stops at the first problem, in map order: the others
+		// are looked for here, in name order, so that a service with no
+		// image fails the load on every run.
+		if m, err = p.loadModel(ctx, dir, env, profiles, true, true); err == nil {
+			if err := firstInconsistency(m, true); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return m, err
 }
@@ -394,7 +459,7 @@ func (p *Project) loadModel(ctx context.Context, dir string, env map[string]stri
 	}
 	substitute := p.lenientSubstitute
 	if placeholders {
-		substitute = placeholderSubstitute
+		substitute = p.placeholderSubstitute
 	}
 	configure := func(o *loader.Options) {
 		o.SetProjectName(name, false)
@@ -433,14 +498,127 @@ func (p *Project) lenientSubstitute(s string, m template.Mapping) (string, error
 }
 
 // placeholderSubstitute interpolates with every unset variable read as
-// unset-<name>.
-func placeholderSubstitute(s string, m template.Mapping) (string, error) {
+// unset-<name>, or in a ports value as a port number.
+func (p *Project) placeholderSubstitute(s string, m template.Mapping) (string, error) {
+	defaults, port := p.portTemplates[s]
 	return template.Substitute(s, func(name string) (string, bool) {
 		if v, ok := m(name); ok {
 			return v, true
 		}
-		return PlaceholderPrefix + strings.ToLower(name), true
+		noteMu.Lock()
+		defer noteMu.Unlock()
+		if !port {
+			if p.heldStr == nil {
+				p.heldStr = map[string]bool{}
+			}
+			p.heldStr[name] = true
+			return PlaceholderPrefix + strings.ToLower(name), true
+		}
+		if defaults[name] {
+			return "", false
+		}
+		n := p.portPlaceholder(name)
+		if p.heldPort == nil {
+			p.heldPort = map[string]int{}
+		}
+		p.heldPort[name] = n
+		return strconv.Itoa(n), true
 	})
+}
+
+// portPlaceholder is the port number an unset variable is read as: by its
+// place among the unset variables, so that two variables get different
+// ports and the same project the same ones on every run.
+func (p *Project) portPlaceholder(name string) int {
+	if i := slices.Index(p.unset, name); i >= 0 && i < 65536-PlaceholderPortBase {
+		return PlaceholderPortBase + i
+	}
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return PlaceholderPortBase + int(h.Sum32()%(65536-PlaceholderPortBase))
+}
+
+// portValues calls fn with every scalar of the files' `ports` that a port
+// is parsed from: the short-syntax entries and the long syntax's
+// published and target.
+func (p *Project) portValues(fn func(f *File, n *yaml.Node, short bool)) {
+	for _, f := range p.AllFiles() {
+		for _, d := range f.Docs {
+			if len(d.Content) == 0 {
+				continue
+			}
+			services := resolve(mapValue(resolve(d.Content[0]), "services"))
+			if services == nil || services.Kind != yaml.MappingNode {
+				continue
+			}
+			for i := 1; i < len(services.Content); i += 2 {
+				ports := resolve(mapValue(resolve(services.Content[i]), "ports"))
+				if ports == nil || ports.Kind != yaml.SequenceNode {
+					continue
+				}
+				for _, item := range ports.Content {
+					switch item = resolve(item); item.Kind {
+					case yaml.ScalarNode:
+						fn(f, item, true)
+					case yaml.MappingNode:
+						for _, key := range []string{"published", "target"} {
+							if v := resolve(mapValue(item, key)); v != nil && v.Kind == yaml.ScalarNode {
+								fn(f, v, false)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// collectPortTemplates lists the ports values that interpolate, each with
+// the variables it gives a non-empty default.
+func (p *Project) collectPortTemplates() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	p.portValues(func(_ *File, n *yaml.Node, _ bool) {
+		if !strings.Contains(n.Value, "$") {
+			return
+		}
+		if _, ok := out[n.Value]; ok {
+			return
+		}
+		defaults := map[string]bool{}
+		for name, v := range template.ExtractVariables(map[string]any{"v": n.Value}, nil) {
+			if v.DefaultValue != "" {
+				defaults[name] = true
+			}
+		}
+		out[n.Value] = defaults
+	})
+	return out
+}
+
+// portErrorRe matches the errors of parsing a short-syntax port.
+var portErrorRe = regexp.MustCompile(`^(?:No port specified|Invalid (?:ip address|containerPort|hostPort|proto|ranges? specified)|Empty string specified for ports)`)
+
+// findPortError locates the first short-syntax port entry, in file order,
+// that gives msg once interpolated as the load did.
+func (p *Project) findPortError(msg string) Loc {
+	var found Loc
+	p.portValues(func(f *File, n *yaml.Node, short bool) {
+		if found.Node != nil || !short {
+			return
+		}
+		spec, err := template.Substitute(n.Value, func(name string) (string, bool) {
+			v, ok := p.env[name]
+			return v, ok
+		})
+		var missing *template.MissingRequiredError
+		if err != nil && !errors.As(err, &missing) {
+			return
+		}
+		if _, err := types.ParsePortConfig(spec); err != nil && hideValues(err.Error()) == msg {
+			found = Loc{File: f, Node: n}
+		}
+	})
+	return found
 }
 
 var noteMu sync.Mutex
@@ -560,13 +738,16 @@ func (p *Project) stableConsistencyError(ctx context.Context, dir string, env ma
 	if lerr != nil {
 		return err
 	}
-	if first := firstInconsistency(model); first != nil {
+	if first := firstInconsistency(model, false); first != nil {
 		return first
 	}
 	return err
 }
 
-func firstInconsistency(project *types.Project) error {
+// firstInconsistency is the first of compose-go's common consistency
+// problems, in service name order; placeholders forgives a volume named
+// by a placeholder that is declared nowhere.
+func firstInconsistency(project *types.Project, placeholders bool) error {
 	invalid := func(format string, a ...any) error {
 		return fmt.Errorf(format+": %w", append(a, errdefs.ErrInvalid)...)
 	}
@@ -584,6 +765,9 @@ func firstInconsistency(project *types.Project) error {
 			}
 		}
 		for _, v := range s.Volumes {
+			if placeholders && strings.HasPrefix(v.Source, PlaceholderPrefix) {
+				continue
+			}
 			if _, ok := project.Volumes[v.Source]; v.Type == types.VolumeTypeVolume && v.Source != "" && !ok {
 				return invalid("service %q refers to undefined volume %s", name, v.Source)
 			}
@@ -781,6 +965,11 @@ func (p *Project) errorLocation(msg string) Loc {
 	}
 	if m := volumeSpecRe.FindStringSubmatch(msg); m != nil {
 		if loc := p.findVolume(path.Clean(m[1])); loc.Node != nil {
+			return loc
+		}
+	}
+	if portErrorRe.MatchString(msg) {
+		if loc := p.findPortError(msg); loc.Node != nil {
 			return loc
 		}
 	}
