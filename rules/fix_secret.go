@@ -83,7 +83,9 @@ func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
 // dotEnvFix moves a literal secret into the project's .env (gitignored)
 // and leaves ${VAR:?...} in the compose file.
 func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string, fromDefault bool) *Fix {
-	if !envVarName.MatchString(variable) {
+	if !envVarName.MatchString(variable) || p.Project.DotEnvGit.Tracked {
+		// A committed .env: gitignoring it does not untrack it, and the
+		// secret would be committed again with the next change to it.
 		return nil
 	}
 	b, _ := entryFix(p, s, e)

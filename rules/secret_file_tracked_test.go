@@ -126,3 +126,48 @@ func TestGitignorePattern(t *testing.T) {
 		}
 	}
 }
+
+// A secret is not moved into a .env that git tracks: ignoring it would
+// not untrack it, and the secret would be committed with the next change.
+// The same project with an untracked .env gets the move.
+func TestNoSecretMovedIntoCommittedDotEnv(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	for _, tracked := range []bool{false, true} {
+		dir := t.TempDir()
+		compose := "services:\n  mq:\n    image: rabbitmq:3.13\n    environment:\n      RABBITMQ_DEFAULT_PASS: trackedEnvPw11\n"
+		for name, content := range map[string]string{"compose.yaml": compose, ".env": "A=1\n"} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		git := func(args ...string) {
+			t.Helper()
+			cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"}, args...)...)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+		git("init", "-q", ".")
+		if tracked {
+			git("add", ".env")
+			git("commit", "-q", "-m", "env")
+		}
+		p, err := project.Load(context.Background(), project.Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, project.Options{Environ: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.DotEnvGit.Tracked != tracked {
+			t.Fatalf("tracked %v: DotEnvGit %+v", tracked, p.DotEnvGit)
+		}
+		fs, err := Run(p, knowledge.Default(), []*Rule{SecretInEnvironment}, RunOptions{})
+		if err != nil || len(fs) != 1 {
+			t.Fatalf("tracked %v: findings %v, err %v", tracked, fs, err)
+		}
+		if got := fs[0].Fix != nil; got == tracked {
+			t.Errorf(".env tracked %v: fix offered %v, want %v", tracked, got, !tracked)
+		}
+	}
+}

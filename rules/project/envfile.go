@@ -170,16 +170,24 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 		}
 		p.EnvFiles[abs] = &EnvFile{Path: p.displayPath(abs), Abs: abs, Secret: true}
 	}
-	paths := make([]string, 0, len(p.EnvFiles))
+	paths := make([]string, 0, len(p.EnvFiles)+1)
 	for abs := range p.EnvFiles {
 		paths = append(paths, abs)
+	}
+	if p.DotEnvPath != "" && p.EnvFiles[p.DotEnvPath] == nil {
+		paths = append(paths, p.DotEnvPath)
 	}
 	sort.Strings(paths)
 	for abs, st := range gitStatuses(ctx, paths) {
 		if !st.NoRepo && !st.Tracked && !st.Ignored {
 			st.Ignored = pendingIgnored(abs, overlay)
 		}
-		p.EnvFiles[abs].GitStatus = st
+		if abs == p.DotEnvPath {
+			p.DotEnvGit = st
+		}
+		if ef := p.EnvFiles[abs]; ef != nil {
+			ef.GitStatus = st
+		}
 	}
 }
 

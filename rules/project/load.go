@@ -81,6 +81,9 @@ type Project struct {
 	// DotEnv its variables: fixes that move a secret there must not clash.
 	DotEnvPath string
 	DotEnv     map[string]string
+	// DotEnvGit is what git does with that .env: a fix must not move a
+	// secret into a .env that is committed.
+	DotEnvGit GitStatus
 
 	// EnvFiles are the files outside the compose files that rules read, by
 	// absolute path: the env files services load (parsed, and also listed
