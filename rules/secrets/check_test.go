@@ -38,6 +38,9 @@ func checkCases() []checkCase {
 		// ---- secret by name (literal) ----
 		{name: "postgres docs example", key: "POSTGRES_PASSWORD", raw: "example", kind: Literal, reason: rPassword, secret: "example"},
 		{name: "mysql root", key: "MYSQL_ROOT_PASSWORD", raw: "secret", kind: Literal, reason: rPassword},
+		{name: "numbered pass suffix", key: "DB_PASS2", raw: "Tr0ub4dor3xyz", kind: Literal, reason: rPassword},
+		{name: "numbered key", key: "API_KEY1", raw: "k3y-value-abcdef", kind: Literal},
+		{name: "numbered setting stays a setting", key: "DB_PASSWORD_LENGTH2", raw: "16", kind: None},
 		{name: "rabbitmq _PASS", key: "RABBITMQ_DEFAULT_PASS", raw: "guest", kind: Literal, reason: rPassword},
 		{name: "smtp _PASS", key: "SMTP_PASS", raw: "hunter2", kind: Literal, reason: rPassword},
 		{name: "n8n smtp pass", key: "N8N_SMTP_PASS", raw: "hunter2", kind: Literal, reason: rPassword},

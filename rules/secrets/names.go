@@ -68,16 +68,31 @@ func tokenize(lname string, buf *[maxTokens]string) []string {
 			continue
 		}
 		if i > start {
+			tok := trimDigits(lname[start:i])
 			if n < maxTokens {
-				buf[n] = lname[start:i]
+				buf[n] = tok
 				n++
 			} else {
-				buf[maxTokens-1] = lname[start:i]
+				buf[maxTokens-1] = tok
 			}
 		}
 		start = i + 1
 	}
 	return buf[:n]
+}
+
+// trimDigits drops a numeric suffix from a word of two letters or more
+// (DB_PASS2, API_KEY1: a second password is still a password); short
+// words keep theirs (v2, s3, k8s are names, not numbered words).
+func trimDigits(tok string) string {
+	end := len(tok)
+	for end > 0 && tok[end-1] >= '0' && tok[end-1] <= '9' {
+		end--
+	}
+	if end < 2 || end == len(tok) {
+		return tok
+	}
+	return tok[:end]
 }
 
 // isFileRef reports a `*_FILE` / `*__FILE` name: a reference to a secret (or
