@@ -119,6 +119,9 @@ func covering(ms []mount, dp knowledge.DataPath) *mount {
 		if dp.VolumeDeclared {
 			continue
 		}
+		if dp.InVolume != "" && isAncestor(m.Target, dp.InVolume) {
+			continue // the image's anonymous volume on InVolume shadows it
+		}
 		if isAncestor(m.Target, dp.Path) && (best == nil || len(m.Target) > len(best.Target)) {
 			best = m
 		}
@@ -156,6 +159,9 @@ func (s *service) relocate() {
 		for _, orig := range s.DataPaths {
 			if orig.Path == dp.Path {
 				dp.VolumeDeclared = orig.VolumeDeclared
+			}
+			if orig.VolumeDeclared && isAncestor(orig.Path, dp.Path) {
+				dp.InVolume = orig.Path
 			}
 		}
 		moved = append(moved, dp)

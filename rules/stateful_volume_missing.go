@@ -20,7 +20,10 @@ var StatefulVolumeMissing = &Rule{
 			"is built in (postgres, mysql, mariadb, mongo, redis, elasticsearch and many more, keyed by tag " +
 			"where the path changed, as for postgres 18); services built locally count as stateful when their " +
 			"Dockerfile declares `VOLUME`. Images whose state is optional (redis, valkey...) are reported as a " +
-			"warning, and not at all when the service visibly turns persistence off.",
+			"warning, and not at all when the service visibly turns persistence off. A data directory moved " +
+			"by the image's variable (`PGDATA=/var/lib/postgresql/data/pgdata`) below a path the image declares " +
+			"`VOLUME` for is held only by a mount at or below that path: above it, the anonymous volume " +
+			"covers the data.",
 		Why: "A container's writable layer is deleted with the container. When the image declares `VOLUME`, " +
 			"compose puts the data in an anonymous volume instead: it survives a recreate, but `docker compose " +
 			"down` orphans it and the next `up` starts from an empty one. Either way the database is gone " +
@@ -93,6 +96,9 @@ func checkStatefulVolumeMissing(p *Pass) {
 		loss := "the data is lost when the container is removed"
 		if missing[0].VolumeDeclared {
 			loss = "the image's VOLUME puts it in an anonymous volume that `docker compose down` orphans"
+		}
+		if v := missing[0].InVolume; v != "" {
+			loss = "it is inside the image's VOLUME " + v + ", whose anonymous volume `docker compose down` orphans, and a mount above " + v + " does not reach it"
 		}
 		from := s.Label()
 		if s.FromDockerfile {

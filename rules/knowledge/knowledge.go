@@ -54,6 +54,11 @@ type DataPath struct {
 	// tags with one of them. A path without Variants applies only to tags
 	// with none of the image's variants.
 	Variants []string
+	// InVolume is the image's VOLUME path that holds Path when a service
+	// moved its data below it (PGDATA=/var/lib/postgresql/data/pgdata): a
+	// mount above InVolume does not hold the data, since compose puts the
+	// anonymous volume on InVolume on top of it.
+	InVolume string
 }
 
 // FileEnv describes an image's <VAR>_FILE support.
