@@ -49,6 +49,11 @@ func (s *service) Stateful() bool {
 // for a service built locally without an image name.
 func (s *service) Label() string {
 	if strings.Contains(s.RawImage, "$") {
+		// What the file says, and what its variables made of it: the
+		// rules apply to the latter (postgres:${PG:-16} with PG=18 in .env).
+		if img := s.Config.Image; img != "" && img != s.RawImage && !tagUnresolved(img) && !strings.Contains(img, project.PlaceholderPrefix) {
+			return s.RawImage + ", here " + img
+		}
 		return s.RawImage
 	}
 	if s.Config.Image != "" {
