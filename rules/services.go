@@ -28,7 +28,10 @@ type service struct {
 	// Alternatives: the image's version is unknown and DataPaths are the
 	// candidate paths of its versions; one covered path is enough.
 	Alternatives bool
-	Mounts       []mount
+	// RelocatedBy names what moved the data off the image's default path:
+	// the image's variable (PGDATA) or command-line flag (--datadir).
+	RelocatedBy string
+	Mounts      []mount
 	// RawImage is `image:` as written, before interpolation.
 	RawImage string
 
@@ -147,15 +150,23 @@ func tagUnresolved(image string) bool {
 // relocate applies the image's data-directory variable (PGDATA,
 // KAFKA_LOG_DIRS...) when the service sets it to absolute paths.
 func (s *service) relocate() {
-	if s.Image.DataEnv == "" {
-		return
+	var value, by string
+	if s.Image.DataEnv != "" {
+		if v := s.Config.Environment[s.Image.DataEnv]; v != nil {
+			value, by = *v, s.Image.DataEnv
+		}
 	}
-	v, ok := s.Config.Environment[s.Image.DataEnv]
-	if !ok || v == nil {
+	if s.Image.DataFlag != "" {
+		// The server reads its flag over its environment.
+		if v, ok := flagValue(knowledge.SplitCommand(commandLine(s)), s.Image.DataFlag); ok {
+			value, by = v, s.Image.DataFlag
+		}
+	}
+	if value == "" {
 		return
 	}
 	var moved []knowledge.DataPath
-	for _, p := range strings.Split(*v, ",") {
+	for _, p := range strings.Split(value, ",") {
 		p = strings.TrimSpace(p)
 		if !strings.HasPrefix(p, "/") {
 			continue
@@ -172,8 +183,23 @@ func (s *service) relocate() {
 		moved = append(moved, dp)
 	}
 	if len(moved) > 0 {
-		s.DataPaths, s.Alternatives = moved, false
+		s.DataPaths, s.Alternatives, s.RelocatedBy = moved, false, by
 	}
+}
+
+// flagValue finds `--flag=value` or `--flag value` in args; the last one
+// wins, as for mysqld and mongod.
+func flagValue(args []string, flag string) (string, bool) {
+	var value string
+	found := false
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, flag+"="); ok {
+			value, found = v, true
+		} else if a == flag && i+1 < len(args) {
+			value, found = args[i+1], true
+		}
+	}
+	return value, found
 }
 
 // uncovered returns the data paths nothing is mounted on. When the paths

@@ -20,7 +20,9 @@ var StatefulVolumeMissing = &Rule{
 			"is built in (postgres, mysql, mariadb, mongo, redis, elasticsearch and many more, keyed by tag " +
 			"where the path changed, as for postgres 18); services built locally count as stateful when their " +
 			"Dockerfile declares `VOLUME`. Images whose state is optional (redis, valkey...) are reported as a " +
-			"warning, and not at all when the service visibly turns persistence off. A data directory moved " +
+			"warning, and not at all when the service visibly turns persistence off. The data path follows the " +
+			"image's variable or server flag when the service sets one (`PGDATA`, `mysqld --datadir=`, " +
+			"`mongod --dbpath`). A data directory moved " +
 			"by the image's variable (`PGDATA=/var/lib/postgresql/data/pgdata`) below a path the image declares " +
 			"`VOLUME` for is held only by a mount at or below that path: above it, the anonymous volume " +
 			"covers the data.",
@@ -83,10 +85,14 @@ func checkStatefulVolumeMissing(p *Pass) {
 		}
 		if old, dp := otherVersionMount(s); old != nil {
 			var msg string
-			if dp.MaxMajor > 0 && s.Match.Major > dp.MaxMajor {
+			switch {
+			case s.RelocatedBy != "":
+				msg = fmt.Sprintf("service %q (%s) mounts %s, but %s moves the data to %s, which is not on the volume: move the mount to %s",
+					s.Name, s.Label(), old.Target, s.RelocatedBy, list, list)
+			case dp.MaxMajor > 0 && s.Match.Major > dp.MaxMajor:
 				msg = fmt.Sprintf("service %q (%s) mounts %s, where versions up to %d kept their data; this version keeps it in %s and may refuse to start with a mount on the old path: move the mount to %s or pin version %d",
 					s.Name, s.Label(), old.Target, dp.MaxMajor, list, list, dp.MaxMajor)
-			} else {
+			default:
 				msg = fmt.Sprintf("service %q (%s) mounts %s, where other versions of the image keep their data; this version keeps it in %s, which is not on the volume: move the mount to %s",
 					s.Name, s.Label(), old.Target, list, list)
 			}

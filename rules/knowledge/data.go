@@ -29,6 +29,7 @@ type rawImage struct {
 	MajorTagPrefix string        `yaml:"major_tag_prefix"`
 	DataPaths      []rawDataPath `yaml:"data_paths"`
 	DataEnv        string        `yaml:"data_env"`
+	DataFlag       string        `yaml:"data_flag"`
 	SecretEnv      []string      `yaml:"secret_env"`
 	NotSecret      []string      `yaml:"not_secret"`
 	SecretArgs     []string      `yaml:"secret_args"`
@@ -128,6 +129,7 @@ func (r *rawImage) convert() (*Image, error) {
 		LatestMajor:    r.LatestMajor,
 		MajorTagPrefix: r.MajorTagPrefix,
 		DataEnv:        r.DataEnv,
+		DataFlag:       r.DataFlag,
 		SecretEnv:      r.SecretEnv,
 		NotSecret:      r.NotSecret,
 		SecretArgs:     r.SecretArgs,
@@ -182,8 +184,11 @@ func (r *rawImage) convert() (*Image, error) {
 		img.PersistenceOffArgs = ArgHint{All: r.PersistenceOff.All, Unless: r.PersistenceOff.Unless}
 	}
 
-	if img.Stateful == Stateless && (len(r.DataPaths) > 0 || r.DataEnv != "") {
-		return nil, errors.New("data_paths: a stateless image has none")
+	if r.DataFlag != "" && !isLongFlag(r.DataFlag) {
+		return nil, fmt.Errorf("data_flag: bad flag %q (want --name)", r.DataFlag)
+	}
+	if img.Stateful == Stateless && (len(r.DataPaths) > 0 || r.DataEnv != "" || r.DataFlag != "") {
+		return nil, errors.New("data_paths, data_env, data_flag: a stateless image has none")
 	}
 	versioned := false
 	paths := make(map[string]bool, len(r.DataPaths))
@@ -323,4 +328,13 @@ func isAbsPath(p string) bool {
 		return !strings.Contains(p, "/")
 	}
 	return strings.HasPrefix(p, "/") && path.Clean(p) == p
+}
+
+// isLongFlag reports a long command-line flag: --datadir, --dbpath.
+func isLongFlag(f string) bool {
+	name, ok := strings.CutPrefix(f, "--")
+	if !ok || name == "" || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	return strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }

@@ -179,6 +179,8 @@ func TestParseRejects(t *testing.T) {
 		{"stateless_when_env empty except", entry("  stateful: true\n  stateless_when_env: [{name: A, except: [\"\"]}]\n"), "empty"},
 		{"data_from_args without after", entry("  stateful: true\n  data_from_args: {volumes: [/data]}\n"), "after"},
 		{"data_from_args bad flag", entry("  stateful: true\n  data_from_args: {after: server, skip_flags: [certs]}\n"), "skip_flags"},
+		{"data_flag not a long flag", entry("  stateful: true\n  data_paths: [{path: /d, volume_declared: false}]\n  data_flag: datadir\n"), "data_flag"},
+		{"data_flag on a stateless image", entry("  stateful: false\n  data_flag: --datadir\n"), "data_flag"},
 		{"data_from_args relative volume", entry("  stateful: true\n  data_from_args: {after: server, volumes: [data]}\n"), "volumes"},
 		{"data_from_args on stateless", entry("  stateful: false\n  data_from_args: {after: server}\n"), "stateless"},
 		{"tag_not_major unversioned", entry("  stateful: true\n  tag_not_major: true\n  data_paths: [{path: /d, volume_declared: true}]\n"), "tag_not_major"},

@@ -28,6 +28,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/var/lib/mysql", VolumeDeclared: true},
 		},
+		DataFlag:  "--datadir",
 		SecretEnv: []string{"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"},
 		NotSecret: []string{"MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD", "MYSQL_ONETIME_PASSWORD", "MYSQL_INITDB_SKIP_TZINFO"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MYSQL_ROOT_HOST", "MYSQL_DATABASE", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"}, Note: "docker-library file_env"},
@@ -39,6 +40,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/var/lib/mysql", VolumeDeclared: true},
 		},
+		DataFlag:  "--datadir",
 		SecretEnv: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MARIADB_REPLICATION_PASSWORD", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"},
 		NotSecret: []string{"MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD", "MARIADB_INITDB_SKIP_TZINFO", "MARIADB_MYSQL_LOCALHOST_USER", "MARIADB_MYSQL_LOCALHOST_GRANTS"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MARIADB_USER", "MARIADB_DATABASE", "MARIADB_ROOT_HOST", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MYSQL_USER", "MYSQL_DATABASE", "MYSQL_ROOT_HOST", "MARIADB_PASSWORD_HASH", "MARIADB_ROOT_PASSWORD_HASH", "MARIADB_REPLICATION_USER", "MARIADB_REPLICATION_PASSWORD", "MARIADB_REPLICATION_PASSWORD_HASH", "MARIADB_MASTER_HOST", "MARIADB_MASTER_PORT", "MARIADB_USER_HOST"}, Note: "docker-library file_env; MYSQL_* names are read first and copied to MARIADB_*"},
@@ -50,6 +52,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/var/lib/mysql"},
 		},
+		DataFlag:  "--datadir",
 		SecretEnv: []string{"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "unverified in the reference"},
 	},
@@ -227,6 +230,7 @@ var builtinImages = []Image{
 			{Path: "/data/db", VolumeDeclared: true},
 			{Path: "C:\\data\\db", VolumeDeclared: true, Variants: []string{"windowsservercore", "nanoserver"}},
 		},
+		DataFlag:  "--dbpath",
 		SecretEnv: []string{"MONGO_INITDB_ROOT_PASSWORD"},
 		NotSecret: []string{"MONGO_INITDB_DATABASE"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_PASSWORD"}, Note: "docker-library file_env"},

@@ -125,6 +125,10 @@ type Image struct {
 	// (KAFKA_LOG_DIRS, GF_PATHS_DATA); its value, possibly a comma-separated
 	// list, replaces DataPaths.
 	DataEnv string
+	// DataFlag: command-line flag that relocates the data when the
+	// service's command gives it (mysqld --datadir=/x, mongod --dbpath /x);
+	// its value replaces DataPaths, as DataEnv's does.
+	DataFlag string
 	// LatestMajor is the major assumed for untagged, latest, unresolved or
 	// non-numeric tags; 0 when the paths do not depend on the version.
 	LatestMajor int
