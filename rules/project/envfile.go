@@ -175,7 +175,11 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 		paths = append(paths, abs)
 	}
 	if p.DotEnvPath != "" && p.EnvFiles[p.DotEnvPath] == nil {
-		paths = append(paths, p.DotEnvPath)
+		// Only a .env on disk can be committed; one a fix pass is
+		// writing (the overlay) is not there yet.
+		if _, err := os.Lstat(p.DotEnvPath); err == nil {
+			paths = append(paths, p.DotEnvPath)
+		}
 	}
 	sort.Strings(paths)
 	for abs, st := range gitStatuses(ctx, paths) {

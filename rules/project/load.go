@@ -179,7 +179,6 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 			p, err = nil, &Error{File: spec.Files[0], Msg: fmt.Sprintf("compose-go could not load this project: %v", r)}
 		}
 	}()
-	p.env = env
 	model, err := p.loadModel(ctx, absDir, env, opts.Profiles, false, false)
 	if err != nil && len(p.unset) > 0 && emptyValueError(err.Error()) {
 		// An unset variable emptied a field compose-go needs (an image, a
@@ -191,6 +190,7 @@ func Load(ctx context.Context, spec Spec, opts Options) (p *Project, err error) 
 		}
 	}
 	if err != nil {
+		p.env = env // to find the port entry an error names
 		return nil, p.attribute(p.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
 	}
 	p.Model = model
