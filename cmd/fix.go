@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -212,10 +213,7 @@ func printFixSummary(io *IOStreams, res *fixer.Result, refused []fixer.Refusal, 
 		line = "nothing to fix"
 	}
 	fmt.Fprintln(io.Err, line)
-	for _, r := range refused {
-		fmt.Fprintf(io.Err, "%s: %s\n", r.File, r.Reason)
-	}
-	for _, r := range res.Skipped {
+	for _, r := range slices.Concat(refused, res.Skipped) {
 		fmt.Fprintf(io.Err, "%s: %s\n", r.File, r.Reason)
 	}
 	if len(res.Notes) > 0 {

@@ -66,11 +66,7 @@ volumes:
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
 			dir := writeTree(t, files)
-			names := []string{"compose.yaml"}
-			if _, ok := files["compose.override.yaml"]; ok {
-				names = append(names, "compose.override.yaml")
-			}
-			fast, ref, fastErr, refErr := loadBoth(t, dir, names...)
+			fast, ref, fastErr, refErr := loadBoth(t, dir, mainFiles(files)...)
 			if fastErr != nil || refErr != nil {
 				t.Fatalf("load: reduced casts %v, full casts %v", fastErr, refErr)
 			}

@@ -16,6 +16,16 @@ import (
 )
 
 // loadBoth loads files in dir the fast way and the reference way.
+// mainFiles are the files of a test tree docker compose would merge:
+// compose.yaml and its override when there is one.
+func mainFiles(files map[string]string) []string {
+	names := []string{"compose.yaml"}
+	if _, ok := files["compose.override.yaml"]; ok {
+		names = append(names, "compose.override.yaml")
+	}
+	return names
+}
+
 func loadBoth(t *testing.T, dir string, files ...string) (fast, ref *Project, fastErr, refErr error) {
 	t.Helper()
 	var paths []string
@@ -124,11 +134,7 @@ secrets:
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
 			dir := writeTree(t, files)
-			names := []string{"compose.yaml"}
-			if _, ok := files["compose.override.yaml"]; ok {
-				names = append(names, "compose.override.yaml")
-			}
-			fast, ref, fastErr, refErr := loadBoth(t, dir, names...)
+			fast, ref, fastErr, refErr := loadBoth(t, dir, mainFiles(files)...)
 			if (fastErr == nil) != (refErr == nil) || (fastErr != nil && fastErr.Error() != refErr.Error()) {
 				t.Fatalf("errors differ: fast %v, reference %v", fastErr, refErr)
 			}

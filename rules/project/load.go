@@ -238,10 +238,6 @@ func openRead(name string) (*os.File, error) {
 	return f, nil
 }
 
-// readBounded reads a regular file of at most MaxFileSize bytes. It stats
-// before opening, so a FIFO or a device is refused without blocking, and
-// never reads more than MaxFileSize+1 bytes: files in /proc stat as empty
-// regular files, and /proc/self/pagemap streams gigabytes.
 // ReadBounded reads a file composure only reads (a config, an env file)
 // within the limits compose files get: a regular file of at most
 // MaxFileSize, read without blocking on a FIFO or streaming /proc.
@@ -249,6 +245,10 @@ func ReadBounded(name string) ([]byte, *Error) {
 	return readBounded(name)
 }
 
+// readBounded reads a regular file of at most MaxFileSize bytes. It stats
+// before opening, so a FIFO or a device is refused without blocking, and
+// never reads more than MaxFileSize+1 bytes: files in /proc stat as empty
+// regular files, and /proc/self/pagemap streams gigabytes.
 func readBounded(name string) ([]byte, *Error) {
 	st, err := os.Stat(name)
 	if err != nil {
@@ -358,41 +358,35 @@ func mergeUnset(env, fromFile map[string]string) {
 	}
 }
 
-// unsetNote says which variables were linted as placeholders.
-func unsetNote(names []string) string {
-	if len(names) == 1 {
-		return fmt.Sprintf("variable %s is not set; linted with the placeholder %s", names[0], PlaceholderPrefix+strings.ToLower(names[0]))
-	}
-	return fmt.Sprintf("variables %s are not set; linted with %s placeholders", strings.Join(names, ", "), PlaceholderPrefix+"<name>")
-}
-
-// placeholderNote is unsetNote, saying also which variables were read as
-// port numbers.
+// placeholderNote says which unset variables were linted as placeholders:
+// unset-<name> strings, and port numbers in `ports` values.
 func (p *Project) placeholderNote() string {
-	if len(p.heldPort) == 0 {
-		return unsetNote(p.unset)
-	}
 	names := p.unset
 	subject := fmt.Sprintf("variable %s is not set", names[0])
 	if len(names) > 1 {
 		subject = fmt.Sprintf("variables %s are not set", strings.Join(names, ", "))
 	}
+	strs := slices.Sorted(maps.Keys(p.heldStr))
+	if len(p.heldPort) == 0 {
+		strs = names
+	}
 	var with []string
-	switch strs := slices.Sorted(maps.Keys(p.heldStr)); len(strs) {
+	switch len(strs) {
 	case 0:
 	case 1:
 		with = append(with, "the placeholder "+PlaceholderPrefix+strings.ToLower(strs[0]))
 	default:
 		with = append(with, PlaceholderPrefix+"<name> placeholders")
 	}
-	ports := slices.Sorted(maps.Keys(p.heldPort))
-	if len(ports) == 1 {
+	switch ports := slices.Sorted(maps.Keys(p.heldPort)); len(ports) {
+	case 0:
+	case 1:
 		s := fmt.Sprintf("the placeholder port %d", p.heldPort[ports[0]])
 		if len(names) > 1 {
 			s += " for " + ports[0]
 		}
 		with = append(with, s)
-	} else {
+	default:
 		var each []string
 		for _, n := range ports {
 			each = append(each, fmt.Sprintf("%d for %s", p.heldPort[n], n))
