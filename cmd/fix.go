@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/composure-dev/composure/cmd/report"
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/rules/secrets"
 	"github.com/composure-dev/composure/transform/fixer"
@@ -174,12 +174,12 @@ func printLoadErrors(w io.Writer, errs []report.LoadError) error {
 	return nil
 }
 
-func describeWrite(w rules.FileWrite) string {
+func describeWrite(w lint.FileWrite) string {
 	path := project.RelToWorkingDir(w.Path)
 	switch {
-	case w.Kind == rules.CreateSecret:
+	case w.Kind == lint.CreateSecret:
 		return fmt.Sprintf("create secret file %s (mode 0600)", path)
-	case w.Kind == rules.DeleteLine:
+	case w.Kind == lint.DeleteLine:
 		name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
 		return fmt.Sprintf("remove %s from %s", name, path)
 	case w.Secret:

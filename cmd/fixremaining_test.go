@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/cmd/report"
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform/fixer"
 )
 
@@ -34,7 +34,7 @@ func TestFixRemainingSameAsRelint(t *testing.T) {
 	}
 	after := cfg.Config
 	after.Load.Overlay = res.Overlay()
-	render := func(outs []rules.Outcome) string {
+	render := func(outs []lint.Outcome) string {
 		r := &runResult{Result: report.Result{Errors: errs}}
 		r.collect(outs)
 		for i := range r.Errors {
@@ -50,7 +50,7 @@ func TestFixRemainingSameAsRelint(t *testing.T) {
 	if res.Reused < len(specs)/2 {
 		t.Errorf("only %d of %d outcomes reused: the comparison proves little", res.Reused, len(specs))
 	}
-	relinted := render(rules.LintSpecs(context.Background(), specs, after))
+	relinted := render(lint.LintSpecs(context.Background(), specs, after))
 	if diff := cmp.Diff(relinted, reused); diff != "" {
 		t.Errorf("reusing outcomes changes what is left (-lint again +reused):\n%s", diff)
 	}

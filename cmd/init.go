@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/config"
 )
 
@@ -22,7 +23,7 @@ func newInitCmd(io *IOStreams) *cobra.Command {
 				}
 				return usageError("cannot write %s: %v", config.FileName, err)
 			}
-			if _, err := f.WriteString(config.Starter()); err != nil {
+			if _, err := f.WriteString(config.Starter(rules.All())); err != nil {
 				f.Close()
 				return &exitError{code: ExitIncomplete, err: err}
 			}

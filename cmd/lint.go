@@ -16,6 +16,7 @@ import (
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/config"
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/rules/secrets"
 )
@@ -83,7 +84,7 @@ func usageError(format string, a ...any) error {
 func (o *lintOptions) buildRunConfig() (runConfig, error) {
 	cfg := runConfig{Paths: o.Paths, Files: o.Files}
 	cfg.Jobs = o.Jobs
-	cfg.Severity = map[string]rules.Severity{}
+	cfg.Severity = map[string]lint.Severity{}
 	cfg.ReleaseModels = true
 	cfg.Load.EnvFiles = o.EnvFiles
 	cfg.Load.Profiles = o.Profiles
@@ -103,7 +104,7 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 	if file != nil {
 		for id, sev := range file.Severity {
 			cfg.Severity[id] = sev
-			enabled[id] = sev != rules.Off
+			enabled[id] = sev != lint.Off
 		}
 		cfg.Run.RuleOptions = file.Options
 		cfg.Ignores = file.Ignores
@@ -117,7 +118,7 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 			return cfg, usageError("--enable: unknown rule %q (see 'composure rules')", id)
 		}
 		enabled[id] = true
-		if cfg.Severity[id] == rules.Off {
+		if cfg.Severity[id] == lint.Off {
 			delete(cfg.Severity, id)
 		}
 	}
@@ -135,14 +136,15 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 		if rules.ByID(id) == nil {
 			return cfg, usageError("--severity: unknown rule %q (see 'composure rules')", id)
 		}
-		sev, err := rules.ParseSeverity(level)
+		sev, err := lint.ParseSeverity(level)
 		if err != nil {
 			return cfg, usageError("--severity %s: %v", id, err)
 		}
 		cfg.Severity[id] = sev
-		enabled[id] = sev != rules.Off
+		enabled[id] = sev != lint.Off
 	}
-	for _, r := range rules.All() {
+	cfg.Catalogue = rules.All()
+	for _, r := range cfg.Catalogue {
 		if enabled[r.ID] {
 			cfg.Rules = append(cfg.Rules, r)
 		}
@@ -171,7 +173,7 @@ func (o *lintOptions) loadConfig() (*config.Config, error) {
 			return nil, nil
 		}
 	}
-	c, err := config.Load(path)
+	c, err := config.Load(path, rules.All())
 	if err != nil {
 		return nil, &exitError{code: ExitIncomplete, err: err}
 	}
@@ -179,12 +181,12 @@ func (o *lintOptions) loadConfig() (*config.Config, error) {
 }
 
 // failThreshold parses --fail-on; never returns a level above Error.
-func failThreshold(s string) (rules.Severity, error) {
+func failThreshold(s string) (lint.Severity, error) {
 	if s == "never" {
-		return rules.Error + 1, nil
+		return lint.Error + 1, nil
 	}
-	sev, err := rules.ParseSeverity(s)
-	if err != nil || sev == rules.Off {
+	sev, err := lint.ParseSeverity(s)
+	if err != nil || sev == lint.Off {
 		return 0, usageError("--fail-on %q: want error, warning, info or never", s)
 	}
 	return sev, nil
@@ -270,7 +272,7 @@ func printUnchecked(w io.Writer, ps []*project.Project) {
 
 // exitFor maps a result to the process exit code: load errors win (the run
 // is incomplete), then findings at or above the threshold.
-func exitFor(r *report.Result, threshold rules.Severity) error {
+func exitFor(r *report.Result, threshold lint.Severity) error {
 	if len(r.Errors) > 0 {
 		return &exitError{code: ExitIncomplete}
 	}

@@ -39,7 +39,7 @@ func newRulesCmd(io *IOStreams) *cobra.Command {
 				}
 				var out []entry
 				for _, r := range rules.All() {
-					out = append(out, entry{r.ID, r.Title, r.Severity.String(), r.DefaultOff, string(r.Fix)})
+					out = append(out, entry{r.ID, r.Title, r.Severity.String(), r.DefaultOff, r.Fix.String()})
 				}
 				enc := json.NewEncoder(io.Out)
 				enc.SetIndent("", "  ")

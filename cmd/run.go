@@ -8,13 +8,13 @@ import (
 	"sort"
 
 	"github.com/composure-dev/composure/cmd/report"
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
 // runConfig is what one lint run needs, already validated.
 type runConfig struct {
-	rules.Config
+	lint.Config
 	Paths []string
 	// Files set one project explicitly (-f), in merge order.
 	Files []string
@@ -50,13 +50,13 @@ func specsFor(cfg runConfig) ([]project.Spec, []report.LoadError) {
 func lintAll(ctx context.Context, cfg runConfig) *runResult {
 	specs, errs := specsFor(cfg)
 	res := &runResult{Result: report.Result{Errors: errs}}
-	res.collect(rules.LintSpecs(ctx, specs, cfg.Config))
+	res.collect(lint.LintSpecs(ctx, specs, cfg.Config))
 	return res
 }
 
 // collect assembles outcomes: a file another project includes is linted as
 // part of that project only; each file is counted once.
-func (res *runResult) collect(outs []rules.Outcome) {
+func (res *runResult) collect(outs []lint.Outcome) {
 	var loaded []*project.Project
 	for _, o := range outs {
 		if o.Project != nil {
@@ -69,7 +69,7 @@ func (res *runResult) collect(outs []rules.Outcome) {
 		if o.Spec.Within(parts) {
 			continue
 		}
-		var ie *rules.InternalError
+		var ie *lint.InternalError
 		switch {
 		case errors.As(o.Err, &ie):
 			res.Internal = ie
@@ -92,14 +92,9 @@ func (res *runResult) collect(outs []rules.Outcome) {
 		}
 	}
 	sort.Strings(res.Linted)
-	rules.Sort(res.Findings)
-	res.Findings = rules.Unique(res.Findings, sameFinding)
-}
-
-// sameFinding: a file shared by two projects (an extends base, an
-// included file) reports its findings once.
-func sameFinding(a, b rules.Finding) bool {
-	return a.Rule == b.Rule && a.Pos == b.Pos && a.Message == b.Message
+	// A file several projects read (an extends base, a shared .env)
+	// reports each of its findings once.
+	res.Findings = lint.Combine(res.Findings)
 }
 
 func toLoadError(err error) report.LoadError {

@@ -1,14 +1,18 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/composure-dev/composure/rules/lint"
+)
 
 // AnonymousVolume finds mounts with no source.
-var AnonymousVolume = &Rule{
+var AnonymousVolume = &lint.Rule{
 	ID:       "anonymous-volume",
 	Title:    "anonymous volume that `down` orphans",
-	Severity: Warning,
-	Fix:      SafeFix,
-	Doc: Doc{
+	Severity: lint.Warning,
+	Fix:      lint.Safe,
+	Doc: lint.Doc{
 		What: "Finds volume mounts with no source: the short form `- /var/lib/mysql` and the long form " +
 			"`type: volume` without `source`. An anonymous volume nested under another mount of the same " +
 			"service (the `- .:/app` plus `- /app/node_modules` idiom) is not reported: it only masks part of " +
@@ -40,15 +44,15 @@ volumes:
 	Check: checkAnonymousVolume,
 }
 
-func checkAnonymousVolume(p *Pass) {
-	for _, s := range p.services() {
+func checkAnonymousVolume(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		for _, m := range s.Mounts {
 			// An empty target comes from an unset variable (${DIR}:${DIR}):
 			// there is nothing to name until it is set.
 			if m.Kind != anonymousVolume || m.Target == "." || maskedByParent(s.Mounts, m) {
 				continue
 			}
-			p.Report(p.Project.Locate(m.Path...), Finding{
+			p.Report(p.Project.Locate(m.Path...), lint.Finding{
 				Service: s.Name,
 				Path:    dotted(m.Path),
 				Message: fmt.Sprintf("service %q mounts an anonymous volume on %s; `docker compose down` orphans it and the next `up` starts empty: give it a name and declare it under top-level volumes",

@@ -20,7 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/bench/gen"
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -259,7 +259,7 @@ func compareVariant(b *testing.B, name string, projects []corpusProject, base, v
 func findingsWith(b *testing.B, p *project.Project, m *types.Project) []string {
 	q := *p
 	q.Model = m
-	fs, err := rules.Run(&q, benchConfig(1).Knowledge, benchConfig(1).Rules, rules.RunOptions{})
+	fs, err := lint.Check(&q, benchConfig(1).Knowledge, benchConfig(1).Rules, lint.RunOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/composure-dev/composure/transform"
@@ -12,12 +14,12 @@ import (
 
 // DataVolumeContainer finds services that take their volumes from another
 // container with volumes_from.
-var DataVolumeContainer = &Rule{
+var DataVolumeContainer = &lint.Rule{
 	ID:       "data-volume-container",
 	Title:    "volumes shared through `volumes_from`",
-	Severity: Warning,
-	Fix:      UnsafeFix,
-	Doc: Doc{
+	Severity: lint.Warning,
+	Fix:      lint.Unsafe,
+	Doc: lint.Doc{
 		What: "Finds services with `volumes_from`: the data-volume-container pattern, where a service mounts " +
 			"whatever volumes another service (`service`, `service:ro`) or a container outside the project " +
 			"(`container:name`) has.",
@@ -76,12 +78,12 @@ func parseVolumesFrom(item string) volumesFromEntry {
 	return volumesFromEntry{Service: name, Mode: mode}
 }
 
-func checkDataVolumeContainer(p *Pass) {
+func checkDataVolumeContainer(p *lint.Pass) {
 	byName := map[string]*service{}
-	for _, s := range p.services() {
+	for _, s := range servicesOf(p) {
 		byName[s.Name] = s
 	}
-	for _, s := range p.services() {
+	for _, s := range servicesOf(p) {
 		if len(s.Config.VolumesFrom) == 0 {
 			continue
 		}
@@ -102,7 +104,7 @@ func checkDataVolumeContainer(p *Pass) {
 			why = "the anonymous volumes on " + strings.Join(lost, ", ") + " are orphaned by `docker compose down`, and the next `up` shares empty ones"
 		}
 		key := []string{"services", s.Name, "volumes_from"}
-		p.Report(p.Project.Locate(key...), Finding{
+		p.Report(p.Project.Locate(key...), lint.Finding{
 			Service: s.Name,
 			Path:    dotted(key),
 			Message: fmt.Sprintf("service %q takes its volumes from %s with volumes_from; %s: mount named volumes directly",
@@ -133,7 +135,7 @@ func anonymousPaths(s *service) []string {
 // volumesFromFix mounts the sources' named volumes on the service itself
 // and removes volumes_from. nil (no fix) when anything shared is not a
 // plain named volume.
-func volumesFromFix(p *Pass, s *service, byName map[string]*service) *Fix {
+func volumesFromFix(p *lint.Pass, s *service, byName map[string]*service) *lint.Fix {
 	f, loc := serviceNode(p.Project, s.Name)
 	if f == nil || hasMergeKey(loc.Node) {
 		return nil
@@ -176,7 +178,7 @@ func volumesFromFix(p *Pass, s *service, byName map[string]*service) *Fix {
 		}
 		names = append(names, fmt.Sprintf("%q", src.Name))
 	}
-	b := p.newFixBuilder(f)
+	b := newFixBuilder(p, f)
 	b.add(transform.RemoveMappingEntry(b.src, loc.Node, "volumes_from"))
 	if len(items) > 0 {
 		b.addItems(loc.Node, "volumes", items)
@@ -187,5 +189,5 @@ func volumesFromFix(p *Pass, s *service, byName map[string]*service) *Fix {
 	if len(items) == 0 {
 		title = "remove volumes_from: " + strings.Join(names, " and ") + " mounts no volumes"
 	}
-	return b.build(title, Unsafe)
+	return b.build(title, lint.Unsafe)
 }

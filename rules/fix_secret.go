@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/rules/project"
@@ -18,7 +20,7 @@ var envVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // entryFix starts a fix on an environment entry: the entry must belong to
 // the service in the file that holds it, not to an anchor other services
 // share or an extends base, and the service must not already set fileVar.
-func entryFix(p *Pass, s *service, e rawEntry) (*fixBuilder, *yaml.Node) {
+func entryFix(p *lint.Pass, s *service, e rawEntry) (*fixBuilder, *yaml.Node) {
 	f := e.Loc.File
 	if f == nil || transform.IsAliased(f.Source(), e.Loc.Node) {
 		return nil, nil
@@ -30,7 +32,7 @@ func entryFix(p *Pass, s *service, e rawEntry) (*fixBuilder, *yaml.Node) {
 	if svc.Depth != 2 || svc.Node.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	return p.newFixBuilder(f), svc.Node
+	return newFixBuilder(p, f), svc.Node
 }
 
 // replaceEntry rewrites KEY: value (or - KEY=value) as newKey: newValue in
@@ -58,7 +60,7 @@ func unquote(v string) string {
 
 // secretFileFix moves a literal secret into a compose secret read through
 // <VAR>_FILE: the value goes to <secrets-dir>/<name> (0600, gitignored).
-func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
+func secretFileFix(p *lint.Pass, s *service, e rawEntry, value string) *lint.Fix {
 	fileVar, ok := s.fileEnv(e.Key)
 	if !ok {
 		return nil
@@ -71,18 +73,18 @@ func secretFileFix(p *Pass, s *service, e rawEntry, value string) *Fix {
 	if !ok {
 		return nil
 	}
-	name := p.shared.secrets.get(secretName(s.Name, e.Key))
+	name := sharedOf(p).secrets.get(secretName(s.Name, e.Key))
 	path := filepath.Join(dir, name)
 	b.declare("secrets", []string{name}, []string{"file: " + relFrom(b.file, path)})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
 	b.writes = append(b.writes, secretFileWrites(p, dir, path, value)...)
-	return b.build("move "+e.Key+" to compose secret "+name+" read through "+fileVar, Safe)
+	return b.build("move "+e.Key+" to compose secret "+name+" read through "+fileVar, lint.Safe)
 }
 
 // dotEnvFix moves a literal secret into the project's .env (gitignored)
 // and leaves ${VAR:?...} in the compose file.
-func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string, fromDefault bool) *Fix {
+func dotEnvFix(p *lint.Pass, s *service, e rawEntry, variable, value string, fromDefault bool) *lint.Fix {
 	if !envVarName.MatchString(variable) || p.Project.DotEnvGit.Tracked {
 		// A committed .env: gitignoring it does not untrack it, and the
 		// secret would be committed again with the next change to it.
@@ -95,18 +97,18 @@ func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string, fromDefa
 	if fromDefault {
 		// ${VAR:-secret}: the name is what deployments already set, so it
 		// stays; only when this entry is its sole use.
-		if p.shared.refs[variable] != 1 {
+		if sharedOf(p).refs[variable] != 1 {
 			return nil
 		}
-		if old, ok := p.shared.envVars[variable]; ok && old != value {
+		if old, ok := sharedOf(p).envVars[variable]; ok && old != value {
 			return nil
 		}
-		p.shared.envVars[variable] = value
+		sharedOf(p).envVars[variable] = value
 	} else {
 		// Two services may set one variable to different values: the
 		// second gets its own .env name rather than changing the first.
 		var ok bool
-		if variable, ok = p.shared.envVar(variable, s.Name, value); !ok {
+		if variable, ok = sharedOf(p).envVar(variable, s.Name, value); !ok {
 			return nil
 		}
 	}
@@ -117,15 +119,15 @@ func dotEnvFix(p *Pass, s *service, e rawEntry, variable, value string, fromDefa
 	replaceEntry(b, e, e.Key, `"${`+variable+`:?`+variable+` is not set}"`)
 	envPath := filepath.Join(p.Project.Dir, ".env")
 	b.writes = append(b.writes,
-		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: envPath, Content: line, Secret: true},
-		FileWrite{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: ".env"},
+		lint.FileWrite{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: envPath, Content: line, Secret: true},
+		lint.FileWrite{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: ".env"},
 	)
-	return b.build("move "+e.Key+" to the gitignored .env", Safe)
+	return b.build("move "+e.Key+" to the gitignored .env", lint.Safe)
 }
 
 // interpolatedSecretFix turns KEY: ${VAR} into a compose secret from the
 // environment, read through <KEY>_FILE.
-func interpolatedSecretFix(p *Pass, s *service, e rawEntry, variable string) *Fix {
+func interpolatedSecretFix(p *lint.Pass, s *service, e rawEntry, variable string) *lint.Fix {
 	if s.Config.ReadOnly {
 		return nil // environment secrets are copied in: not into read-only services
 	}
@@ -137,11 +139,11 @@ func interpolatedSecretFix(p *Pass, s *service, e rawEntry, variable string) *Fi
 	if b == nil {
 		return nil
 	}
-	name := p.shared.secrets.get(secretName(s.Name, e.Key))
+	name := sharedOf(p).secrets.get(secretName(s.Name, e.Key))
 	b.declare("secrets", []string{name}, []string{"environment: " + variable})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
-	return b.build("pass "+e.Key+" as compose secret "+name+" read through "+fileVar, Safe)
+	return b.build("pass "+e.Key+" as compose secret "+name+" read through "+fileVar, lint.Safe)
 }
 
 // secretTarget is what the service's <VAR>_FILE entry says for a compose
@@ -156,15 +158,15 @@ func secretTarget(s *service, name string) string {
 
 // secretFileWrites create a secret file (0600) in the secrets directory
 // and gitignore that directory.
-func secretFileWrites(p *Pass, dir, path, value string) []FileWrite {
-	return []FileWrite{
-		{Kind: CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
-		{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: secretsDirIgnore(p, dir)},
+func secretFileWrites(p *lint.Pass, dir, path, value string) []lint.FileWrite {
+	return []lint.FileWrite{
+		{Kind: lint.CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
+		{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: secretsDirIgnore(p, dir)},
 	}
 }
 
 // secretsDirIgnore is the .gitignore line for the secrets directory.
-func secretsDirIgnore(p *Pass, dir string) string {
+func secretsDirIgnore(p *lint.Pass, dir string) string {
 	return "/" + filepath.ToSlash(mustRel(p.Project.Dir, dir)) + "/"
 }
 
@@ -203,7 +205,7 @@ func (s *service) fileEnv(key string) (string, bool) {
 
 // secretsDir is the absolute secrets directory, refused when it would
 // land outside the project.
-func secretsDir(p *Pass) (string, bool) {
+func secretsDir(p *lint.Pass) (string, bool) {
 	dir := p.SecretsDir
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(p.Project.Dir, dir)
@@ -245,7 +247,7 @@ func dotEnvLine(variable, value string) (string, bool) {
 }
 
 // secretEnvFix picks the fix for a literal secret in an environment entry.
-func secretEnvFix(p *Pass, s *service, e rawEntry, v secrets.Verdict) *Fix {
+func secretEnvFix(p *lint.Pass, s *service, e rawEntry, v secrets.Verdict) *lint.Fix {
 	if v.StrayDollars {
 		return nil // moving it would change the value the container gets
 	}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/composure-dev/composure/rules/lint"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/transform"
@@ -9,7 +10,7 @@ import (
 // tmpfsToVolumeFix replaces a tmpfs mount on a data path with a named
 // volume on the same target. Unsafe: data that lived only in memory now
 // persists, and the service writes to disk instead of RAM.
-func tmpfsToVolumeFix(p *Pass, s *service, m mount) *Fix {
+func tmpfsToVolumeFix(p *lint.Pass, s *service, m mount) *lint.Fix {
 	f, svc := serviceNode(p.Project, s.Name)
 	if f == nil {
 		return nil
@@ -18,8 +19,8 @@ func tmpfsToVolumeFix(p *Pass, s *service, m mount) *Fix {
 	if loc.Depth != len(m.Path) || loc.Node == nil {
 		return nil // the mount is in another file than the service's own definition
 	}
-	b := p.newFixBuilder(f)
-	name := p.shared.volumes.get(s.Name + "-" + lastSegment(m.Target))
+	b := newFixBuilder(p, f)
+	name := sharedOf(p).volumes.get(s.Name + "-" + lastSegment(m.Target))
 	switch {
 	case m.Path[2] == "tmpfs":
 		list := mappingValue(svc.Node, "tmpfs")
@@ -51,13 +52,13 @@ func tmpfsToVolumeFix(p *Pass, s *service, m mount) *Fix {
 		return nil
 	}
 	declareVolumes(p, b, []string{name})
-	return b.build("replace the tmpfs on "+m.Target+" with named volume "+name, Unsafe)
+	return b.build("replace the tmpfs on "+m.Target+" with named volume "+name, lint.Unsafe)
 }
 
 // declareVolumes declares new named volumes under top-level volumes:, as
 // external stores with fixed names under --external (then the fix is
 // unsafe: the volume must exist before `up`, and a note says how).
-func declareVolumes(p *Pass, b *fixBuilder, names []string) {
+func declareVolumes(p *lint.Pass, b *fixBuilder, names []string) {
 	values := make([]string, len(names))
 	if p.External {
 		for i, n := range names {
@@ -71,7 +72,7 @@ func declareVolumes(p *Pass, b *fixBuilder, names []string) {
 }
 
 // externalTitle marks fix titles that declare external stores.
-func externalTitle(p *Pass, title string) string {
+func externalTitle(p *lint.Pass, title string) string {
 	if p.External {
 		return title + " (external)"
 	}

@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/rules/knowledge"
@@ -69,7 +71,7 @@ func lastSegment(p string) string {
 
 // mountVolumeFix mounts a named volume on a data path of a service and
 // declares it, in the file that defines the service.
-func mountVolumeFix(p *Pass, s *service, paths []knowledge.DataPath) *Fix {
+func mountVolumeFix(p *lint.Pass, s *service, paths []knowledge.DataPath) *lint.Fix {
 	if s.Alternatives {
 		return nil // the version decides the path; a wrong mount can stop the service
 	}
@@ -77,14 +79,14 @@ func mountVolumeFix(p *Pass, s *service, paths []knowledge.DataPath) *Fix {
 	if f == nil {
 		return nil
 	}
-	b := p.newFixBuilder(f)
+	b := newFixBuilder(p, f)
 	var mounted, items, names []string
 	for _, dp := range paths {
 		base := s.Name + "-data"
 		if len(paths) > 1 {
 			base = s.Name + "-" + lastSegment(dp.Path)
 		}
-		name := p.shared.volumes.get(base)
+		name := sharedOf(p).volumes.get(base)
 		items = append(items, name+":"+dp.Path)
 		names = append(names, name)
 		b.notes = append(b.notes, migrationNote(p.Project, s, name, dp))
@@ -92,11 +94,11 @@ func mountVolumeFix(p *Pass, s *service, paths []knowledge.DataPath) *Fix {
 	}
 	b.addItems(loc.Node, "volumes", items)
 	declareVolumes(p, b, names)
-	return b.build(externalTitle(p, "mount named volume "+strings.Join(mounted, " and ")), Safe)
+	return b.build(externalTitle(p, "mount named volume "+strings.Join(mounted, " and ")), lint.Safe)
 }
 
 // nameAnonymousFix gives an anonymous volume a name and declares it.
-func nameAnonymousFix(p *Pass, s *service, m mount) *Fix {
+func nameAnonymousFix(p *lint.Pass, s *service, m mount) *lint.Fix {
 	loc := p.Project.Locate(m.Path...)
 	if loc.Depth != len(m.Path) || loc.Node == nil || loc.File == nil {
 		return nil
@@ -106,8 +108,8 @@ func nameAnonymousFix(p *Pass, s *service, m mount) *Fix {
 	if own := p.Project.Locate("services", s.Name); own.File != loc.File || transform.IsAliased(loc.File.Source(), loc.Node) {
 		return nil
 	}
-	b := p.newFixBuilder(loc.File)
-	name := p.shared.volumes.get(s.Name + "-" + lastSegment(m.Target))
+	b := newFixBuilder(p, loc.File)
+	name := sharedOf(p).volumes.get(s.Name + "-" + lastSegment(m.Target))
 	switch loc.Node.Kind {
 	case yaml.ScalarNode:
 		b.add(transform.ReplaceScalar(b.src, loc.Node, quoteLike(loc.Node, name+":"+loc.Node.Value)))
@@ -118,7 +120,7 @@ func nameAnonymousFix(p *Pass, s *service, m mount) *Fix {
 	}
 	declareVolumes(p, b, []string{name})
 	b.notes = append(b.notes, migrationNote(p.Project, s, name, knowledge.DataPath{Path: m.Target, VolumeDeclared: true}))
-	return b.build(externalTitle(p, "name the anonymous volume on "+m.Target+" "+name), Safe)
+	return b.build(externalTitle(p, "name the anonymous volume on "+m.Target+" "+name), lint.Safe)
 }
 
 // quoteLike writes text with the quoting style of the scalar it replaces.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/rules/project"
@@ -20,7 +22,7 @@ type fixBuilder struct {
 	// raw marks parts the builder wrote itself, not a helper: they have
 	// no self-check, so build checks the helpers' parts only.
 	raw    []bool
-	writes []FileWrite
+	writes []lint.FileWrite
 	notes  []string
 	err    error
 	// forceUnsafe: the fix is unsafe whatever its edits touch.
@@ -30,7 +32,7 @@ type fixBuilder struct {
 // newFixBuilder starts a fix in f. Its helper calls record their
 // self-checks on a Batch view of the file's Source, and build checks the
 // fix's joined edits once (the edits that will be applied, after Join).
-func (p *Pass) newFixBuilder(f *project.File) *fixBuilder {
+func newFixBuilder(p *lint.Pass, f *project.File) *fixBuilder {
 	b := &fixBuilder{file: f, src: f.Source().Batch()}
 	if !slices.Contains(p.Project.Files, f) {
 		// An included file or an extends base: an edit there changes
@@ -70,7 +72,7 @@ func (b *fixBuilder) addRaw(edits []transform.Edit, err error) {
 // build returns the fix, or nil when a helper failed. A fix whose edits
 // touch a comment, an anchor, an alias or a merge key is downgraded to
 // unsafe: those carry meaning a byte edit may break.
-func (b *fixBuilder) build(title string, app Applicability) *Fix {
+func (b *fixBuilder) build(title string, app lint.Applicability) *lint.Fix {
 	if b.err != nil {
 		return nil
 	}
@@ -97,15 +99,15 @@ func (b *fixBuilder) build(title string, app Applicability) *Fix {
 	if err := b.src.VerifyBatch(checked); err != nil {
 		return nil
 	}
-	if b.forceUnsafe && app == Safe {
-		app = Unsafe
+	if b.forceUnsafe && app == lint.Safe {
+		app = lint.Unsafe
 	}
 	for _, e := range edits {
-		if app == Safe && (transform.RangeTouchesComment(b.src, e) || transform.RangeTouchesAnchorOrAlias(b.src, e)) {
-			app = Unsafe
+		if app == lint.Safe && (transform.RangeTouchesComment(b.src, e) || transform.RangeTouchesAnchorOrAlias(b.src, e)) {
+			app = lint.Unsafe
 		}
 	}
-	return &Fix{Title: title, Applicability: app, Edits: edits, Writes: b.writes, Notes: b.notes}
+	return &lint.Fix{Title: title, Applicability: app, Edits: edits, Writes: b.writes, Notes: b.notes}
 }
 
 // serviceNode finds where a service is defined for a fix: the mapping of

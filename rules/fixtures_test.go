@@ -15,6 +15,7 @@ import (
 
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -76,10 +77,12 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// lintRule loads every project under dir and runs one rule on it. It
-// returns the findings and every file that was read.
-func lintRule(t *testing.T, dir string, r *rules.Rule) ([]rules.Finding, []*project.File) {
+// lintRule loads every project under dir and runs one rule on it, through
+// the post-processing pipeline `composure lint` runs. It returns the
+// findings and every file that was read.
+func lintRule(t *testing.T, dir string, r *lint.Rule) ([]lint.Finding, []*project.File) {
 	t.Helper()
+	cfg := lint.Config{Catalogue: rules.All(), Rules: []*lint.Rule{r}}
 	specs, errs := project.Discover([]string{dir})
 	if len(errs) > 0 {
 		t.Fatalf("discover %s: %v", dir, errs)
@@ -87,7 +90,7 @@ func lintRule(t *testing.T, dir string, r *rules.Rule) ([]rules.Finding, []*proj
 	if len(specs) == 0 {
 		t.Fatalf("no fixtures in %s", dir)
 	}
-	var all []rules.Finding
+	var all []lint.Finding
 	var files []*project.File
 	var loaded []*project.Project
 	for _, spec := range specs {
@@ -102,15 +105,15 @@ func lintRule(t *testing.T, dir string, r *rules.Rule) ([]rules.Finding, []*proj
 		if specs[i].Within(parts) {
 			continue
 		}
-		fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, rules.RunOptions{})
+		fs, err := lint.Check(p, knowledge.Default(), cfg.Rules, cfg.Run)
 		if err != nil {
 			t.Fatal(err)
 		}
-		all = append(all, fs...)
+		all = append(all, lint.Process(p, fs, &cfg).Findings...)
 		files = append(files, p.Files...)
 		files = append(files, p.Extra...)
 	}
-	return all, files
+	return lint.Combine(all), files
 }
 
 func expectations(t *testing.T, files []*project.File) []expectation {
@@ -150,11 +153,8 @@ func TestCatalogue(t *testing.T) {
 		if r.Meta {
 			continue // reported by the suppression step: tested in suppress_test.go
 		}
-		if r.Severity == rules.Off || r.Check == nil {
+		if r.Severity == lint.Off || r.Check == nil {
 			t.Errorf("rule %s: needs a default severity and a check", r.ID)
-		}
-		if r.Fix == "" {
-			t.Errorf("rule %s: fix kind not set", r.ID)
 		}
 		entries, err := os.ReadDir(filepath.Join(fixturesDir, r.ID))
 		if err != nil {
@@ -209,7 +209,7 @@ func TestDocExamples(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s example does not load: %v", c.name, err)
 				}
-				fs, err := rules.Run(p, knowledge.Default(), []*rules.Rule{r}, rules.RunOptions{})
+				fs, err := lint.Check(p, knowledge.Default(), []*lint.Rule{r}, lint.RunOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}

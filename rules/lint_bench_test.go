@@ -12,6 +12,7 @@ import (
 	"github.com/composure-dev/composure/bench/meter"
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -19,8 +20,8 @@ var benchCounts = []int{1, 10, 100, 1000}
 
 // benchConfig is the configuration `composure lint` runs with by default:
 // every rule that is on by default, an empty process environment.
-func benchConfig(jobs int) rules.Config {
-	cfg := rules.Config{Jobs: jobs, Knowledge: knowledge.Default()}
+func benchConfig(jobs int) lint.Config {
+	cfg := lint.Config{Catalogue: rules.All(), Jobs: jobs, Knowledge: knowledge.Default()}
 	cfg.Load.Environ = []string{}
 	for _, r := range rules.All() {
 		if !r.DefaultOff {
@@ -42,12 +43,12 @@ func BenchmarkLintServices(b *testing.B) {
 			specs := []project.Spec{{Files: []string{path}, Dir: filepath.Dir(path)}}
 			cfg := benchConfig(1)
 			ctx := context.Background()
-			checkOutcomes(b, rules.LintSpecs(ctx, specs, cfg))
+			checkOutcomes(b, lint.LintSpecs(ctx, specs, cfg))
 			b.ReportAllocs()
 			b.ResetTimer()
 			m := meter.Start()
 			for i := 0; i < b.N; i++ {
-				rules.LintSpecs(ctx, specs, cfg)
+				lint.LintSpecs(ctx, specs, cfg)
 			}
 			m.ReportPer(b, n, "service")
 		})
@@ -86,7 +87,7 @@ func BenchmarkRulesServices(b *testing.B) {
 				before := ms.Mallocs
 				b.StartTimer()
 				start := time.Now()
-				if _, err := rules.Run(p, cfg.Knowledge, cfg.Rules, cfg.Run); err != nil {
+				if _, err := lint.Check(p, cfg.Knowledge, cfg.Rules, cfg.Run); err != nil {
 					b.Fatal(err)
 				}
 				elapsed += time.Since(start)
@@ -121,7 +122,7 @@ func BenchmarkLintFiles(b *testing.B) {
 				if len(errs) > 0 || len(specs) != n {
 					b.Fatalf("discover: %d specs, errors %v", len(specs), errs)
 				}
-				rules.LintSpecs(ctx, specs, cfg)
+				lint.LintSpecs(ctx, specs, cfg)
 			}
 			m.ReportPer(b, n, "file")
 		})
@@ -153,9 +154,9 @@ func BenchmarkCorpus(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			m := meter.Start()
-			var outs []rules.Outcome
+			var outs []lint.Outcome
 			for i := 0; i < b.N; i++ {
-				outs = rules.LintSpecs(ctx, specs, cfg)
+				outs = lint.LintSpecs(ctx, specs, cfg)
 			}
 			m.ReportPer(b, len(files), "file")
 			b.ReportMetric(retainedMB(), "retained-MB")
@@ -175,7 +176,7 @@ func retainedMB() float64 {
 
 // checkOutcomes fails on a project that did not load or lint: a benchmark
 // of an error path measures nothing useful.
-func checkOutcomes(b *testing.B, outs []rules.Outcome) {
+func checkOutcomes(b *testing.B, outs []lint.Outcome) {
 	b.Helper()
 	for _, o := range outs {
 		if o.Err != nil {

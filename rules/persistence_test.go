@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // TestPersistenceSameForEveryRule: a redis service whose command turns
@@ -13,12 +14,12 @@ import (
 func TestPersistenceSameForEveryRule(t *testing.T) {
 	cases := []struct {
 		command string
-		want    rules.Severity // Off: no finding
+		want    lint.Severity // Off: no finding
 	}{
-		{`redis-server --appendonly yes`, rules.Error},
-		{`redis-server --save "" --save "60 1"`, rules.Error},
-		{`redis-server --save "" --appendonly no`, rules.Off},
-		{`redis-server`, rules.Warning},
+		{`redis-server --appendonly yes`, lint.Error},
+		{`redis-server --save "" --save "60 1"`, lint.Error},
+		{`redis-server --save "" --appendonly no`, lint.Off},
+		{`redis-server`, lint.Warning},
 	}
 	for _, c := range cases {
 		for _, tc := range []struct{ rule, mount string }{
@@ -26,8 +27,8 @@ func TestPersistenceSameForEveryRule(t *testing.T) {
 			{"state-on-tmpfs", "\n    tmpfs: [/data]"},
 		} {
 			src := "services:\n  cache:\n    image: redis:7\n    command: " + c.command + tc.mount + "\n"
-			o := lintSource(t, src, rules.Config{Rules: []*rules.Rule{rules.ByID(tc.rule)}})
-			got := rules.Off
+			o := lintSource(t, src, lint.Config{Rules: []*lint.Rule{rules.ByID(tc.rule)}})
+			got := lint.Off
 			for _, f := range o.Findings {
 				got = f.Severity
 			}

@@ -3,15 +3,17 @@ package rules
 import (
 	"fmt"
 	"sort"
+
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // PinnedMacAddress finds mac_address on a service or one of its networks.
-var PinnedMacAddress = &Rule{
+var PinnedMacAddress = &lint.Rule{
 	ID:       "pinned-mac-address",
 	Title:    "pinned mac_address",
-	Severity: Info,
-	Fix:      NoFix,
-	Doc: Doc{
+	Severity: lint.Info,
+	Fix:      lint.NoFix,
+	Doc: lint.Doc{
 		What: "Finds `mac_address` on a service or on one of its network attachments.",
 		Why: "A pinned MAC address ties an identity (licences, DHCP leases, cluster membership) to one " +
 			"container. Two replicas collide, and the identity breaks when the service moves or is recreated " +
@@ -27,11 +29,11 @@ var PinnedMacAddress = &Rule{
 `,
 		References: []string{"https://docs.docker.com/reference/compose-file/services/#mac_address"},
 	},
-	Check: func(p *Pass) {
-		for _, s := range p.services() {
+	Check: func(p *lint.Pass) {
+		for _, s := range servicesOf(p) {
 			if s.Config.MacAddress != "" {
 				path := []string{"services", s.Name, "mac_address"}
-				p.Report(p.Project.Locate(path...), Finding{
+				p.Report(p.Project.Locate(path...), lint.Finding{
 					Service: s.Name,
 					Path:    dotted(path),
 					Message: fmt.Sprintf("service %q pins mac_address %s; replicas collide and the identity breaks when the container moves: drop it", s.Name, s.Config.MacAddress),
@@ -46,7 +48,7 @@ var PinnedMacAddress = &Rule{
 			sort.Strings(nets)
 			for _, n := range nets {
 				path := []string{"services", s.Name, "networks", n, "mac_address"}
-				p.Report(p.Project.Locate(path...), Finding{
+				p.Report(p.Project.Locate(path...), lint.Finding{
 					Service: s.Name,
 					Path:    dotted(path),
 					Message: fmt.Sprintf("service %q pins mac_address %s on network %s; replicas collide and the identity breaks when the container moves: drop it", s.Name, s.Config.Networks[n].MacAddress, n),

@@ -1,9 +1,11 @@
 package rules
 
+import "github.com/composure-dev/composure/rules/lint"
+
 // All is the catalogue, in the order `composure rules` lists it. Ids are
 // never reused; a retired rule keeps its id out of this list forever.
-func All() []*Rule {
-	return []*Rule{
+func All() []*lint.Rule {
+	return []*lint.Rule{
 		StatefulVolumeMissing,
 		AnonymousVolume,
 		StateOnTmpfs,
@@ -21,13 +23,13 @@ func All() []*Rule {
 		SecretFileTracked,
 		FixedContainerName,
 		PinnedMacAddress,
-		IgnoreWithoutReason,
-		UnusedIgnore,
+		lint.IgnoreWithoutReason,
+		lint.UnusedIgnore,
 	}
 }
 
 // ByID finds a rule in the catalogue.
-func ByID(id string) *Rule {
+func ByID(id string) *lint.Rule {
 	for _, r := range All() {
 		if r.ID == id {
 			return r

@@ -6,19 +6,21 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/composure-dev/composure/rules/project"
 )
 
 // SecretFileTracked finds top-level secret files that git tracks or does
 // not ignore.
-var SecretFileTracked = &Rule{
+var SecretFileTracked = &lint.Rule{
 	ID:       "secret-file-tracked",
 	Title:    "secret file that git tracks or does not ignore",
-	Severity: Warning,
+	Severity: lint.Warning,
 	// The fix is a .gitignore line and no compose edit: the fixer applies
 	// such write-only fixes on their own.
-	Fix: SafeFix,
-	Doc: Doc{
+	Fix: lint.Safe,
+	Doc: lint.Doc{
 		What: "Finds top-level `secrets:` whose `file:` exists inside a git work tree and is committed (or " +
 			"staged), or is not ignored by `.gitignore`. External secrets, secrets from the environment, files " +
 			"that do not exist yet and files outside any git repository are not reported. The secret's " +
@@ -61,7 +63,7 @@ secrets:
 	Check: checkSecretFileTracked,
 }
 
-func checkSecretFileTracked(p *Pass) {
+func checkSecretFileTracked(p *lint.Pass) {
 	names := make([]string, 0, len(p.Project.Model.Secrets))
 	for name := range p.Project.Model.Secrets {
 		names = append(names, name)
@@ -82,11 +84,11 @@ func checkSecretFileTracked(p *Pass) {
 		}
 		shown := displayPath(p.Project.Dir, abs)
 		key := []string{"secrets", name, "file"}
-		f := Finding{Path: dotted(key)}
+		f := lint.Finding{Path: dotted(key)}
 		if ef.Tracked {
 			f.Message = fmt.Sprintf("secret %q reads %s, which is committed to git, so every clone of the repository has it: remove it from the repository (git rm --cached %s), add it to .gitignore and rotate the secret",
 				name, shown, shown)
-			f.Fix = &Fix{Title: "untrack " + shown + " and ignore it", Applicability: DisplayOnly, Notes: []string{
+			f.Fix = &lint.Fix{Title: "untrack " + shown + " and ignore it", Applicability: lint.DisplayOnly, Notes: []string{
 				"git rm --cached " + shown,
 				"add /" + project.GitignorePattern(mustRel(p.Project.Dir, abs)) + " to .gitignore",
 				"rotate the secret: the repository's history keeps the old value",
@@ -102,15 +104,15 @@ func checkSecretFileTracked(p *Pass) {
 
 // ignoreSecretFix adds the secret file to the project's .gitignore. It
 // edits no compose file: the whole fix is the line.
-func ignoreSecretFix(p *Pass, abs string) *Fix {
+func ignoreSecretFix(p *lint.Pass, abs string) *lint.Fix {
 	rel, err := filepath.Rel(p.Project.Dir, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil // never write outside the project
 	}
 	line := "/" + project.GitignorePattern(rel)
-	return &Fix{
+	return &lint.Fix{
 		Title:         "add " + line + " to .gitignore",
-		Applicability: Safe,
-		Writes:        []FileWrite{{Kind: EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: line}},
+		Applicability: lint.Safe,
+		Writes:        []lint.FileWrite{{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: line}},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -51,13 +52,13 @@ secrets:
 		write(f, "s3cr3t")
 	}
 	var overlay map[string][]byte
-	run := func() []Finding {
+	run := func() []lint.Finding {
 		t.Helper()
 		p, err := project.Load(context.Background(), project.Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, project.Options{Environ: []string{}, Overlay: overlay})
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs, err := Run(p, knowledge.Default(), []*Rule{SecretFileTracked}, RunOptions{})
+		fs, err := lint.Check(p, knowledge.Default(), []*lint.Rule{SecretFileTracked}, lint.RunOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +78,7 @@ secrets:
 	git("add", "committed.txt")
 	type row struct {
 		Path, App, Title string
-		Writes           []FileWrite
+		Writes           []lint.FileWrite
 	}
 	var got []row
 	for _, f := range run() {
@@ -91,9 +92,9 @@ secrets:
 	want := []row{
 		{Path: "secrets.committed.file", App: "display-only", Title: "untrack ./committed.txt and ignore it"},
 		{Path: "secrets.loose.file", App: "safe", Title: "add /keys/loose.txt to .gitignore",
-			Writes: []FileWrite{{Kind: EnsureLine, Root: dir, Path: gitignore, Content: "/keys/loose.txt"}}},
+			Writes: []lint.FileWrite{{Kind: lint.EnsureLine, Root: dir, Path: gitignore, Content: "/keys/loose.txt"}}},
 		{Path: "secrets.odd-name.file", App: "safe", Title: `add /keys/#odd \[1\].txt to .gitignore`,
-			Writes: []FileWrite{{Kind: EnsureLine, Root: dir, Path: gitignore, Content: `/keys/#odd \[1\].txt`}}},
+			Writes: []lint.FileWrite{{Kind: lint.EnsureLine, Root: dir, Path: gitignore, Content: `/keys/#odd \[1\].txt`}}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -162,7 +163,7 @@ func TestNoSecretMovedIntoCommittedDotEnv(t *testing.T) {
 		if p.DotEnvGit.Tracked != tracked {
 			t.Fatalf("tracked %v: DotEnvGit %+v", tracked, p.DotEnvGit)
 		}
-		fs, err := Run(p, knowledge.Default(), []*Rule{SecretInEnvironment}, RunOptions{})
+		fs, err := lint.Check(p, knowledge.Default(), []*lint.Rule{SecretInEnvironment}, lint.RunOptions{})
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("tracked %v: findings %v, err %v", tracked, fs, err)
 		}

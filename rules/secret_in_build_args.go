@@ -3,17 +3,19 @@ package rules
 import (
 	"fmt"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/composure-dev/composure/rules/secrets"
 )
 
 // SecretInBuildArgs finds literal secrets in build arguments.
-var SecretInBuildArgs = &Rule{
+var SecretInBuildArgs = &lint.Rule{
 	ID:       "secret-in-build-args",
 	Title:    "literal secret in build args",
-	Options:  []Option{allowNames},
-	Severity: Error,
-	Fix:      DisplayOnlyFix,
-	Doc: Doc{
+	Options:  []lint.Option{allowNames},
+	Severity: lint.Error,
+	Fix:      lint.DisplayOnly,
+	Doc: lint.Doc{
 		What: "Finds `build.args` entries whose value is a literal secret, with the same detection as " +
 			"`secret-in-environment` (names, value formats, `${VAR:-literal}` defaults).",
 		Why: "Build arguments are recorded in the image's history and metadata: anyone who can pull the image " +
@@ -45,20 +47,20 @@ secrets:
 	Check: checkSecretInBuildArgs,
 }
 
-func checkSecretInBuildArgs(p *Pass) {
-	for _, s := range p.services() {
+func checkSecretInBuildArgs(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		if s.Config.Build == nil {
 			continue
 		}
 		for _, e := range rawEntries(p.Project, s.Config.Build.Args, "services", s.Name, "build", "args") {
-			if p.allowedName(e.Key) {
+			if allowedName(p, e.Key) {
 				continue
 			}
 			v := secrets.Check(e.Key, e.Raw, secrets.Hints{})
 			if v.Kind != secrets.Literal && v.Kind != secrets.DefaultLiteral {
 				continue
 			}
-			p.Report(e.Loc, Finding{
+			p.Report(e.Loc, lint.Finding{
 				Service: s.Name,
 				Path:    dotted(e.Path),
 				Message: fmt.Sprintf("service %q passes a literal secret in build arg %s (%q: %s); it stays in the image history: use build.secrets and RUN --mount=type=secret",

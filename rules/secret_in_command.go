@@ -4,18 +4,20 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/rules/secrets"
 )
 
 // SecretInCommand finds literal passwords in command lines.
-var SecretInCommand = &Rule{
+var SecretInCommand = &lint.Rule{
 	ID:       "secret-in-command",
 	Title:    "literal password in command, entrypoint or healthcheck",
-	Severity: Warning,
-	Fix:      NoFix,
-	Doc: Doc{
+	Severity: lint.Warning,
+	Fix:      lint.NoFix,
+	Doc: lint.Doc{
 		What: "Finds literal passwords in `command`, `entrypoint` and `healthcheck.test`: `--requirepass x`, " +
 			"`--password=x`, mysql's `-pSECRET`, URLs with `user:password@`, provider tokens. Arguments that " +
 			"are `${VAR}` references are not reported. Environment variables ending in `_ARGS`, `_OPTS`, `_OPTIONS` " +
@@ -57,14 +59,14 @@ func isArgsVar(key string) bool {
 	return false
 }
 
-func checkSecretInCommand(p *Pass) {
-	for _, s := range p.services() {
+func checkSecretInCommand(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		for _, e := range s.envEntries(p.Project) {
 			if !isArgsVar(e.Key) {
 				continue
 			}
 			for _, hit := range secrets.CheckCommand([]string{e.Raw}) {
-				p.Report(e.Loc, Finding{
+				p.Report(e.Loc, lint.Finding{
 					Service: s.Name,
 					Path:    dotted(e.Path),
 					Message: fmt.Sprintf("service %q has a literal password in the arguments it passes through %s (%q: %s); it is committed and visible in `docker inspect`: read it from a secret file instead",
@@ -97,7 +99,7 @@ func checkSecretInCommand(p *Pass) {
 				if loc.Node.Kind == yaml.SequenceNode && hit.Index >= 0 && hit.Index < len(items) {
 					at.Key, at.Node = nil, items[hit.Index]
 				}
-				p.Report(at, Finding{
+				p.Report(at, lint.Finding{
 					Service: s.Name,
 					Path:    dotted(path),
 					Message: fmt.Sprintf("service %q has a literal password in its %s (%q: %s); it is committed and visible in `ps` and `docker inspect`: read it from a secret file or config instead",

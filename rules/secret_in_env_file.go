@@ -3,8 +3,11 @@ package rules
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/composure-dev/composure/rules/lint"
 
 	"go.yaml.in/yaml/v4"
 
@@ -14,13 +17,13 @@ import (
 )
 
 // SecretInEnvFile finds literal secrets in the env files services load.
-var SecretInEnvFile = &Rule{
+var SecretInEnvFile = &lint.Rule{
 	ID:       "secret-in-env-file",
 	Title:    "literal secret in an env file a service loads",
-	Options:  []Option{allowNames},
-	Severity: Error,
-	Fix:      SafeFix,
-	Doc: Doc{
+	Options:  []lint.Option{allowNames},
+	Severity: lint.Error,
+	Fix:      lint.Safe,
+	Doc: lint.Doc{
 		What: "Reads the files services load with `env_file:` (short and long syntax, `required: false`, " +
 			"`format: raw`) and finds the entries whose value is a literal secret, with the same detection and " +
 			"the same exceptions as `secret-in-environment`: by name (password, token, secret, api key...) or by " +
@@ -83,14 +86,14 @@ func (u envFileUse) Entries() []project.EnvEntry {
 
 // envFileUses lists the env files the loader could read, each with the
 // services that load it, in file order.
-func envFileUses(p *Pass) []envFileUse {
+func envFileUses(p *lint.Pass) []envFileUse {
 	type key struct {
 		abs string
 		raw bool
 	}
 	uses := map[key]*envFileUse{}
 	var keys []key
-	for _, s := range p.services() {
+	for _, s := range servicesOf(p) {
 		for _, ef := range s.Config.EnvFiles {
 			abs := ef.Path
 			if !filepath.IsAbs(abs) {
@@ -126,11 +129,11 @@ func envFileUses(p *Pass) []envFileUse {
 	return out
 }
 
-func checkSecretInEnvFile(p *Pass) {
+func checkSecretInEnvFile(p *lint.Pass) {
 	for _, u := range envFileUses(p) {
 		h := mergedHints(u.Services)
 		for _, e := range u.Entries() {
-			if p.allowedName(e.Key) {
+			if allowedName(p, e.Key) {
 				continue
 			}
 			v := secrets.Check(e.Key, e.Value, h)
@@ -144,19 +147,24 @@ func checkSecretInEnvFile(p *Pass) {
 				continue
 			}
 			f := u.File
-			sev := Error
+			sev := lint.Error
 			if f.Ignored && !f.Tracked {
-				sev = Warning
+				sev = lint.Warning
 			}
-			msg := fmt.Sprintf("env file %s "+what+" for %s; %s: %s", filepath.Base(f.Path), e.Key, secrets.Mask(v.Secret), v.Reason,
-				serviceList(u.Services), gitState(f.GitStatus), envFileAdvice(u, e.Key, f.GitStatus))
-			p.reportAt(envEntryPos(f, e), Finding{
-				Severity: sev,
-				Service:  u.Services[0].Name,
-				Path:     dotted([]string{"services", u.Services[0].Name, "environment", e.Key}),
-				Message:  msg,
-				Redact:   redactions(v.Secret, secrets.Unescape(v.Secret), e.Inner),
-				Fix:      envFileFix(p, u, e, v),
+			// The services are a slot of the message: a file several
+			// projects load is reported once, naming the services of all.
+			format := escapePercent(fmt.Sprintf("env file %s "+what+" for ", filepath.Base(f.Path), e.Key, secrets.Mask(v.Secret), v.Reason)) +
+				"%s" + escapePercent(fmt.Sprintf("; %s: %s", gitState(f.GitStatus), envFileAdvice(u, e.Key, f.GitStatus)))
+			names := serviceNames(u.Services)
+			p.ReportAt(envEntryPos(f, e), lint.Finding{
+				Severity:       sev,
+				Service:        u.Services[0].Name,
+				Services:       names,
+				ServicesFormat: format,
+				Path:           dotted([]string{"services", u.Services[0].Name, "environment", e.Key}),
+				Message:        fmt.Sprintf(format, lint.ServiceList(names)),
+				Redact:         redactions(v.Secret, secrets.Unescape(v.Secret), e.Inner),
+				Fix:            envFileFix(p, u, e, v),
 			})
 		}
 	}
@@ -164,9 +172,9 @@ func checkSecretInEnvFile(p *Pass) {
 
 // envEntryPos is an env file entry's place: from its key to the end of
 // its value.
-func envEntryPos(f *project.EnvFile, e project.EnvEntry) Position {
+func envEntryPos(f *project.EnvFile, e project.EnvEntry) lint.Position {
 	endLine, endCol := f.File.LineCol(e.ValueEnd)
-	return Position{File: f.Path, Line: e.Line, Column: e.Column, EndLine: endLine, EndColumn: endCol,
+	return lint.Position{File: f.Path, Line: e.Line, Column: e.Column, EndLine: endLine, EndColumn: endCol,
 		Offset: e.KeyOffset, EndOffset: e.ValueEnd}
 }
 
@@ -187,24 +195,23 @@ func mergedHints(ss []*service) secrets.Hints {
 func redactions(texts ...string) []string {
 	var out []string
 	for _, t := range texts {
-		if t != "" && !containsString(out, t) {
+		if t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// serviceList names services for a message: service "a", services "a" and "b".
-func serviceList(ss []*service) string {
+func serviceNames(ss []*service) []string {
 	names := make([]string, len(ss))
 	for i, s := range ss {
-		names[i] = fmt.Sprintf("%q", s.Name)
+		names[i] = s.Name
 	}
-	if len(names) == 1 {
-		return "service " + names[0]
-	}
-	return "services " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return names
 }
+
+// escapePercent makes text safe to use as part of a fmt format.
+func escapePercent(s string) string { return strings.ReplaceAll(s, "%", "%%") }
 
 // gitState says what git does with a file that holds a secret.
 func gitState(st project.GitStatus) string {
@@ -252,7 +259,7 @@ func fileVars(u envFileUse, key string) map[string]string {
 // written). When the move cannot be built (the services are not all in one
 // compose file, or a helper refuses), the fix is display-only and lists
 // the same steps.
-func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *Fix {
+func envFileFix(p *lint.Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *lint.Fix {
 	vars := fileVars(u, e.Key)
 	if v.Kind != secrets.Literal || v.StrayDollars || vars == nil {
 		return nil
@@ -266,11 +273,11 @@ func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *F
 		value = secrets.Unescape(value)
 	}
 	if move := envFileMove(p, u, e, value); move != nil {
-		move.Writes = append(move.Writes, FileWrite{Kind: DeleteLine, Root: p.Project.Dir, Path: u.File.Abs,
+		move.Writes = append(move.Writes, lint.FileWrite{Kind: lint.DeleteLine, Root: p.Project.Dir, Path: u.File.Abs,
 			Content: string(u.File.Content[e.StartOffset:e.EndOffset]), Secret: true})
 		return move
 	}
-	name := p.shared.secrets.peek(envSecretBase(u, e.Key))
+	name := sharedOf(p).secrets.peek(envSecretBase(u, e.Key))
 	secretPath := displayPath(p.Project.Dir, filepath.Join(dir, name))
 	first := u.Services[0]
 	title := fmt.Sprintf("move %s from %s to compose secret %s read through %s", e.Key, u.File.Path, name, vars[first.Name])
@@ -282,7 +289,7 @@ func envFileFix(p *Pass, u envFileUse, e project.EnvEntry, v secrets.Verdict) *F
 		notes = append(notes, fmt.Sprintf("service %q: add %s to its secrets: and set %s: %s in its environment:", s.Name, name, vars[s.Name], secretTarget(s, name)))
 	}
 	notes = append(notes, fmt.Sprintf("delete line %d of %s (%s=...)", e.Line, u.File.Path, e.Key))
-	return &Fix{Title: title, Applicability: DisplayOnly, Notes: notes}
+	return &lint.Fix{Title: title, Applicability: lint.DisplayOnly, Notes: notes}
 }
 
 // envSecretBase names the secret: <service>-<var> when one service loads
@@ -311,7 +318,7 @@ func (n *names) peek(base string) string {
 // envFileFix adds the deletion of the entry's line from the env file. nil
 // when the services are not all defined in one compose file or a helper
 // refuses.
-func envFileMove(p *Pass, u envFileUse, e project.EnvEntry, value string) *Fix {
+func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *lint.Fix {
 	vars := fileVars(u, e.Key)
 	if vars == nil {
 		return nil
@@ -329,8 +336,8 @@ func envFileMove(p *Pass, u envFileUse, e project.EnvEntry, value string) *Fix {
 	if !ok {
 		return nil
 	}
-	b := p.newFixBuilder(f)
-	name := p.shared.secrets.get(envSecretBase(u, e.Key))
+	b := newFixBuilder(p, f)
+	name := sharedOf(p).secrets.get(envSecretBase(u, e.Key))
 	path := filepath.Join(dir, name)
 	b.declare("secrets", []string{name}, []string{"file: " + relFrom(f, path)})
 	for i, s := range u.Services {
@@ -338,7 +345,7 @@ func envFileMove(p *Pass, u envFileUse, e project.EnvEntry, value string) *Fix {
 		addEnvEntry(b, nodes[i], vars[s.Name], secretTarget(s, name))
 	}
 	b.writes = append(b.writes, secretFileWrites(p, dir, path, value)...)
-	return b.build("move "+e.Key+" from "+u.File.Path+" to compose secret "+name+" read through "+vars[u.Services[0].Name], Safe)
+	return b.build("move "+e.Key+" from "+u.File.Path+" to compose secret "+name+" read through "+vars[u.Services[0].Name], lint.Safe)
 }
 
 // addEnvEntry sets key: value in a service's environment, in the form the

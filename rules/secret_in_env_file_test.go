@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
 )
@@ -20,7 +21,7 @@ var updateEnvGolden = flag.Bool("update-env-golden", false, "rewrite the .golden
 
 // passFor loads one project and prepares a pass of rule r on it, as Run
 // does.
-func passFor(t *testing.T, dir string, r *Rule) *Pass {
+func passFor(t *testing.T, dir string, r *lint.Rule) *lint.Pass {
 	t.Helper()
 	specs, errs := project.Discover([]string{dir})
 	if len(errs) > 0 || len(specs) != 1 {
@@ -31,7 +32,7 @@ func passFor(t *testing.T, dir string, r *Rule) *Pass {
 		t.Fatal(err)
 	}
 	k := knowledge.Default()
-	return &Pass{Project: p, Knowledge: k, SecretsDir: "secrets", rule: r, shared: newShared(p, k)}
+	return lint.NewPass(r, p, k, lint.RunOptions{})
 }
 
 // The fix moves the secret completely: compose edits (checked against
@@ -42,20 +43,20 @@ func TestEnvFileMoveGolden(t *testing.T) {
 	dir := filepath.Join("..", "fixtures", SecretInEnvFile.ID, "fix-file")
 	pass := passFor(t, dir, SecretInEnvFile)
 	checkSecretInEnvFile(pass)
-	var fix *Fix
-	for _, f := range pass.findings {
+	var fix *lint.Fix
+	for _, f := range pass.Findings() {
 		if strings.HasSuffix(f.Pos.File, "db.env") {
 			fix = f.Fix
-		} else if f.Fix != nil && f.Fix.Applicability != DisplayOnly {
+		} else if f.Fix != nil && f.Fix.Applicability != lint.DisplayOnly {
 			t.Errorf("%s: redis has no _FILE support, got fix %q", f.Pos, f.Fix.Title)
 		}
 	}
-	if fix == nil || fix.Applicability != Safe || len(fix.Edits) == 0 {
+	if fix == nil || fix.Applicability != lint.Safe || len(fix.Edits) == 0 {
 		t.Fatalf("db.env finding: fix %+v, want the safe move", fix)
 	}
-	var deletes []FileWrite
+	var deletes []lint.FileWrite
 	for _, w := range fix.Writes {
-		if w.Kind == DeleteLine {
+		if w.Kind == lint.DeleteLine {
 			deletes = append(deletes, w)
 		}
 	}
@@ -87,7 +88,7 @@ func TestEnvFileMoveGolden(t *testing.T) {
 	envFixed := append(append([]byte{}, use.File.Content[:entry.StartOffset]...), use.File.Content[entry.EndOffset:]...)
 	envGolden(t, filepath.Join(dir, "compose.yaml.golden"), fixed)
 	envGolden(t, filepath.Join(dir, "db.env.golden"), envFixed)
-	if len(move.Writes) != 3 || move.Writes[0].Content != "not-so-secret-pw" || move.Writes[0].Kind != CreateSecret {
+	if len(move.Writes) != 3 || move.Writes[0].Content != "not-so-secret-pw" || move.Writes[0].Kind != lint.CreateSecret {
 		t.Errorf("writes = %+v", move.Writes)
 	}
 }
@@ -131,14 +132,14 @@ func TestSecretInEnvFileGit(t *testing.T) {
 	write("ignored.env", "API_TOKEN_2=ignored-token-1234\n")
 	write("loose.env", "API_TOKEN_3=loose-token-1234\n")
 	write("quiet.env", "# composure:ignore secret-in-env-file -- fake credentials of the test stack\nAPI_TOKEN_4=quiet-token-1234\n")
-	lint := func() map[string]Severity {
+	lintAll := func() map[string]lint.Severity {
 		t.Helper()
-		out := LintSpecs(context.Background(), []project.Spec{{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}},
-			Config{Rules: []*Rule{SecretInEnvFile, UnusedIgnore}, Load: project.Options{Environ: []string{}}})[0]
+		out := lint.LintSpecs(context.Background(), []project.Spec{{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}},
+			lint.Config{Catalogue: All(), Rules: []*lint.Rule{SecretInEnvFile, lint.UnusedIgnore}, Load: project.Options{Environ: []string{}}})[0]
 		if out.Err != nil {
 			t.Fatal(out.Err)
 		}
-		got := map[string]Severity{}
+		got := map[string]lint.Severity{}
 		for _, f := range out.Findings {
 			got[filepath.Base(f.Pos.File)+":"+f.Rule] = f.Severity
 			for _, r := range f.Redact {
@@ -153,7 +154,7 @@ func TestSecretInEnvFileGit(t *testing.T) {
 		return got
 	}
 	id := SecretInEnvFile.ID
-	if diff := cmp.Diff(map[string]Severity{"tracked.env:" + id: Error, "ignored.env:" + id: Error, "loose.env:" + id: Error}, lint()); diff != "" {
+	if diff := cmp.Diff(map[string]lint.Severity{"tracked.env:" + id: lint.Error, "ignored.env:" + id: lint.Error, "loose.env:" + id: lint.Error}, lintAll()); diff != "" {
 		t.Errorf("without a repository (-want +got):\n%s", diff)
 	}
 	git := func(args ...string) {
@@ -165,7 +166,7 @@ func TestSecretInEnvFileGit(t *testing.T) {
 	git("init", "-q")
 	write(".gitignore", "ignored.env\n")
 	git("add", "tracked.env")
-	if diff := cmp.Diff(map[string]Severity{"tracked.env:" + id: Error, "ignored.env:" + id: Warning, "loose.env:" + id: Error}, lint()); diff != "" {
+	if diff := cmp.Diff(map[string]lint.Severity{"tracked.env:" + id: lint.Error, "ignored.env:" + id: lint.Warning, "loose.env:" + id: lint.Error}, lintAll()); diff != "" {
 		t.Errorf("in a repository (-want +got):\n%s", diff)
 	}
 }

@@ -3,17 +3,19 @@ package rules
 import (
 	"fmt"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/composure-dev/composure/rules/secrets"
 )
 
 // SecretInEnvironment finds literal secrets in `environment:`.
-var SecretInEnvironment = &Rule{
+var SecretInEnvironment = &lint.Rule{
 	ID:       "secret-in-environment",
 	Title:    "literal secret in environment",
-	Options:  []Option{allowNames},
-	Severity: Error,
-	Fix:      SafeFix,
-	Doc: Doc{
+	Options:  []lint.Option{allowNames},
+	Severity: lint.Error,
+	Fix:      lint.Safe,
+	Doc: lint.Doc{
 		What: "Finds `environment:` entries whose value is a literal secret, in map or list form. A value is a " +
 			"secret when its name says so (password, passwd, `_PASS`, `_PWD`, secret, token, api key, private " +
 			"key, credentials, salt, cookie...) or when the value itself has a known format: provider tokens " +
@@ -58,10 +60,10 @@ secrets:
 	Check: checkSecretInEnvironment,
 }
 
-func checkSecretInEnvironment(p *Pass) {
-	for _, s := range p.services() {
+func checkSecretInEnvironment(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		for _, e := range s.envEntries(p.Project) {
-			if p.allowedName(e.Key) {
+			if allowedName(p, e.Key) {
 				continue
 			}
 			v := e.Verdict
@@ -76,7 +78,7 @@ func checkSecretInEnvironment(p *Pass) {
 			default:
 				continue
 			}
-			p.Report(e.Loc, Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: secretEnvFix(p, s, e.rawEntry, v)})
+			p.Report(e.Loc, lint.Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: secretEnvFix(p, s, e.rawEntry, v)})
 		}
 	}
 }

@@ -4,18 +4,20 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/composure-dev/composure/rules/secrets"
 )
 
 // SecretInterpolatedEnvironment finds secrets passed as environment
 // variables from ${VAR}.
-var SecretInterpolatedEnvironment = &Rule{
+var SecretInterpolatedEnvironment = &lint.Rule{
 	ID:       "secret-interpolated-environment",
 	Title:    "secret passed as an environment variable from ${VAR}",
-	Options:  []Option{allowNames},
-	Severity: Warning,
-	Fix:      SafeFix,
-	Doc: Doc{
+	Options:  []lint.Option{allowNames},
+	Severity: lint.Warning,
+	Fix:      lint.Safe,
+	Doc: lint.Doc{
 		What: "Finds secret-named `environment:` entries filled by interpolation (`${VAR}`, `$VAR`, " +
 			"`${VAR:?error}`), and URLs whose password part is interpolated.",
 		Why: "Nothing is committed, which is good, but the value still reaches the container as a plain " +
@@ -48,10 +50,10 @@ secrets:
 	Check: checkSecretInterpolatedEnvironment,
 }
 
-func checkSecretInterpolatedEnvironment(p *Pass) {
-	for _, s := range p.services() {
+func checkSecretInterpolatedEnvironment(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		for _, e := range s.envEntries(p.Project) {
-			if p.allowedName(e.Key) {
+			if allowedName(p, e.Key) {
 				continue
 			}
 			v := e.Verdict
@@ -65,11 +67,11 @@ func checkSecretInterpolatedEnvironment(p *Pass) {
 					advice = fmt.Sprintf("it is visible in `docker inspect`: declare a compose secret from the environment and set %s instead", fileVar)
 				}
 			}
-			var fix *Fix
+			var fix *lint.Fix
 			if m := singleVar.FindStringSubmatch(e.Raw); m != nil {
 				fix = interpolatedSecretFix(p, s, e.rawEntry, m[1]+m[2])
 			}
-			p.Report(e.Loc, Finding{
+			p.Report(e.Loc, lint.Finding{
 				Service: s.Name,
 				Path:    dotted(e.Path),
 				Message: fmt.Sprintf("service %q passes the secret %s as an environment variable from %s; %s", s.Name, e.Key, from, advice),

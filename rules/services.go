@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/composure-dev/composure/rules/knowledge"
@@ -217,7 +219,8 @@ func (s *service) uncovered() []knowledge.DataPath {
 	return out
 }
 
-// shared is computed once per project and used by every rule's pass.
+// shared is computed once per project (sharedFact) and used by every
+// rule's pass.
 type shared struct {
 	services []*service
 	// volumes and secrets hand out names for fixes.
@@ -312,8 +315,15 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 	return sh
 }
 
-// Services returns the project's services in name order.
-func (p *Pass) services() []*service { return p.shared.services }
+// sharedFact is what the rules of one project share, built by the first
+// rule that asks.
+var sharedFact = &lint.Fact[*shared]{Name: "shared", Build: func(p *lint.Pass) *shared { return newShared(p.Project, p.Knowledge) }}
+
+// sharedOf returns the project's shared view and name allocators.
+func sharedOf(p *lint.Pass) *shared { return sharedFact.Of(p) }
+
+// servicesOf returns the project's services in name order.
+func servicesOf(p *lint.Pass) []*service { return sharedOf(p).services }
 
 func keys[V any](m map[string]V) map[string]bool {
 	out := make(map[string]bool, len(m))

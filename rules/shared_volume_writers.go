@@ -4,16 +4,18 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // SharedVolumeWriters finds named volumes that hold a stateful service's
 // data and that several services mount read-write.
-var SharedVolumeWriters = &Rule{
+var SharedVolumeWriters = &lint.Rule{
 	ID:       "shared-volume-writers",
 	Title:    "stateful data volume mounted read-write by several services",
-	Severity: Warning,
-	Fix:      NoFix,
-	Doc: Doc{
+	Severity: lint.Warning,
+	Fix:      lint.NoFix,
+	Doc: lint.Doc{
 		What: "Finds named volumes on the data path of a stateful service that two or more services mount " +
 			"read-write. One finding per volume, at its top-level declaration, naming the writers. Not reported: " +
 			"one service scaled over one volume (`deploy.replicas`, `scale`: `stateful-replicas` reports it), " +
@@ -56,7 +58,7 @@ volumes:
 	Check: checkSharedVolumeWriters,
 }
 
-func checkSharedVolumeWriters(p *Pass) {
+func checkSharedVolumeWriters(p *lint.Pass) {
 	type owner struct {
 		s    *service
 		path string
@@ -64,7 +66,7 @@ func checkSharedVolumeWriters(p *Pass) {
 	writers := map[string][]*service{}
 	firstMount := map[string]mount{}
 	owners := map[string][]owner{}
-	for _, s := range p.services() {
+	for _, s := range servicesOf(p) {
 		for i, m := range s.Mounts {
 			if m.Kind != namedVolume || m.ReadOnly {
 				continue
@@ -106,11 +108,11 @@ func checkSharedVolumeWriters(p *Pass) {
 		if loc.Depth != 2 {
 			loc, path = p.Project.Locate(firstMount[vol].Path...), firstMount[vol].Path
 		}
-		p.Report(loc, Finding{
+		p.Report(loc, lint.Finding{
 			Service: ws[0].Name,
 			Path:    dotted(path),
 			Message: fmt.Sprintf("volume %s holds the data of service %q (%s) in %s and %s mount it read-write; two processes writing one data directory corrupt it: mount it read-only (:ro) where a service only reads it, or give each its own volume",
-				vol, o.s.Name, o.s.Label(), o.path, serviceList(ws)),
+				vol, o.s.Name, o.s.Label(), o.path, lint.ServiceList(serviceNames(ws))),
 		})
 	}
 }

@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // StateBindMount points out stateful data kept in a host directory.
-var StateBindMount = &Rule{
+var StateBindMount = &lint.Rule{
 	ID:       "state-bind-mount",
 	Title:    "stateful data path bind-mounted from the host",
-	Severity: Info,
-	Fix:      DisplayOnlyFix,
-	Doc: Doc{
+	Severity: lint.Info,
+	Fix:      lint.DisplayOnly,
+	Doc: lint.Doc{
 		What: "Finds stateful services whose data path is bind-mounted from a host directory.",
 		Why: "A bind mount survives the container, but it ties the data to one host and one directory " +
 			"layout: the service cannot move to another node, the directory must be owned by the uid the " +
@@ -40,8 +42,8 @@ volumes:
 	Check: checkStateBindMount,
 }
 
-func checkStateBindMount(p *Pass) {
-	for _, s := range p.services() {
+func checkStateBindMount(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		if !s.Stateful() {
 			continue
 		}
@@ -50,7 +52,7 @@ func checkStateBindMount(p *Pass) {
 			if m == nil || m.Kind != bindMount {
 				continue
 			}
-			p.Report(p.Project.Locate(m.Path...), Finding{
+			p.Report(p.Project.Locate(m.Path...), lint.Finding{
 				Service: s.Name,
 				Path:    dotted(m.Path),
 				Message: fmt.Sprintf("service %q (%s) keeps its data in host directory %s; it is tied to this host and must be owned by the image's user: prefer a named volume on %s",

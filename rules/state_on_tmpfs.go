@@ -2,15 +2,17 @@ package rules
 
 import (
 	"fmt"
+
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // StateOnTmpfs finds stateful data paths on tmpfs.
-var StateOnTmpfs = &Rule{
+var StateOnTmpfs = &lint.Rule{
 	ID:       "state-on-tmpfs",
 	Title:    "stateful data path on tmpfs",
-	Severity: Error,
-	Fix:      UnsafeFix,
-	Doc: Doc{
+	Severity: lint.Error,
+	Fix:      lint.Unsafe,
+	Doc: lint.Doc{
 		What: "Finds stateful services whose data path is on a `tmpfs` mount, from the `tmpfs:` list or a " +
 			"long-syntax volume of `type: tmpfs`, on the path itself or a directory above it. Images whose " +
 			"state is optional are reported as a warning, as an error when the command turns persistence on, " +
@@ -38,24 +40,24 @@ volumes:
 	Check: checkStateOnTmpfs,
 }
 
-func checkStateOnTmpfs(p *Pass) {
-	for _, s := range p.services() {
+func checkStateOnTmpfs(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		if !s.Stateful() {
 			continue
 		}
-		sev := Error
+		sev := lint.Error
 		switch off, maybe := s.persistence(); {
 		case off:
 			continue
 		case maybe:
-			sev = Warning
+			sev = lint.Warning
 		}
 		for _, dp := range s.DataPaths {
 			m := covering(s.Mounts, dp)
 			if m == nil || m.Kind != tmpfsMount {
 				continue
 			}
-			p.Report(p.Project.Locate(m.Path...), Finding{
+			p.Report(p.Project.Locate(m.Path...), lint.Finding{
 				Severity: sev,
 				Service:  s.Name,
 				Path:     dotted(m.Path),

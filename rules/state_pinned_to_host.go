@@ -6,17 +6,19 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/compose-spec/compose-go/v2/types"
 )
 
 // StatePinnedToHost finds Swarm services whose state lives on one node
 // without the service being pinned to that node.
-var StatePinnedToHost = &Rule{
+var StatePinnedToHost = &lint.Rule{
 	ID:       "state-pinned-to-host",
 	Title:    "Swarm service with state on one node but free to move",
-	Severity: Warning,
-	Fix:      DisplayOnlyFix,
-	Doc: Doc{
+	Severity: lint.Warning,
+	Fix:      lint.DisplayOnly,
+	Doc: lint.Doc{
 		What: "In a stack deployed to Docker Swarm, finds stateful services whose data path is on a `local`-driver " +
 			"named volume (no `driver`, or `driver: local` without a network filesystem in `driver_opts`, and " +
 			"not external) or on a host bind mount, while no placement constraint pins the service to one node " +
@@ -75,13 +77,13 @@ var stackName = regexp.MustCompile(`(?i)(^|[._-])(stack|swarm)([._-]|$)`)
 // endpoint_mode, a global or job mode), or a file's name says stack or
 // swarm. update_config and rollback_config do not count: they are copied
 // into plain compose files often enough (docker compose ignores them).
-func swarmStack(p *Pass) bool {
+func swarmStack(p *lint.Pass) bool {
 	for _, f := range p.Project.Files {
 		if stackName.MatchString(filepath.Base(f.Path)) {
 			return true
 		}
 	}
-	for _, s := range p.services() {
+	for _, s := range servicesOf(p) {
 		d := s.Config.Deploy
 		if d == nil {
 			continue
@@ -150,11 +152,11 @@ func nodeLocalVolume(v types.VolumeConfig) bool {
 	return true
 }
 
-func checkStatePinnedToHost(p *Pass) {
+func checkStatePinnedToHost(p *lint.Pass) {
 	if !swarmStack(p) {
 		return
 	}
-	for _, s := range p.services() {
+	for _, s := range servicesOf(p) {
 		if !keepsState(s) {
 			continue
 		}
@@ -187,11 +189,11 @@ func checkStatePinnedToHost(p *Pass) {
 			default:
 				continue
 			}
-			sev, risk := Warning, "nothing pins it to one node, so when Swarm reschedules it on another node it starts there without its data"
+			sev, risk := lint.Warning, "nothing pins it to one node, so when Swarm reschedules it on another node it starts there without its data"
 			if pinned == labelPinned {
-				sev, risk = Info, fmt.Sprintf("it is placed by %q, which pins it only if exactly one node carries that label", by)
+				sev, risk = lint.Info, fmt.Sprintf("it is placed by %q, which pins it only if exactly one node carries that label", by)
 			}
-			p.Report(p.Project.Locate(m.Path...), Finding{
+			p.Report(p.Project.Locate(m.Path...), lint.Finding{
 				Severity: sev,
 				Service:  s.Name,
 				Path:     dotted(m.Path),

@@ -1,14 +1,18 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/composure-dev/composure/rules/lint"
+)
 
 // StatefulReplicas finds stateful services scaled over one shared volume.
-var StatefulReplicas = &Rule{
+var StatefulReplicas = &lint.Rule{
 	ID:       "stateful-replicas",
 	Title:    "stateful service with several replicas on one volume",
-	Severity: Error,
-	Fix:      NoFix,
-	Doc: Doc{
+	Severity: lint.Error,
+	Fix:      lint.NoFix,
+	Doc: lint.Doc{
 		What: "Finds stateful services with `deploy.replicas` or `scale` above 1 whose data path is on a named " +
 			"volume or a bind mount, which every replica then shares.",
 		Why: "Two database processes writing one data directory corrupt it (most refuse to start on a locked " +
@@ -37,8 +41,8 @@ volumes:
 	Check: checkStatefulReplicas,
 }
 
-func checkStatefulReplicas(p *Pass) {
-	for _, s := range p.services() {
+func checkStatefulReplicas(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		if !s.Stateful() {
 			continue
 		}
@@ -57,7 +61,7 @@ func checkStatefulReplicas(p *Pass) {
 			if m == nil || (m.Kind != namedVolume && m.Kind != bindMount) {
 				continue
 			}
-			p.Report(p.Project.Locate(key...), Finding{
+			p.Report(p.Project.Locate(key...), lint.Finding{
 				Service: s.Name,
 				Path:    dotted(key),
 				Message: fmt.Sprintf("service %q (%s) runs %d replicas that share %s on %s; several processes on one data directory corrupt it: run one replica or give each its own volume",

@@ -4,17 +4,19 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
+
 	"github.com/composure-dev/composure/rules/knowledge"
 )
 
 // StatefulVolumeMissing finds stateful services whose data path has no
 // mount at all.
-var StatefulVolumeMissing = &Rule{
+var StatefulVolumeMissing = &lint.Rule{
 	ID:       "stateful-volume-missing",
 	Title:    "stateful service with nothing mounted on its data path",
-	Severity: Error,
-	Fix:      SafeFix,
-	Doc: Doc{
+	Severity: lint.Error,
+	Fix:      lint.Safe,
+	Doc: lint.Doc{
 		What: "Finds services whose image keeps data (databases, queues, search indexes, uploads) with no " +
 			"mount on or above the path where the image writes it. Knowledge of images and their data paths " +
 			"is built in (postgres, mysql, mariadb, mongo, redis, elasticsearch and many more, keyed by tag " +
@@ -55,17 +57,17 @@ volumes:
 	Check: checkStatefulVolumeMissing,
 }
 
-func checkStatefulVolumeMissing(p *Pass) {
-	for _, s := range p.services() {
+func checkStatefulVolumeMissing(p *lint.Pass) {
+	for _, s := range servicesOf(p) {
 		if !s.Stateful() || len(s.Config.VolumesFrom) > 0 {
 			continue // volumes_from brings mounts we cannot see here
 		}
-		sev, cacheHint := Error, ""
+		sev, cacheHint := lint.Error, ""
 		switch off, maybe := s.persistence(); {
 		case off:
 			continue
 		case maybe:
-			sev, cacheHint = Warning, "; if it is only a cache, turn persistence off or ignore this finding"
+			sev, cacheHint = lint.Warning, "; if it is only a cache, turn persistence off or ignore this finding"
 		}
 		missing := s.uncovered()
 		if len(missing) == 0 {
@@ -96,7 +98,7 @@ func checkStatefulVolumeMissing(p *Pass) {
 				msg = fmt.Sprintf("service %q (%s) mounts %s, where other versions of the image keep their data; this version keeps it in %s, which is not on the volume: move the mount to %s",
 					s.Name, s.Label(), old.Target, list, list)
 			}
-			p.Report(p.Project.Locate(old.Path...), Finding{Severity: sev, Service: s.Name, Path: dotted(old.Path), Message: msg})
+			p.Report(p.Project.Locate(old.Path...), lint.Finding{Severity: sev, Service: s.Name, Path: dotted(old.Path), Message: msg})
 			continue
 		}
 		loss := "the data is lost when the container is removed"
@@ -110,7 +112,7 @@ func checkStatefulVolumeMissing(p *Pass) {
 		if s.FromDockerfile {
 			from = "its Dockerfile declares VOLUME " + list
 		}
-		p.Report(p.Project.Locate("services", s.Name, anchor), Finding{
+		p.Report(p.Project.Locate("services", s.Name, anchor), lint.Finding{
 			Severity: sev,
 			Service:  s.Name,
 			Path:     dotted([]string{"services", s.Name, anchor}),

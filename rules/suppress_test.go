@@ -11,10 +11,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
-func lintSource(t *testing.T, src string, cfg rules.Config) rules.Outcome {
+func lintSource(t *testing.T, src string, cfg lint.Config) lint.Outcome {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "compose.yaml")
@@ -24,16 +25,19 @@ func lintSource(t *testing.T, src string, cfg rules.Config) rules.Outcome {
 	if cfg.Rules == nil {
 		cfg.Rules = rules.All()
 	}
+	if cfg.Catalogue == nil {
+		cfg.Catalogue = rules.All()
+	}
 	cfg.Load.Environ = []string{}
 	cfg.BaseDir = dir
-	o := rules.LintSpecs(context.Background(), []project.Spec{{Files: []string{path}, Dir: dir}}, cfg)[0]
+	o := lint.LintSpecs(context.Background(), []project.Spec{{Files: []string{path}, Dir: dir}}, cfg)[0]
 	if o.Err != nil {
 		t.Fatal(o.Err)
 	}
 	return o
 }
 
-func summary(fs []rules.Finding) []string {
+func summary(fs []lint.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, f.Rule+"@"+itoa(f.Pos.Line))
@@ -74,7 +78,7 @@ func TestInlineSuppressions(t *testing.T) {
     # composure:ignore fixed-container-name,pinned-mac-address -- legacy
     container_name: app-f
 `
-	o := lintSource(t, src, rules.Config{})
+	o := lintSource(t, src, lint.Config{})
 	want := []string{
 		"fixed-container-name@17",  // the typo silences nothing
 		"ignore-without-reason@11", // c is suppressed, but the comment lacks a reason
@@ -111,11 +115,11 @@ services:
     environment:
       POSTGRES_PASSWORD: example
 `
-	ig, err := rules.NewIgnore("secret-in-environment", "**/compose.yaml", "db", "demo stack")
+	ig, err := lint.NewIgnore("secret-in-environment", "**/compose.yaml", "db", "demo stack")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := lintSource(t, src, rules.Config{Ignores: []rules.Ignore{ig}})
+	o := lintSource(t, src, lint.Config{Ignores: []lint.Ignore{ig}})
 	if diff := cmp.Diff([]string{"stateful-volume-missing@7"}, summary(o.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
@@ -126,8 +130,8 @@ services:
 	if kinds["fixed-container-name"] != "inSource:names are part of the host's monitoring" || kinds["secret-in-environment"] != "external:demo stack" {
 		t.Errorf("suppressed = %v", kinds)
 	}
-	other, _ := rules.NewIgnore("secret-in-environment", "other/*.yaml", "", "x")
-	if o := lintSource(t, src, rules.Config{Ignores: []rules.Ignore{other}}); len(o.Suppressed) != 1 {
+	other, _ := lint.NewIgnore("secret-in-environment", "other/*.yaml", "", "x")
+	if o := lintSource(t, src, lint.Config{Ignores: []lint.Ignore{other}}); len(o.Suppressed) != 1 {
 		t.Errorf("a path glob for other files suppressed %d findings", len(o.Suppressed))
 	}
 }
@@ -142,8 +146,8 @@ services:
   test-fixture: {image: myorg/app:1, environment: *env}
   prod: {image: myorg/app:1, environment: *env}
 `
-	ignore := func(service string) rules.Ignore {
-		ig, err := rules.NewIgnore("secret-in-environment", "", service, "x")
+	ignore := func(service string) lint.Ignore {
+		ig, err := lint.NewIgnore("secret-in-environment", "", service, "x")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,11 +163,11 @@ services:
 		{[]string{"test-fixture"}, "prod", 1},
 		{[]string{"prod", "test-fixture"}, "", 1},
 	} {
-		var igs []rules.Ignore
+		var igs []lint.Ignore
 		for _, s := range tc.ignored {
 			igs = append(igs, ignore(s))
 		}
-		o := lintSource(t, src, rules.Config{Rules: []*rules.Rule{rules.SecretInEnvironment}, Ignores: igs})
+		o := lintSource(t, src, lint.Config{Rules: []*lint.Rule{rules.SecretInEnvironment}, Ignores: igs})
 		var got []string
 		for _, f := range o.Findings {
 			got = append(got, f.Service+"@"+itoa(f.Pos.Line))
@@ -191,7 +195,7 @@ func TestMetaRuleExamples(t *testing.T) {
 			src  string
 			want bool
 		}{{r.Doc.Bad, true}, {r.Doc.Good, false}} {
-			o := lintSource(t, c.src, rules.Config{Rules: []*rules.Rule{rules.FixedContainerName, r}})
+			o := lintSource(t, c.src, lint.Config{Rules: []*lint.Rule{rules.FixedContainerName, r}})
 			got := false
 			for _, f := range o.Findings {
 				got = got || f.Rule == r.ID

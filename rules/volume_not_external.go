@@ -3,8 +3,11 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/composure-dev/composure/rules/lint"
 
 	"go.yaml.in/yaml/v4"
 
@@ -14,13 +17,13 @@ import (
 
 // VolumeNotExternal finds named volumes holding a stateful service's data
 // that `docker compose down -v` would delete.
-var VolumeNotExternal = &Rule{
+var VolumeNotExternal = &lint.Rule{
 	ID:         "volume-not-external",
 	Title:      "stateful data on a volume that `down -v` deletes",
-	Severity:   Info,
+	Severity:   lint.Info,
 	DefaultOff: true,
-	Fix:        UnsafeFix,
-	Doc: Doc{
+	Fix:        lint.Unsafe,
+	Doc: lint.Doc{
 		What: "Finds named volumes on a stateful service's data path that the project owns, that is not " +
 			"declared `external: true`. Off by default: it is a policy for stacks whose data must outlive the " +
 			"compose project.",
@@ -59,11 +62,11 @@ volumes:
 	Check: checkVolumeNotExternal,
 }
 
-func checkVolumeNotExternal(p *Pass) {
+func checkVolumeNotExternal(p *lint.Pass) {
 	users := map[string][]*service{}
 	paths := map[string][]string{}
 	firstMount := map[string]mount{}
-	for _, s := range p.services() {
+	for _, s := range servicesOf(p) {
 		if !keepsState(s) {
 			continue
 		}
@@ -82,7 +85,7 @@ func checkVolumeNotExternal(p *Pass) {
 			if n := len(users[m.Source]); n == 0 || users[m.Source][n-1] != s {
 				users[m.Source] = append(users[m.Source], s)
 			}
-			if !containsString(paths[m.Source], dp.Path) {
+			if !slices.Contains(paths[m.Source], dp.Path) {
 				paths[m.Source] = append(paths[m.Source], dp.Path)
 			}
 		}
@@ -107,7 +110,7 @@ func checkVolumeNotExternal(p *Pass) {
 		if len(labels) > 1 {
 			who = "services " + strings.Join(labels[:len(labels)-1], ", ") + " and " + labels[len(labels)-1]
 		}
-		p.Report(loc, Finding{
+		p.Report(loc, lint.Finding{
 			Service: ss[0].Name,
 			Path:    dotted(path),
 			Message: fmt.Sprintf("volume %s holds the data of %s in %s, and `docker compose down -v` deletes it: declare it external with a fixed name",
@@ -119,7 +122,7 @@ func checkVolumeNotExternal(p *Pass) {
 
 // externalVolumeFix declares a volume `external: true` with the name
 // compose gives it now, so the data in it stays where it is.
-func externalVolumeFix(p *Pass, vol string) *Fix {
+func externalVolumeFix(p *lint.Pass, vol string) *lint.Fix {
 	loc := p.Project.Locate("volumes", vol)
 	if loc.Depth != 2 || loc.File == nil || loc.Node == nil {
 		return nil
@@ -133,7 +136,7 @@ func externalVolumeFix(p *Pass, vol string) *Fix {
 		fmt.Sprintf("volume %s is external now: `docker compose up` expects it to exist; compose created it on earlier runs, otherwise create it:\n  docker volume create %s", vol, name),
 		fmt.Sprintf("the name %s assumes the project name %s: use the name of the existing volume if you run the project under another name (-p, COMPOSE_PROJECT_NAME)", name, p.Project.Name),
 	}
-	b := p.newFixBuilder(loc.File)
+	b := newFixBuilder(p, loc.File)
 	n := loc.Node
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
@@ -175,12 +178,12 @@ func externalVolumeFix(p *Pass, vol string) *Fix {
 		if len(keys) > 0 {
 			why = "its declaration sets " + strings.Join(keys, ", ") + ", which an external volume cannot have"
 		}
-		return &Fix{Title: title, Applicability: DisplayOnly, Notes: append([]string{
+		return &lint.Fix{Title: title, Applicability: lint.DisplayOnly, Notes: append([]string{
 			fmt.Sprintf("%s: create the volume by hand with its settings (docker volume create), then declare it as `%s: {external: true, name: %s}`", why, vol, name),
 		}, notes[1:]...)}
 	}
 	b.notes = notes
-	return b.build(title, Unsafe)
+	return b.build(title, lint.Unsafe)
 }
 
 // mappingParent is the top-level volumes mapping that holds loc's key,

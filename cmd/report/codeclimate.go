@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // codeClimateIssue is one entry of GitLab's Code Quality report (the Code
@@ -97,11 +97,11 @@ func codeClimateLoc(file string, line, endLine int) codeClimateLocation {
 	}
 }
 
-func codeClimateSeverity(s rules.Severity) string {
+func codeClimateSeverity(s lint.Severity) string {
 	switch s {
-	case rules.Error:
+	case lint.Error:
 		return "critical"
-	case rules.Warning:
+	case lint.Warning:
 		return "major"
 	}
 	return "info"

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 type codeClimateParsed struct {
@@ -79,11 +79,11 @@ func TestCodeClimateFingerprints(t *testing.T) {
 	}
 
 	// What identifies a finding does change it.
-	for name, change := range map[string]func(*rules.Finding){
-		"rule":    func(f *rules.Finding) { f.Rule = "other-rule" },
-		"file":    func(f *rules.Finding) { f.Pos.File = "other.yaml" },
-		"path":    func(f *rules.Finding) { f.Path = "services.other" },
-		"message": func(f *rules.Finding) { f.Message = "something else" },
+	for name, change := range map[string]func(*lint.Finding){
+		"rule":    func(f *lint.Finding) { f.Rule = "other-rule" },
+		"file":    func(f *lint.Finding) { f.Pos.File = "other.yaml" },
+		"path":    func(f *lint.Finding) { f.Path = "services.other" },
+		"message": func(f *lint.Finding) { f.Message = "something else" },
 	} {
 		changed := fixture()
 		change(&changed.Findings[0])
@@ -133,7 +133,7 @@ func TestCodeClimateFields(t *testing.T) {
 			t.Errorf("category(%s) = %s, want %s", tc.rule, got, tc.category)
 		}
 	}
-	for s, want := range map[rules.Severity]string{rules.Error: "critical", rules.Warning: "major", rules.Info: "info"} {
+	for s, want := range map[lint.Severity]string{lint.Error: "critical", lint.Warning: "major", lint.Info: "info"} {
 		if got := codeClimateSeverity(s); got != want {
 			t.Errorf("severity(%s) = %s, want %s", s, got, want)
 		}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 type githubReporter struct{}
@@ -73,11 +73,11 @@ func githubCommand(b *strings.Builder, cmd string, props []string, msg string) {
 	b.WriteByte('\n')
 }
 
-func githubLevel(s rules.Severity) string {
+func githubLevel(s lint.Severity) string {
 	switch s {
-	case rules.Error:
+	case lint.Error:
 		return "error"
-	case rules.Warning:
+	case lint.Warning:
 		return "warning"
 	}
 	return "notice"

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 func TestGitHubEscaping(t *testing.T) {
@@ -28,9 +28,9 @@ func TestGitHubEscaping(t *testing.T) {
 func TestGitHubCommands(t *testing.T) {
 	res := &Result{
 		Files: 1,
-		Findings: []rules.Finding{{
+		Findings: []lint.Finding{{
 			Rule:     "r",
-			Severity: rules.Info,
+			Severity: lint.Info,
 			Message:  "line one\nline two: 50%",
 			Pos:      pos("dir,1/a:b.yaml", 2, 3, 0, 0),
 		}},

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 type junitTestSuites struct {
@@ -65,7 +65,7 @@ type junitReporter struct{}
 func NewJUnit() Reporter { return junitReporter{} }
 
 func (junitReporter) Report(w io.Writer, r *Result) error {
-	findings := map[string][]rules.Finding{}
+	findings := map[string][]lint.Finding{}
 	loadErrs := map[string][]LoadError{}
 	var files []string
 	seen := map[string]bool{}
@@ -91,7 +91,7 @@ func (junitReporter) Report(w io.Writer, r *Result) error {
 	out := junitTestSuites{Name: "composure", Suites: make([]junitTestSuite, 0, len(files))}
 	for _, file := range files {
 		suite := junitTestSuite{Name: file}
-		byRule := map[string][]rules.Finding{}
+		byRule := map[string][]lint.Finding{}
 		var ids []string
 		for _, f := range findings[file] {
 			if _, ok := byRule[f.Rule]; !ok {
@@ -102,7 +102,7 @@ func (junitReporter) Report(w io.Writer, r *Result) error {
 		slices.Sort(ids)
 		for _, id := range ids {
 			fs := byRule[id]
-			worst := rules.Off
+			worst := lint.Off
 			lines := make([]string, len(fs))
 			for i, f := range fs {
 				worst = max(worst, f.Severity)

@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/composure-dev/composure/rules"
 )
 
 // junitParsed is the JUnit shape, written independently of junit.go.
@@ -109,19 +108,19 @@ func TestJUnitParses(t *testing.T) {
 }
 
 func TestJUnitGrouping(t *testing.T) {
-	f := func(file, rule string, line int, s rules.Severity, msg string) rules.Finding {
-		return rules.Finding{Rule: rule, Severity: s, Message: msg, Pos: pos(file, line, 0, 0, 0)}
+	f := func(file, rule string, line int, s lint.Severity, msg string) lint.Finding {
+		return lint.Finding{Rule: rule, Severity: s, Message: msg, Pos: pos(file, line, 0, 0, 0)}
 	}
 	res := &Result{
 		Files: 3,
 		// clean.yaml has nothing to report; b.yaml has a finding and two
 		// load errors.
 		Linted: []string{"clean.yaml", "b.yaml", "a.yaml"},
-		Findings: []rules.Finding{
-			f("a.yaml", "z-rule", 1, rules.Info, "first"),
-			f("a.yaml", "a-rule", 2, rules.Warning, "second"),
-			f("a.yaml", "z-rule", 3, rules.Error, "third\x01"),
-			f("b.yaml", "a-rule", 1, rules.Info, "]]> <b>"),
+		Findings: []lint.Finding{
+			f("a.yaml", "z-rule", 1, lint.Info, "first"),
+			f("a.yaml", "a-rule", 2, lint.Warning, "second"),
+			f("a.yaml", "z-rule", 3, lint.Error, "third\x01"),
+			f("b.yaml", "a-rule", 1, lint.Info, "]]> <b>"),
 		},
 		Errors: []LoadError{
 			{File: "b.yaml", Line: 4, Column: 2, Message: "bad"},

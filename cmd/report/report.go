@@ -4,7 +4,7 @@ package report
 import (
 	"io"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // LoadError is a file that could not be read or loaded. Line and Column are
@@ -19,7 +19,7 @@ type LoadError struct {
 // Result is everything one lint run produced, already sorted by file, line,
 // column and rule.
 type Result struct {
-	Findings []rules.Finding
+	Findings []lint.Finding
 	Errors   []LoadError
 	// Files is the number of compose files that were linted.
 	Files int
@@ -43,7 +43,7 @@ const (
 // SuppressedFinding is a finding that would have been reported but was
 // silenced, with the reason given for it.
 type SuppressedFinding struct {
-	Finding rules.Finding
+	Finding lint.Finding
 	// Kind is InSource or External.
 	Kind          string
 	Justification string
@@ -53,7 +53,7 @@ type SuppressedFinding struct {
 func (r *Result) Fixable() int {
 	n := 0
 	for _, f := range r.Findings {
-		if f.Fix != nil && f.Fix.Applicability == rules.Safe {
+		if f.Fix != nil && f.Fix.Applicability == lint.Safe {
 			n++
 		}
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/fatih/color"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform"
 )
 
@@ -51,8 +51,8 @@ func source(file string) []byte {
 	return []byte(s)
 }
 
-func pos(file string, line, col, endLine, endCol int) rules.Position {
-	return rules.Position{File: file, Line: line, Column: col, EndLine: endLine, EndColumn: endCol}
+func pos(file string, line, col, endLine, endCol int) lint.Position {
+	return lint.Position{File: file, Line: line, Column: col, EndLine: endLine, EndColumn: endCol}
 }
 
 // dir is the directory the fixture's file names are relative to.
@@ -68,21 +68,21 @@ func fixture() *Result {
 	return &Result{
 		Files:  3,
 		Linted: []string{"base.yaml", "compose.override.yaml", "compose.yaml"},
-		Findings: []rules.Finding{
+		Findings: []lint.Finding{
 			{
 				Rule:     "fixed-hostname",
-				Severity: rules.Warning,
+				Severity: lint.Warning,
 				Message:  `service "api" pins hostname "api-1"; every replica would get the same name`,
 				Pos:      pos("base.yaml", 12, 5, 12, 20),
 				Service:  "api",
 				Path:     "services.api.hostname",
-				Fix:      &rules.Fix{Title: "remove hostname", Applicability: rules.Unsafe},
+				Fix:      &lint.Fix{Title: "remove hostname", Applicability: lint.Unsafe},
 			},
 			{
 				// The range starts after "Café für alle – " (é, ü and – are
 				// multi-byte): column 30 is the code point, not the byte.
 				Rule:     "secret-in-label",
-				Severity: rules.Error,
+				Severity: lint.Error,
 				Message:  `service "web" has a credential in label "note" ("ab****"); labels are readable by anyone who can inspect the container`,
 				Pos:      pos("compose.override.yaml", 4, 30, 4, 46),
 				Service:  "web",
@@ -91,12 +91,12 @@ func fixture() *Result {
 			{
 				// After a leading tab and a tab separator.
 				Rule:     "fixed-mac-address",
-				Severity: rules.Warning,
+				Severity: lint.Warning,
 				Message:  `service "web" pins mac_address 02:42:ac:11:00:02; two copies of the service would clash`,
 				Pos:      pos("compose.override.yaml", 5, 15, 5, 32),
 				Service:  "web",
 				Path:     "services.web.mac_address",
-				Fix: &rules.Fix{Title: "remove mac_address", Applicability: rules.Safe, Edits: []transform.Edit{
+				Fix: &lint.Fix{Title: "remove mac_address", Applicability: lint.Safe, Edits: []transform.Edit{
 					// Deletes line 5: its byte offset counts the multi-byte
 					// characters of line 4.
 					{File: dir + "/compose.override.yaml", Start: 84, End: 117},
@@ -105,19 +105,19 @@ func fixture() *Result {
 			{
 				// Multi-line range: a lone caret.
 				Rule:     "stateful-volume-missing",
-				Severity: rules.Error,
+				Severity: lint.Error,
 				Message:  `service "db" (postgres:16) keeps its data in /var/lib/postgresql/data but nothing is mounted there; the data is lost when the container is removed`,
 				Pos:      pos("compose.yaml", 2, 3, 6, 38),
 				Service:  "db",
 				Path:     "services.db",
-				Fix: &rules.Fix{Title: "mount a named volume at /var/lib/postgresql/data", Applicability: rules.Unsafe, Edits: []transform.Edit{
+				Fix: &lint.Fix{Title: "mount a named volume at /var/lib/postgresql/data", Applicability: lint.Unsafe, Edits: []transform.Edit{
 					{File: dir + "/compose.yaml", Start: 117, End: 117, New: "    volumes:\n      - db-data:/var/lib/postgresql/data\n"},
 					{File: dir + "/compose.yaml", Start: 158, End: 158, New: "  db-data:\n"},
 				}},
 			},
 			{
 				Rule:     "fixed-container-name",
-				Severity: rules.Warning,
+				Severity: lint.Warning,
 				Message:  `service "db" sets container_name "db"; it cannot be scaled and clashes with any other project using the name`,
 				Pos:      pos("compose.yaml", 4, 5, 4, 23),
 				Service:  "db",
@@ -125,14 +125,14 @@ func fixture() *Result {
 			},
 			{
 				Rule:     "secret-in-environment",
-				Severity: rules.Error,
+				Severity: lint.Error,
 				Message:  `service "db" sets POSTGRES_PASSWORD to a literal value ("s3****") in the compose file`,
 				Pos:      pos("compose.yaml", 6, 26, 6, 38),
 				Service:  "db",
 				Path:     "services.db.environment.POSTGRES_PASSWORD",
-				Fix: &rules.Fix{
+				Fix: &lint.Fix{
 					Title:         "move POSTGRES_PASSWORD to a compose secret",
-					Applicability: rules.Safe,
+					Applicability: lint.Safe,
 					// Out of order: SARIF sorts them by offset.
 					Edits: []transform.Edit{
 						{File: dir + "/compose.yaml", Start: 117, End: 117, New: "    secrets:\n      - db_postgres_password\n"},
@@ -141,9 +141,9 @@ func fixture() *Result {
 						{File: dir + "/compose.yaml", Start: 158, End: 158, New: "secrets:\n  db_postgres_password:\n    file: ./secrets/db_postgres_password\n"},
 					},
 					// Never printed.
-					Writes: []rules.FileWrite{
-						{Kind: rules.CreateSecret, Root: dir, Path: dir + "/secrets/db_postgres_password", Content: "s3cr3t-value", Secret: true},
-						{Kind: rules.EnsureLine, Root: dir, Path: dir + "/.gitignore", Content: "/secrets/"},
+					Writes: []lint.FileWrite{
+						{Kind: lint.CreateSecret, Root: dir, Path: dir + "/secrets/db_postgres_password", Content: "s3cr3t-value", Secret: true},
+						{Kind: lint.EnsureLine, Root: dir, Path: dir + "/.gitignore", Content: "/secrets/"},
 					},
 				},
 				Redact: []string{"s3cr3t-value"},
@@ -151,17 +151,17 @@ func fixture() *Result {
 			{
 				// Empty range at the end of the line: a lone caret after "nginx".
 				Rule:     "image-no-tag",
-				Severity: rules.Info,
+				Severity: lint.Info,
 				Message:  `service "web" uses image "nginx" without a tag; it changes whenever latest moves`,
 				Pos:      pos("compose.yaml", 8, 17, 8, 17),
 				Service:  "web",
 				Path:     "services.web.image",
-				Fix:      &rules.Fix{Title: "pin nginx to a version tag", Applicability: rules.DisplayOnly},
+				Fix:      &lint.Fix{Title: "pin nginx to a version tag", Applicability: lint.DisplayOnly},
 			},
 			{
 				// No service: omitted from JSON.
 				Rule:     "unused-volume",
-				Severity: rules.Info,
+				Severity: lint.Info,
 				Message:  `volume "data" is declared but no service mounts it`,
 				Pos:      pos("compose.yaml", 10, 3, 10, 7),
 				Path:     "volumes.data",
@@ -174,9 +174,9 @@ func fixture() *Result {
 		},
 		Suppressed: []SuppressedFinding{
 			{
-				Finding: rules.Finding{
+				Finding: lint.Finding{
 					Rule:     "fixed-container-name",
-					Severity: rules.Warning,
+					Severity: lint.Warning,
 					Message:  `service "café" sets container_name "café–1"; it cannot be scaled and clashes with any other project using the name`,
 					Pos:      pos("dev env/compose.yaml", 3, 5, 3, 27),
 					Service:  "café",
@@ -186,9 +186,9 @@ func fixture() *Result {
 				Justification: "démo locale – un seul conteneur",
 			},
 			{
-				Finding: rules.Finding{
+				Finding: lint.Finding{
 					Rule:     "anonymous-volume",
-					Severity: rules.Warning,
+					Severity: lint.Warning,
 					Message:  `service "cache" mounts an anonymous volume at /data; it is orphaned when the container is removed`,
 					Pos:      pos("../shared/cache.yaml", 9, 9, 9, 14),
 					Service:  "cache",
@@ -273,11 +273,11 @@ func TestEmpty(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
-	f := func(s rules.Severity, fix *rules.Fix) rules.Finding {
-		return rules.Finding{Rule: "r", Severity: s, Pos: pos("a.yaml", 1, 1, 1, 2), Fix: fix}
+	f := func(s lint.Severity, fix *lint.Fix) lint.Finding {
+		return lint.Finding{Rule: "r", Severity: s, Pos: pos("a.yaml", 1, 1, 1, 2), Fix: fix}
 	}
-	safe := &rules.Fix{Applicability: rules.Safe}
-	unsafe := &rules.Fix{Applicability: rules.Unsafe}
+	safe := &lint.Fix{Applicability: lint.Safe}
+	unsafe := &lint.Fix{Applicability: lint.Unsafe}
 	for _, tc := range []struct {
 		res  Result
 		want string
@@ -285,15 +285,15 @@ func TestSummary(t *testing.T) {
 		{Result{Files: 0}, "no problems in 0 files"},
 		{Result{Files: 1}, "no problems in 1 file"},
 		{Result{Files: 2}, "no problems in 2 files"},
-		{Result{Files: 1, Findings: []rules.Finding{f(rules.Error, nil)}}, "1 problem (1 error) in 1 file"},
-		{Result{Files: 1, Findings: []rules.Finding{f(rules.Info, safe)}}, "1 problem (1 info) in 1 file, 1 fixable with 'composure fix'"},
-		{Result{Files: 2, Findings: []rules.Finding{f(rules.Error, safe), f(rules.Error, safe), f(rules.Warning, unsafe)}},
+		{Result{Files: 1, Findings: []lint.Finding{f(lint.Error, nil)}}, "1 problem (1 error) in 1 file"},
+		{Result{Files: 1, Findings: []lint.Finding{f(lint.Info, safe)}}, "1 problem (1 info) in 1 file, 1 fixable with 'composure fix'"},
+		{Result{Files: 2, Findings: []lint.Finding{f(lint.Error, safe), f(lint.Error, safe), f(lint.Warning, unsafe)}},
 			"3 problems (2 errors, 1 warning) in 2 files, 2 fixable with 'composure fix'"},
-		{Result{Files: 5, Findings: []rules.Finding{f(rules.Warning, nil), f(rules.Warning, nil), f(rules.Info, nil), f(rules.Info, nil)}},
+		{Result{Files: 5, Findings: []lint.Finding{f(lint.Warning, nil), f(lint.Warning, nil), f(lint.Info, nil), f(lint.Info, nil)}},
 			"4 problems (2 warnings, 2 infos) in 5 files"},
 		{Result{Files: 1, Errors: []LoadError{{File: "a.yaml"}}}, "no problems in 1 file, 1 file could not be loaded"},
 		// Two errors in one file count one file.
-		{Result{Files: 3, Findings: []rules.Finding{f(rules.Warning, safe)}, Errors: []LoadError{{File: "a.yaml", Line: 1}, {File: "a.yaml", Line: 9}, {File: "b.yaml"}}},
+		{Result{Files: 3, Findings: []lint.Finding{f(lint.Warning, safe)}, Errors: []LoadError{{File: "a.yaml", Line: 1}, {File: "a.yaml", Line: 9}, {File: "b.yaml"}}},
 			"1 problem (1 warning) in 3 files, 1 fixable with 'composure fix', 2 files could not be loaded"},
 	} {
 		if got := summary(&tc.res); got != tc.want {
@@ -305,7 +305,7 @@ func TestSummary(t *testing.T) {
 func TestSnippet(t *testing.T) {
 	for _, tc := range []struct {
 		line      string
-		p         rules.Position
+		p         lint.Position
 		text, car string
 	}{
 		{"abc def", pos("f", 1, 5, 1, 8), "abc def", "    ^~~"},
@@ -542,23 +542,23 @@ const secret = "hunter2-long-secret"
 // masks it, each finding lists it in Redact, and its fix writes it to a
 // secret file.
 func secretResult() *Result {
-	f := rules.Finding{
+	f := lint.Finding{
 		Rule:     "secret-in-environment",
-		Severity: rules.Error,
+		Severity: lint.Error,
 		Message:  `service "app" sets API_TOKEN to a literal value ("hu****") in the compose file`,
 		Pos:      pos("compose.yaml", 4, 18, 4, 37),
 		Service:  "app",
 		Path:     "services.app.environment.API_TOKEN",
-		Fix: &rules.Fix{
+		Fix: &lint.Fix{
 			Title:         "move API_TOKEN to a compose secret",
-			Applicability: rules.Safe,
+			Applicability: lint.Safe,
 			Edits: []transform.Edit{
 				{File: dir + "/compose.yaml", Start: 40, End: 49, New: "API_TOKEN_FILE"},
 				{File: dir + "/compose.yaml", Start: 51, End: 70, New: "/run/secrets/app_api_token"},
 			},
-			Writes: []rules.FileWrite{
-				{Kind: rules.CreateSecret, Root: dir, Path: dir + "/secrets/app_api_token", Content: secret, Secret: true},
-				{Kind: rules.EnsureLine, Root: dir, Path: dir + "/.env", Content: "API_TOKEN=" + secret, Secret: true},
+			Writes: []lint.FileWrite{
+				{Kind: lint.CreateSecret, Root: dir, Path: dir + "/secrets/app_api_token", Content: secret, Secret: true},
+				{Kind: lint.EnsureLine, Root: dir, Path: dir + "/.env", Content: "API_TOKEN=" + secret, Secret: true},
 			},
 			Notes: []string{"the token now lives in secrets/app_api_token"},
 		},
@@ -571,7 +571,7 @@ func secretResult() *Result {
 	return &Result{
 		Files:      1,
 		Linted:     []string{"compose.yaml"},
-		Findings:   []rules.Finding{f, cmd},
+		Findings:   []lint.Finding{f, cmd},
 		Suppressed: []SuppressedFinding{{Finding: f, Kind: InSource, Justification: "rotated weekly"}},
 	}
 }
@@ -633,9 +633,9 @@ func TestEmptyFormats(t *testing.T) {
 
 // Control characters in linted input never reach a terminal raw.
 func TestTextEscapesControlCharacters(t *testing.T) {
-	r := &Result{Findings: []rules.Finding{{Rule: "secret-in-environment", Severity: rules.Error,
+	r := &Result{Findings: []lint.Finding{{Rule: "secret-in-environment", Severity: lint.Error,
 		Message: "service \"db\" sets K\x1b[2J\nFAKE:1:1: error: forged to a literal secret",
-		Pos:     rules.Position{File: "compose.yaml", Line: 1, Column: 1}}}, Files: 1}
+		Pos:     lint.Position{File: "compose.yaml", Line: 1, Column: 1}}}, Files: 1}
 	var buf strings.Builder
 	if err := NewText(Options{}).Report(&buf, r); err != nil {
 		t.Fatal(err)

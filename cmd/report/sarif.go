@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform"
 )
 
@@ -168,7 +169,7 @@ type sarifSuppression struct {
 type sarifReporter struct {
 	opts Options
 	// catalogue is rules.All; tests pin their own.
-	catalogue func() []*rules.Rule
+	catalogue func() []*lint.Rule
 }
 
 // NewSARIF returns the SARIF 2.1.0 reporter (GitHub code scanning, IDEs):
@@ -228,7 +229,7 @@ func (s *sarifReporter) Report(w io.Writer, r *Result) error {
 // sarifRules is the driver's rule list: the catalogue in its order, then
 // any rule a finding names that the catalogue lacks (a descriptor with just
 // id and name), so that every result has a ruleIndex.
-func sarifRules(catalogue []*rules.Rule, r *Result) ([]sarifRule, map[string]int) {
+func sarifRules(catalogue []*lint.Rule, r *Result) ([]sarifRule, map[string]int) {
 	var list []sarifRule
 	index := map[string]int{}
 	for _, rule := range catalogue {
@@ -250,7 +251,7 @@ func sarifRules(catalogue []*rules.Rule, r *Result) ([]sarifRule, map[string]int
 	return list, index
 }
 
-func sarifCatalogueRule(rule *rules.Rule) sarifRule {
+func sarifCatalogueRule(rule *lint.Rule) sarifRule {
 	fix := rule.Doc.FixText
 	if fix == "" {
 		fix = "No automatic fix."
@@ -291,7 +292,7 @@ func sarifTags(id string) []string {
 	return []string{"maintainability"}
 }
 
-func sarifFinding(f rules.Finding, index map[string]int, paths sarifPaths) sarifResult {
+func sarifFinding(f lint.Finding, index map[string]int, paths sarifPaths) sarifResult {
 	p := f.Pos
 	res := sarifResult{
 		RuleID:     f.Rule,
@@ -343,13 +344,13 @@ func sarifChanges(edits []transform.Edit, paths sarifPaths) []sarifArtifactChang
 	return changes
 }
 
-func sarifLevel(s rules.Severity) string {
+func sarifLevel(s lint.Severity) string {
 	switch s {
-	case rules.Error:
+	case lint.Error:
 		return "error"
-	case rules.Warning:
+	case lint.Warning:
 		return "warning"
-	case rules.Info:
+	case lint.Info:
 		return "note"
 	}
 	return "none"

@@ -11,19 +11,20 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 // testCatalogue pins the rule list of the SARIF golden: a rule with every
 // doc field (and multi-byte text), one off by default without a fix, and
 // one the fixture never names.
-func testCatalogue() []*rules.Rule {
-	return []*rules.Rule{
+func testCatalogue() []*lint.Rule {
+	return []*lint.Rule{
 		{
 			ID:       "stateful-volume-missing",
 			Title:    "stateful service with nothing mounted on its data path",
-			Severity: rules.Error,
-			Fix:      rules.SafeFix,
-			Doc: rules.Doc{
+			Severity: lint.Error,
+			Fix:      lint.Safe,
+			Doc: lint.Doc{
 				What:       "Finds services whose image keeps data with no mount on its data path.",
 				Why:        "The writable layer is deleted with the container – the data goes with it.",
 				Bad:        "services:\n  db:\n    image: postgres:16\n",
@@ -35,10 +36,10 @@ func testCatalogue() []*rules.Rule {
 		{
 			ID:         "fixed-container-name",
 			Title:      "container_name set",
-			Severity:   rules.Warning,
+			Severity:   lint.Warning,
 			DefaultOff: true,
-			Fix:        rules.NoFix,
-			Doc: rules.Doc{
+			Fix:        lint.NoFix,
+			Doc: lint.Doc{
 				What: "Finds services that set `container_name`.",
 				Why:  "A fixed name cannot be scaled.",
 				Bad:  "services:\n  db:\n    container_name: db\n",
@@ -48,9 +49,9 @@ func testCatalogue() []*rules.Rule {
 		{
 			ID:       "secret-in-command",
 			Title:    "secret in a command",
-			Severity: rules.Info,
-			Fix:      rules.NoFix,
-			Doc: rules.Doc{
+			Severity: lint.Info,
+			Fix:      lint.NoFix,
+			Doc: lint.Doc{
 				What: "Finds credentials in `command` and `entrypoint`.",
 				Bad:  "services:\n  app:\n    command: --password=x\n",
 				Good: "services:\n  app:\n    command: --password-file=/run/secrets/x\n",

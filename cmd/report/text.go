@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/fatih/color"
-
-	"github.com/composure-dev/composure/rules"
 )
 
 // tabWidth is the tab stop used to expand tabs in source lines. Positions
@@ -52,13 +51,13 @@ func (t *textReporter) paint(s string, attrs ...color.Attribute) string {
 	return c.Sprint(s)
 }
 
-func severityAttrs(s rules.Severity) []color.Attribute {
+func severityAttrs(s lint.Severity) []color.Attribute {
 	switch s {
-	case rules.Error:
+	case lint.Error:
 		return []color.Attribute{color.FgRed, color.Bold}
-	case rules.Warning:
+	case lint.Warning:
 		return []color.Attribute{color.FgYellow}
-	case rules.Info:
+	case lint.Info:
 		return []color.Attribute{color.FgBlue}
 	}
 	return nil
@@ -72,7 +71,7 @@ func (t *textReporter) Report(w io.Writer, r *Result) error {
 	}
 	for _, e := range r.Errors {
 		b.WriteString(t.paint(location(printable(e.File), e.Line, e.Column), color.Bold))
-		b.WriteString(t.paint("error", severityAttrs(rules.Error)...))
+		b.WriteString(t.paint("error", severityAttrs(lint.Error)...))
 		b.WriteString(": ")
 		b.WriteString(printable(e.Message))
 		b.WriteByte('\n')
@@ -83,7 +82,7 @@ func (t *textReporter) Report(w io.Writer, r *Result) error {
 	return err
 }
 
-func (t *textReporter) finding(b *strings.Builder, f rules.Finding, cache map[string][]string) {
+func (t *textReporter) finding(b *strings.Builder, f lint.Finding, cache map[string][]string) {
 	sev := severityAttrs(f.Severity)
 	b.WriteString(t.paint(location(printable(f.Pos.File), f.Pos.Line, f.Pos.Column), color.Bold))
 	b.WriteString(t.paint(f.Severity.String(), sev...))
@@ -177,7 +176,7 @@ func splitLines(src []byte) []string {
 
 // snippet returns line with its tabs expanded and the caret line for p, with
 // trailing blanks removed. caret is "" when p has no column.
-func snippet(line string, p rules.Position) (text, caret string) {
+func snippet(line string, p lint.Position) (text, caret string) {
 	var out strings.Builder
 	var cols []int // cols[i] is the display column where code point i starts
 	col := 0
@@ -221,11 +220,11 @@ func summary(r *Result) string {
 		var errs, warns, infos int
 		for _, f := range r.Findings {
 			switch f.Severity {
-			case rules.Error:
+			case lint.Error:
 				errs++
-			case rules.Warning:
+			case lint.Warning:
 				warns++
-			case rules.Info:
+			case lint.Info:
 				infos++
 			}
 		}

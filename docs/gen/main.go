@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 )
 
 func main() {
@@ -36,7 +37,7 @@ func write(dir string) error {
 
 // Pages maps each generated file, relative to docs/, to its content.
 func Pages() map[string]string {
-	pages := map[string]string{"rules.md": rules.CatalogueMarkdown()}
+	pages := map[string]string{"rules.md": lint.CatalogueMarkdown(rules.All())}
 	for _, r := range rules.All() {
 		pages[filepath.Join("rules", r.ID+".md")] = r.Markdown()
 	}

@@ -12,13 +12,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -29,11 +30,11 @@ const FileName = ".composure.yaml"
 type Config struct {
 	Path     string
 	Dir      string
-	Severity map[string]rules.Severity
-	// Options are the rule options, by rule id then option name: []string
-	// for list options, bool for boolean ones.
-	Options map[string]map[string]any
-	Ignores []rules.Ignore
+	Severity map[string]lint.Severity
+	// Options are the rule options by rule id, each checked against the
+	// kind its rule declares.
+	Options map[string]lint.Options
+	Ignores []lint.Ignore
 	Images  []knowledge.Image
 }
 
@@ -56,19 +57,20 @@ func Find(dir string) string {
 	}
 }
 
-// Load reads and validates a config file.
-func Load(file string) (*Config, error) {
+// Load reads a config file and validates it against the catalogue: the
+// rules, their options and their kinds.
+func Load(file string, catalogue []*lint.Rule) (*Config, error) {
 	content, perr := project.ReadBounded(file)
 	if perr != nil {
 		return nil, &project.Error{File: file, Msg: "cannot read config: " + perr.Msg}
 	}
-	return Parse(file, content)
+	return Parse(file, content, catalogue)
 }
 
-// Parse validates config content.
-func Parse(file string, content []byte) (*Config, error) {
+// Parse validates config content against the catalogue.
+func Parse(file string, content []byte, catalogue []*lint.Rule) (*Config, error) {
 	abs, _ := filepath.Abs(file)
-	c := &Config{Path: file, Dir: filepath.Dir(abs), Severity: map[string]rules.Severity{}, Options: map[string]map[string]any{}}
+	c := &Config{Path: file, Dir: filepath.Dir(abs), Severity: map[string]lint.Severity{}, Options: map[string]lint.Options{}}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) { // empty, or comments only
@@ -76,7 +78,7 @@ func Parse(file string, content []byte) (*Config, error) {
 		}
 		return nil, project.YAMLError(file, err)
 	}
-	p := &parser{file: file}
+	p := &parser{file: file, catalogue: catalogue}
 	root := p.mapping(doc.Content[0], "the config")
 	for _, kv := range root {
 		switch kv.key.Value {
@@ -98,8 +100,19 @@ func Parse(file string, content []byte) (*Config, error) {
 
 // parser keeps the first error, with its position.
 type parser struct {
-	file string
-	err  *project.Error
+	file      string
+	catalogue []*lint.Rule
+	err       *project.Error
+}
+
+// rule finds a rule of the catalogue by id.
+func (p *parser) rule(id string) *lint.Rule {
+	for _, r := range p.catalogue {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
 }
 
 type pair struct{ key, val *yaml.Node }
@@ -154,7 +167,7 @@ func (p *parser) scalar(n *yaml.Node, what string) string {
 
 func (p *parser) rules(n *yaml.Node, c *Config) {
 	for _, kv := range p.mapping(n, "rules") {
-		r := rules.ByID(kv.key.Value)
+		r := p.rule(kv.key.Value)
 		if r == nil {
 			p.fail(kv.key, "unknown rule %q (see 'composure rules')", kv.key.Value)
 			continue
@@ -170,30 +183,29 @@ func (p *parser) rules(n *yaml.Node, c *Config) {
 				p.severity(opt.val, r, c)
 				continue
 			}
-			spec := findOption(r, name)
+			spec := r.Option(name)
 			if spec == nil {
 				p.fail(opt.key, "unknown option %q for rule %s (%s)", name, r.ID, knownOptions(r))
 				continue
 			}
-			if c.Options[r.ID] == nil {
-				c.Options[r.ID] = map[string]any{}
-			}
+			o := c.Options[r.ID]
 			switch spec.Kind {
-			case rules.StringList:
-				c.Options[r.ID][name] = p.strings(opt.val, "rules."+r.ID+"."+name)
-			case rules.Bool:
+			case lint.StringList:
+				_ = o.SetStringList(r, name, p.strings(opt.val, "rules."+r.ID+"."+name))
+			case lint.Bool:
 				var b bool
 				if opt.val.Decode(&b) != nil || opt.val.Tag != "!!bool" {
 					p.fail(opt.val, "rules.%s.%s must be true or false", r.ID, name)
 				}
-				c.Options[r.ID][name] = b
+				_ = o.SetBool(r, name, b)
 			}
+			c.Options[r.ID] = o
 		}
 	}
 }
 
-func (p *parser) severity(n *yaml.Node, r *rules.Rule, c *Config) {
-	sev, err := rules.ParseSeverity(p.scalar(n, "severity"))
+func (p *parser) severity(n *yaml.Node, r *lint.Rule, c *Config) {
+	sev, err := lint.ParseSeverity(p.scalar(n, "severity"))
 	if err != nil {
 		p.fail(n, "rules.%s.severity: %v", r.ID, err)
 		return
@@ -201,16 +213,7 @@ func (p *parser) severity(n *yaml.Node, r *rules.Rule, c *Config) {
 	c.Severity[r.ID] = sev
 }
 
-func findOption(r *rules.Rule, name string) *rules.Option {
-	for i := range r.Options {
-		if r.Options[i].Name == name {
-			return &r.Options[i]
-		}
-	}
-	return nil
-}
-
-func knownOptions(r *rules.Rule) string {
+func knownOptions(r *lint.Rule) string {
 	names := []string{"severity"}
 	for _, o := range r.Options {
 		names = append(names, o.Name)
@@ -229,7 +232,7 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 			switch kv.key.Value {
 			case "rule":
 				rule = p.scalar(kv.val, "ignore.rule")
-				if rules.ByID(rule) == nil {
+				if p.rule(rule) == nil {
 					p.fail(kv.val, "unknown rule %q in ignore (see 'composure rules')", rule)
 				}
 			case "path-glob", "path":
@@ -253,7 +256,7 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 		if rule == "" && glob == "" && service == "" {
 			p.fail(item, "ignore entry matches everything: give a rule, a path-glob or a service")
 		}
-		ig, err := rules.NewIgnore(rule, glob, service, reason)
+		ig, err := lint.NewIgnore(rule, glob, service, reason)
 		if err != nil {
 			p.fail(item, "ignore.path-glob %q: %v", glob, err)
 		}
@@ -310,14 +313,15 @@ func (p *parser) images(n *yaml.Node, c *Config) {
 	}
 }
 
-// Starter renders the config `composure init` writes: every rule with its
-// default severity and options, commented, and an example ignore.
-func Starter() string {
+// Starter renders the config `composure init` writes: every rule of the
+// catalogue with its default severity and options, commented, and an
+// example ignore.
+func Starter(catalogue []*lint.Rule) string {
 	var b strings.Builder
 	b.WriteString("# composure configuration. Every rule is listed with its default;\n")
 	b.WriteString("# uncomment a line to change it. Severities: off, info, warning, error.\n")
 	b.WriteString("rules:\n")
-	all := rules.All()
+	all := slices.Clone(catalogue)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	for _, r := range all {
 		def := r.Severity.String()

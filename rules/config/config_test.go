@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -31,14 +32,14 @@ stateful-images:
     volume-declared: true
     file-env: [APP_PASSWORD]
 `
-	c, err := Parse("x/.composure.yaml", []byte(src))
+	c, err := Parse("x/.composure.yaml", []byte(src), rules.All())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Severity["fixed-container-name"] != rules.Off || c.Severity["secret-in-environment"] != rules.Warning {
+	if c.Severity["fixed-container-name"] != lint.Off || c.Severity["secret-in-environment"] != lint.Warning {
 		t.Errorf("severities = %v", c.Severity)
 	}
-	if got := c.Options["secret-in-environment"]["allow-names"]; len(got.([]string)) != 2 {
+	if got := c.Options["secret-in-environment"].StringList("allow-names"); len(got) != 2 {
 		t.Errorf("allow-names = %v", got)
 	}
 	if len(c.Ignores) != 2 || c.Ignores[0].Reason != "throwaway databases in tests" || c.Ignores[0].Path != "test/**" || c.Ignores[1].Path != "legacy/*.yaml" {
@@ -64,7 +65,7 @@ func TestParseErrors(t *testing.T) {
 		{"rules: [a]\n", `rules must be a mapping`},
 	}
 	for _, c := range cases {
-		_, err := Parse(".composure.yaml", []byte(c.src))
+		_, err := Parse(".composure.yaml", []byte(c.src), rules.All())
 		var pe *project.Error
 		if !errors.As(err, &pe) {
 			t.Errorf("%q: got %v, want a positioned error", c.src, err)
@@ -78,8 +79,8 @@ func TestParseErrors(t *testing.T) {
 
 // The starter config parses and lists every rule.
 func TestStarter(t *testing.T) {
-	s := Starter()
-	if _, err := Parse("starter", []byte(s)); err != nil {
+	s := Starter(rules.All())
+	if _, err := Parse("starter", []byte(s), rules.All()); err != nil {
 		t.Fatalf("starter config does not parse: %v", err)
 	}
 	for _, r := range rules.All() {
@@ -112,7 +113,7 @@ func TestLoadEdgeCases(t *testing.T) {
 	if err := os.WriteFile(comments, []byte("# nothing set yet\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := Load(comments); err != nil || len(c.Severity) != 0 {
+	if c, err := Load(comments, rules.All()); err != nil || len(c.Severity) != 0 {
 		t.Errorf("comments only: %v, %v; want an empty config", c, err)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
@@ -120,7 +121,7 @@ func TestLoadEdgeCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	var perr *project.Error
-	if _, err := Load(bad); !errors.As(err, &perr) || perr.Line == 0 {
+	if _, err := Load(bad, rules.All()); !errors.As(err, &perr) || perr.Line == 0 {
 		t.Errorf("bad yaml: %v; want an error with a line", err)
 	}
 	fifo := filepath.Join(dir, "fifo.yaml")
@@ -128,7 +129,7 @@ func TestLoadEdgeCases(t *testing.T) {
 		t.Skipf("mkfifo: %v", err)
 	}
 	done := make(chan error, 1)
-	go func() { _, err := Load(fifo); done <- err }()
+	go func() { _, err := Load(fifo, rules.All()); done <- err }()
 	select {
 	case err := <-done:
 		if err == nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -110,17 +111,18 @@ func FuzzLoad(f *testing.F) {
 			{"override", []string{main, override}, map[string][]byte{main: []byte(validMain), override: data}},
 		}
 		for _, c := range cases {
-			cfg := rules.Config{
-				Rules: rules.All(),
-				Load:  project.Options{Environ: []string{}, Overlay: c.overlay},
-				Jobs:  1,
+			cfg := lint.Config{
+				Catalogue: rules.All(),
+				Rules:     rules.All(),
+				Load:      project.Options{Environ: []string{}, Overlay: c.overlay},
+				Jobs:      1,
 			}
-			outs := runBounded(t, func() []rules.Outcome {
-				return rules.LintSpecs(context.Background(), []project.Spec{{Files: c.files, Dir: dir}}, cfg)
+			outs := runBounded(t, func() []lint.Outcome {
+				return lint.LintSpecs(context.Background(), []project.Spec{{Files: c.files, Dir: dir}}, cfg)
 			})
 			o := outs[0]
 			var pe *project.Error
-			var ie *rules.InternalError
+			var ie *lint.InternalError
 			switch {
 			case errors.As(o.Err, &ie):
 				t.Fatalf("%s: internal error: %v\n%s", c.name, ie, ie.Stack)

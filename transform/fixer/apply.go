@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform/write"
 )
 
@@ -71,7 +71,7 @@ func writeAll(c *Change) error {
 		return fmt.Errorf("left untouched: %w", write.ErrReadOnly)
 	}
 	for _, w := range c.Writes {
-		if w.Kind == rules.DeleteLine {
+		if w.Kind == lint.DeleteLine {
 			continue
 		}
 		if err := writeOne(w); err != nil {
@@ -86,7 +86,7 @@ func writeAll(c *Change) error {
 		return fmt.Errorf("left untouched: %w", err)
 	}
 	for _, w := range c.Writes {
-		if w.Kind != rules.DeleteLine {
+		if w.Kind != lint.DeleteLine {
 			continue
 		}
 		if err := writeOne(w); err != nil {
@@ -96,18 +96,18 @@ func writeAll(c *Change) error {
 	return nil
 }
 
-func writeOne(w rules.FileWrite) error {
+func writeOne(w lint.FileWrite) error {
 	var err error
 	switch w.Kind {
-	case rules.CreateSecret:
+	case lint.CreateSecret:
 		err = write.CreateSecret(w.Root, w.Path, []byte(w.Content))
-	case rules.EnsureLine:
+	case lint.EnsureLine:
 		mode := os.FileMode(0o644)
 		if w.Secret {
 			mode = 0o600 // a new .env holds secrets
 		}
 		_, err = write.EnsureLine(w.Root, w.Path, w.Content, mode)
-	case rules.DeleteLine:
+	case lint.DeleteLine:
 		_, err = write.DeleteLine(w.Root, w.Path, w.Content)
 	}
 	return err

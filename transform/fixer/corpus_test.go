@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
 	"github.com/composure-dev/composure/transform/fixer"
@@ -44,8 +45,8 @@ func TestCorpusFixProperties(t *testing.T) {
 			t.Fatal(err)
 		}
 		specs := []project.Spec{{Files: []string{path}, Dir: dir}}
-		cfg := rules.Config{Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
-		before := rules.LintSpecs(context.Background(), specs, cfg)[0]
+		cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
+		before := lint.LintSpecs(context.Background(), specs, cfg)[0]
 		if before.Err != nil {
 			stats["not loadable"]++
 			continue
@@ -68,7 +69,7 @@ func TestCorpusFixProperties(t *testing.T) {
 			continue
 		}
 		fixed, _ := os.ReadFile(path)
-		after := rules.LintSpecs(context.Background(), specs, cfg)[0]
+		after := lint.LintSpecs(context.Background(), specs, cfg)[0]
 		// (a)
 		if after.Err != nil {
 			t.Errorf("%s: (a) fixed file does not load: %v", e.Name(), after.Err)
@@ -80,7 +81,7 @@ func TestCorpusFixProperties(t *testing.T) {
 		}
 		// (c)
 		for _, f := range after.Findings {
-			if f.Fix != nil && f.Fix.Applicability == rules.Safe {
+			if f.Fix != nil && f.Fix.Applicability == lint.Safe {
 				t.Errorf("%s: (c) safely fixable finding left: %s: %s", e.Name(), f.Pos, f.Message)
 			}
 		}
@@ -108,7 +109,7 @@ func TestCorpusFixProperties(t *testing.T) {
 		// more often than in the places no fix touched.
 		count := map[string]int{}
 		for _, f := range before.Findings {
-			if f.Fix == nil || f.Fix.Applicability != rules.Safe || f.Rule != "secret-in-environment" {
+			if f.Fix == nil || f.Fix.Applicability != lint.Safe || f.Rule != "secret-in-environment" {
 				continue
 			}
 			for _, s := range f.Redact {
@@ -135,10 +136,10 @@ func TestCorpusFixProperties(t *testing.T) {
 				t.Errorf("%s: (g) %s not written: %v", e.Name(), w.Path, err)
 				continue
 			}
-			if (w.Kind == rules.CreateSecret || w.Secret) && st.Mode().Perm() != 0o600 {
+			if (w.Kind == lint.CreateSecret || w.Secret) && st.Mode().Perm() != 0o600 {
 				t.Errorf("%s: (g) %s has mode %v, want 0600", e.Name(), w.Path, st.Mode().Perm())
 			}
-			if w.Secret || w.Kind == rules.CreateSecret {
+			if w.Secret || w.Kind == lint.CreateSecret {
 				ignore, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
 				rel, _ := filepath.Rel(dir, w.Path)
 				top := strings.SplitN(filepath.ToSlash(rel), "/", 2)[0]

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
 	"github.com/composure-dev/composure/transform/write"
@@ -43,7 +43,7 @@ type Change struct {
 	Fixed    []byte
 	// Writes are the files the applied fixes of this file create or
 	// append to; the compose file is written only when they all succeed.
-	Writes []rules.FileWrite
+	Writes []lint.FileWrite
 	// Steps are the passes that changed the file: the bytes before and
 	// the merged edits applied to them, so tests can replay them.
 	Steps []Step
@@ -69,7 +69,7 @@ type Refusal struct {
 // Result is what fixing would do.
 type Result struct {
 	Changes []*Change
-	Writes  []rules.FileWrite
+	Writes  []lint.FileWrite
 	// Applied counts applied fixes per rule.
 	Applied map[string]int
 	// Left counts fixes that could not be applied in the last pass
@@ -86,7 +86,7 @@ type Result struct {
 	Redact []string
 	// Standalone are the writes of fixes that edit no compose file (a
 	// .gitignore line for a committed secret file).
-	Standalone []rules.FileWrite
+	Standalone []lint.FileWrite
 	// Lines are the final contents of the files fixes append lines to or
 	// delete lines from (.env, .gitignore, env files), as Apply leaves them.
 	Lines map[string][]byte
@@ -98,7 +98,7 @@ type Result struct {
 	// latest is each spec's newest outcome and overlay the files as the
 	// fixes leave them: Remaining reuses what is still current. dotEnvs
 	// caches its parse of each changed .env (nil: it does not parse).
-	latest  []rules.Outcome
+	latest  []lint.Outcome
 	overlay map[string][]byte
 	dotEnvs map[string]map[string]string
 	changes map[string][]*envChange // Remaining's changed .env names, per .env
@@ -136,8 +136,8 @@ func (r *Result) Total() int {
 
 // group is one fix of one finding.
 type group struct {
-	finding rules.Finding
-	fix     *rules.Fix
+	finding lint.Finding
+	fix     *lint.Fix
 }
 
 // Run lints the projects, applies every eligible fix in memory, and loops
@@ -148,7 +148,7 @@ type group struct {
 // nothing more is done. A project that no longer loads sends its files'
 // changes back to the one-file-at-a-time check (verify), which keeps the
 // changes that load and refuses the others.
-func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Options) *Result {
+func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Options) *Result {
 	passes := opts.MaxPasses
 	if passes <= 0 {
 		passes = DefaultPasses
@@ -167,13 +167,13 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 	}
 	r.cfg.Load.VerifyEdits = true
 	active := specs
-	var prev []rules.Outcome // the outcomes the pending changes were made from
+	var prev []lint.Outcome // the outcomes the pending changes were made from
 	// idx maps active to specs; latest is each spec's newest outcome.
 	idx := make([]int, len(specs))
 	for i := range idx {
 		idx[i] = i
 	}
-	latest := make([]rules.Outcome, len(specs))
+	latest := make([]lint.Outcome, len(specs))
 	for len(active) > 0 {
 		outs := r.lint(ctx, active)
 		if len(r.pending) > 0 {
@@ -195,7 +195,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 			break
 		}
 		keep := projectsWith(outs, r.pending)
-		prev, active = make([]rules.Outcome, len(keep)), make([]project.Spec, len(keep))
+		prev, active = make([]lint.Outcome, len(keep)), make([]project.Spec, len(keep))
 		for k, j := range keep {
 			prev[k], active[k] = outs[j], outs[j].Spec
 			keep[k] = idx[j]
@@ -212,7 +212,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg rules.Config, opts Optio
 		res.Changes = append(res.Changes, r.changes[abs])
 	}
 	for _, w := range res.Writes {
-		if w.Kind == rules.EnsureLine || w.Kind == rules.DeleteLine {
+		if w.Kind == lint.EnsureLine || w.Kind == lint.DeleteLine {
 			if res.Lines == nil {
 				res.Lines = map[string][]byte{}
 			}
@@ -233,7 +233,7 @@ type run struct {
 	pending []*pending
 	refused map[string]bool
 	wrote   map[string]bool
-	cfg     rules.Config
+	cfg     lint.Config
 	opts    Options
 }
 
@@ -253,14 +253,14 @@ type pending struct {
 	fallback *pending
 }
 
-func (r *run) lint(ctx context.Context, specs []project.Spec) []rules.Outcome {
+func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
 	r.cfg.Load.Overlay = r.overlay
-	return rules.LintSpecs(ctx, specs, r.cfg)
+	return lint.LintSpecs(ctx, specs, r.cfg)
 }
 
 // fixPass collects the eligible fixes of outs and applies them in memory
 // as pending changes; it reports whether any compose file changed.
-func (r *run) fixPass(outs []rules.Outcome) bool {
+func (r *run) fixPass(outs []lint.Outcome) bool {
 	for abs, why := range pulledIn(outs) {
 		if !r.refused[abs] {
 			r.refused[abs] = true
@@ -314,7 +314,7 @@ func (r *run) fixPass(outs []rules.Outcome) bool {
 // along: a volume or secret a fix declares next to a base service is
 // undefined in the file that extends it. SPEC §6: a fix never edits an
 // extends base on behalf of one service.
-func pulledIn(outs []rules.Outcome) map[string]Refusal {
+func pulledIn(outs []lint.Outcome) map[string]Refusal {
 	out := map[string]Refusal{}
 	for _, o := range outs {
 		if o.Project == nil {
@@ -435,7 +435,7 @@ func (r *run) apply(pc *pending) {
 
 // brokenFiles are the pending files of the projects that loaded in prev
 // and no longer load in outs (outs is the lint of projectsWith's specs).
-func brokenFiles(outs, prev []rules.Outcome, pend []*pending) map[string]bool {
+func brokenFiles(outs, prev []lint.Outcome, pend []*pending) map[string]bool {
 	bad := map[string]bool{}
 	for i, o := range outs {
 		if o.Err == nil {
@@ -454,7 +454,7 @@ func brokenFiles(outs, prev []rules.Outcome, pend []*pending) map[string]bool {
 // changes that are not suspect, then checks the suspect ones one at a
 // time, in file order, against the projects of prev: a change that loads
 // is kept, one that does not is refused.
-func (r *run) reverify(ctx context.Context, bad map[string]bool, prev []rules.Outcome) {
+func (r *run) reverify(ctx context.Context, bad map[string]bool, prev []lint.Outcome) {
 	r.overlay = maps.Clone(r.base)
 	var suspect, kept []*pending
 	for _, pc := range r.pending {
@@ -530,7 +530,7 @@ func (r *run) commit() {
 
 // projectsWith lists the outcomes whose projects contain a file with a
 // pending change: no other project can have new fixes, or be broken.
-func projectsWith(outs []rules.Outcome, pend []*pending) []int {
+func projectsWith(outs []lint.Outcome, pend []*pending) []int {
 	var out []int
 	for j, o := range outs {
 		if o.Project == nil {
@@ -554,7 +554,7 @@ type source struct {
 
 // collect gathers the eligible fixes of a pass per compose file. A file's
 // fixes come once even when several projects include it.
-func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *Result) (map[string][]group, map[string]source, []group) {
+func collect(outs []lint.Outcome, opts Options, refused map[string]bool, res *Result) (map[string][]group, map[string]source, []group) {
 	byFile := map[string][]group{}
 	var standalone []group
 	files := map[string]source{}
@@ -608,8 +608,8 @@ func collect(outs []rules.Outcome, opts Options, refused map[string]bool, res *R
 	return byFile, files, standalone
 }
 
-func eligible(fix *rules.Fix, opts Options) bool {
-	return fix.Applicability == rules.Safe || (opts.Unsafe && fix.Applicability == rules.Unsafe)
+func eligible(fix *lint.Fix, opts Options) bool {
+	return fix.Applicability == lint.Safe || (opts.Unsafe && fix.Applicability == lint.Unsafe)
 }
 
 func sameFile(edits []transform.Edit, abs string) bool {
@@ -624,10 +624,10 @@ func sameFile(edits []transform.Edit, abs string) bool {
 // blocked reports why a fix's file writes cannot happen: a secret file
 // that exists with other content is never overwritten, and a line to
 // delete must be in its file exactly once.
-func blocked(ws []rules.FileWrite) string {
+func blocked(ws []lint.FileWrite) string {
 	for _, w := range ws {
 		switch w.Kind {
-		case rules.CreateSecret:
+		case lint.CreateSecret:
 			old, err := write.ReadRegular(w.Path)
 			if err == nil && !bytes.Equal(old, []byte(w.Content)) {
 				return fmt.Sprintf("%s already exists with other content; it is never overwritten", w.Path)
@@ -635,7 +635,7 @@ func blocked(ws []rules.FileWrite) string {
 			if _, lerr := os.Lstat(w.Path); err != nil && lerr == nil {
 				return fmt.Sprintf("%s exists and is not a regular file; it is never overwritten", w.Path)
 			}
-		case rules.DeleteLine:
+		case lint.DeleteLine:
 			old, _ := write.ReadRegular(w.Path)
 			if n := bytes.Count(old, []byte(w.Content)); n != 1 {
 				return fmt.Sprintf("the line to move out of %s is there %d times, not once", w.Path, n)
@@ -647,7 +647,7 @@ func blocked(ws []rules.FileWrite) string {
 
 // verify re-loads every project of outs that contains abs with the new
 // content.
-func verify(ctx context.Context, outs []rules.Outcome, abs string, overlay map[string][]byte, next []byte, cfg rules.Config) error {
+func verify(ctx context.Context, outs []lint.Outcome, abs string, overlay map[string][]byte, next []byte, cfg lint.Config) error {
 	trial := maps.Clone(overlay)
 	trial[abs] = next
 	load := cfg.Load
@@ -684,7 +684,7 @@ func acceptLines(gs []group, applied []int, overlay map[string][]byte) (ok, late
 	for _, i := range applied {
 		clash := false
 		for _, w := range gs[i].fix.Writes {
-			if w.Kind != rules.EnsureLine || !w.Secret {
+			if w.Kind != lint.EnsureLine || !w.Secret {
 				continue
 			}
 			name, _, _ := strings.Cut(w.Content, "=")
@@ -701,7 +701,7 @@ func acceptLines(gs []group, applied []int, overlay map[string][]byte) (ok, late
 			continue
 		}
 		for _, w := range gs[i].fix.Writes {
-			if w.Kind == rules.EnsureLine && w.Secret {
+			if w.Kind == lint.EnsureLine && w.Secret {
 				name, _, _ := strings.Cut(w.Content, "=")
 				claimed[w.Path+"\x00"+name] = w.Content
 			}
@@ -713,15 +713,15 @@ func acceptLines(gs []group, applied []int, overlay map[string][]byte) (ok, late
 
 // linesChange reports whether writes would change anything given the
 // overlay (a write-only fix already applied in an earlier pass does not).
-func linesChange(ws []rules.FileWrite, overlay map[string][]byte) bool {
+func linesChange(ws []lint.FileWrite, overlay map[string][]byte) bool {
 	for _, w := range ws {
 		cur := currentContent(w.Path, overlay)
 		switch w.Kind {
-		case rules.EnsureLine:
+		case lint.EnsureLine:
 			if !write.HasLine(cur, w.Content) {
 				return true
 			}
-		case rules.DeleteLine:
+		case lint.DeleteLine:
 			if bytes.Contains(cur, []byte(w.Content)) {
 				return true
 			}
@@ -732,13 +732,13 @@ func linesChange(ws []rules.FileWrite, overlay map[string][]byte) bool {
 
 // addLines puts appended and deleted lines into the overlay, so later passes
 // (and the loader's view of .env, env files and .gitignore) see them.
-func addLines(ws []rules.FileWrite, overlay map[string][]byte) {
+func addLines(ws []lint.FileWrite, overlay map[string][]byte) {
 	for _, w := range ws {
-		if w.Kind == rules.DeleteLine {
+		if w.Kind == lint.DeleteLine {
 			overlay[w.Path] = bytes.Replace(currentContent(w.Path, overlay), []byte(w.Content), nil, 1)
 			continue
 		}
-		if w.Kind != rules.EnsureLine {
+		if w.Kind != lint.EnsureLine {
 			continue
 		}
 		// The same line test and append, BOM and CRLF included, as

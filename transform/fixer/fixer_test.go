@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform/fixer"
 )
@@ -34,8 +35,8 @@ func fixCases(t *testing.T, rule string) []string {
 	return out
 }
 
-func config(r *rules.Rule) rules.Config {
-	return rules.Config{Rules: []*rules.Rule{r}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+func config(r *lint.Rule) lint.Config {
+	return lint.Config{Rules: []*lint.Rule{r}, Load: project.Options{Environ: []string{}}, Jobs: 1}
 }
 
 // TestGoldenFixes applies each fixable rule's fixes to its fix-* fixtures
@@ -44,7 +45,7 @@ func config(r *rules.Rule) rules.Config {
 // and no comment line of the original is lost.
 func TestGoldenFixes(t *testing.T) {
 	for _, r := range rules.All() {
-		if r.Fix != rules.SafeFix && r.Fix != rules.UnsafeFix {
+		if r.Fix != lint.Safe && r.Fix != lint.Unsafe {
 			continue
 		}
 		t.Run(r.ID, func(t *testing.T) {
@@ -60,7 +61,7 @@ func TestGoldenFixes(t *testing.T) {
 				if len(errs) > 0 || len(specs) == 0 {
 					t.Fatalf("%s: %v", c, errs)
 				}
-				opts := fixer.Options{Unsafe: r.Fix == rules.UnsafeFix}
+				opts := fixer.Options{Unsafe: r.Fix == lint.Unsafe}
 				res := fixer.Run(context.Background(), specs, config(r), opts)
 				if len(res.Refused) > 0 {
 					t.Errorf("%s: refused: %+v", c, res.Refused)
@@ -94,13 +95,13 @@ func TestGoldenFixes(t *testing.T) {
 				if len(res2.Changes) > 0 {
 					t.Errorf("%s: second run changed %s again:\n%s", c, res2.Changes[0].Path, res2.Changes[0].Fixed)
 				}
-				left := rules.LintSpecs(context.Background(), specs, again)
+				left := lint.LintSpecs(context.Background(), specs, again)
 				for _, o := range left {
 					if o.Err != nil {
 						t.Errorf("%s: fixed project does not load: %v", c, o.Err)
 					}
 					for _, f := range o.Findings {
-						if f.Fix != nil && (f.Fix.Applicability == rules.Safe || opts.Unsafe && f.Fix.Applicability == rules.Unsafe) {
+						if f.Fix != nil && (f.Fix.Applicability == lint.Safe || opts.Unsafe && f.Fix.Applicability == lint.Unsafe) {
 							t.Errorf("%s: fixable finding left after fix: %s %s", c, f.Pos, f.Message)
 						}
 					}
@@ -174,7 +175,7 @@ func TestSecretFileTrackedFix(t *testing.T) {
 	if again := fixer.Run(context.Background(), specs, cfg, fixer.Options{}); again.Total() != 0 {
 		t.Errorf("second run applied %v", again.Applied)
 	}
-	if o := rules.LintSpecs(context.Background(), specs, cfg)[0]; len(o.Findings) != 0 {
+	if o := lint.LintSpecs(context.Background(), specs, cfg)[0]; len(o.Findings) != 0 {
 		t.Errorf("still reported after the fix: %+v", o.Findings)
 	}
 }

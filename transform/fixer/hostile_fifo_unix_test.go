@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform/fixer"
 )
@@ -36,7 +37,7 @@ func TestHostileFixFIFOs(t *testing.T) {
 			if len(errs) > 0 || len(specs) != 1 {
 				t.Fatalf("discover: %v %v", specs, errs)
 			}
-			cfg := rules.Config{Rules: []*rules.Rule{rules.ByID("secret-in-environment")}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+			cfg := lint.Config{Rules: []*lint.Rule{rules.ByID("secret-in-environment")}, Load: project.Options{Environ: []string{}}, Jobs: 1}
 			done := make(chan []fixer.Refusal, 1)
 			go func() {
 				res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform/fixer"
 )
@@ -35,8 +36,8 @@ const hostileInput = `services:
       - API_KEY=ak_live_0123456789abcdef
 `
 
-func hostileConfig() rules.Config {
-	return rules.Config{Rules: rules.All(), Load: project.Options{Environ: []string{}}, Jobs: 1}
+func hostileConfig() lint.Config {
+	return lint.Config{Catalogue: rules.All(), Rules: rules.All(), Load: project.Options{Environ: []string{}}, Jobs: 1}
 }
 
 // hostileProject writes compose.yaml (content) in a fresh project dir.

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform/write"
 )
 
@@ -31,7 +31,7 @@ func TestAddLinesLikeWrite(t *testing.T) {
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		ws := []rules.FileWrite{{Kind: rules.EnsureLine, Root: dir, Path: path, Content: "NEW=x"}}
+		ws := []lint.FileWrite{{Kind: lint.EnsureLine, Root: dir, Path: path, Content: "NEW=x"}}
 		overlay := map[string][]byte{}
 		wantChange := linesChange(ws, overlay)
 		addLines(ws, overlay)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
-	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -31,8 +31,8 @@ func (r *Result) Overlay() map[string][]byte {
 // still current, else linted with cfg. cfg.Load.Overlay must hold the
 // files as the fixes leave them (Overlay); when they were written instead
 // (written), every project is linted again.
-func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg rules.Config, written bool) []rules.Outcome {
-	out := make([]rules.Outcome, len(specs))
+func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg lint.Config, written bool) []lint.Outcome {
+	out := make([]lint.Outcome, len(specs))
 	var stale []int
 	r.Reused = 0
 	for i := range specs {
@@ -50,7 +50,7 @@ func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg rules.
 	for k, i := range stale {
 		again[k] = specs[i]
 	}
-	for k, o := range rules.LintSpecs(ctx, again, cfg) {
+	for k, o := range lint.LintSpecs(ctx, again, cfg) {
 		out[stale[k]] = o
 	}
 	return out
@@ -59,7 +59,7 @@ func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg rules.
 // current reports whether o was made from the files as the fixes leave
 // them: its compose and env files unchanged, and no .env variable it reads
 // changed. It errs on the side of linting again.
-func (r *Result) current(o rules.Outcome, written, envFiles bool) bool {
+func (r *Result) current(o lint.Outcome, written, envFiles bool) bool {
 	if o.Spec.Files == nil && o.Project == nil {
 		return false // never linted
 	}
@@ -285,7 +285,7 @@ func nameByte(b byte) bool {
 	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
-func writesTo(ws []rules.FileWrite, path string) bool {
+func writesTo(ws []lint.FileWrite, path string) bool {
 	for _, w := range ws {
 		if w.Path == path {
 			return true

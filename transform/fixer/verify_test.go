@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
 	"github.com/composure-dev/composure/transform/fixer"
@@ -18,9 +19,9 @@ import (
 // markerRule reports every "# fix:<text>" comment of a project's files
 // with a fix that replaces the comment by <text>. "# fix:[" breaks the
 // file; "# fix:# done" is harmless.
-var markerRule = &rules.Rule{
-	ID: "test-marker", Title: "marker", Severity: rules.Warning, Fix: rules.SafeFix,
-	Check: func(p *rules.Pass) {
+var markerRule = &lint.Rule{
+	ID: "test-marker", Title: "marker", Severity: lint.Warning, Fix: lint.Safe,
+	Check: func(p *lint.Pass) {
 		for _, f := range p.Project.Files {
 			for off := 0; ; {
 				i := bytes.Index(f.Content[off:], []byte("# fix:"))
@@ -31,8 +32,8 @@ var markerRule = &rules.Rule{
 				end := start + bytes.IndexByte(f.Content[start:], '\n')
 				off = end
 				loc := p.Project.LocateIn(f, "services")
-				p.Report(loc, rules.Finding{Message: "marker", Fix: &rules.Fix{
-					Title: "replace the marker", Applicability: rules.Safe,
+				p.Report(loc, lint.Finding{Message: "marker", Fix: &lint.Fix{
+					Title: "replace the marker", Applicability: lint.Safe,
 					Edits: []transform.Edit{{File: f.Abs, Start: start, End: end, New: string(f.Content[start+len("# fix:") : end])}},
 				}})
 			}
@@ -63,7 +64,7 @@ func TestBrokenFixRefused(t *testing.T) {
 	if len(errs) > 0 || len(specs) != 2 {
 		t.Fatalf("discover: %v %v", specs, errs)
 	}
-	cfg := rules.Config{Rules: []*rules.Rule{markerRule}, Load: project.Options{Environ: []string{}}, Jobs: 2}
+	cfg := lint.Config{Rules: []*lint.Rule{markerRule}, Load: project.Options{Environ: []string{}}, Jobs: 2}
 	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
 
 	fixed := map[string]string{}
@@ -91,9 +92,9 @@ func TestBrokenFixRefused(t *testing.T) {
 // not in the file yet, with a fix that appends that line by rewriting the
 // file's last line break: two such fixes replace the same byte (an
 // overlap transform.Combine does not merge), so only one lands per pass.
-var appendRule = &rules.Rule{
-	ID: "test-append", Title: "append", Severity: rules.Warning, Fix: rules.SafeFix,
-	Check: func(p *rules.Pass) {
+var appendRule = &lint.Rule{
+	ID: "test-append", Title: "append", Severity: lint.Warning, Fix: lint.Safe,
+	Check: func(p *lint.Pass) {
 		// Findings at one place are one finding: each gets its own key.
 		places := [][]string{{"services"}, {"services", "web"}, {"services", "web", "image"}}
 		for _, f := range p.Project.Files {
@@ -104,8 +105,8 @@ var appendRule = &rules.Rule{
 				}
 				n, place := len(f.Content), places[0]
 				places = places[1:]
-				p.Report(p.Project.LocateIn(f, place...), rules.Finding{Message: "append", Fix: &rules.Fix{
-					Title: "append " + text, Applicability: rules.Safe,
+				p.Report(p.Project.LocateIn(f, place...), lint.Finding{Message: "append", Fix: &lint.Fix{
+					Title: "append " + text, Applicability: lint.Safe,
 					Edits: []transform.Edit{{File: f.Abs, Start: n - 1, End: n, New: "\n" + text + "\n"}},
 				}})
 			}
@@ -124,7 +125,7 @@ func TestPassCapLeavesFixes(t *testing.T) {
 	if len(errs) > 0 || len(specs) != 1 {
 		t.Fatalf("discover: %v %v", specs, errs)
 	}
-	cfg := rules.Config{Rules: []*rules.Rule{appendRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	cfg := lint.Config{Rules: []*lint.Rule{appendRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
 	capped := fixer.Run(context.Background(), specs, cfg, fixer.Options{MaxPasses: 1})
 	if capped.Applied["test-append"] != 1 || capped.Left != 1 {
 		t.Errorf("one pass: applied %v, left %d; want 1 applied and 1 left", capped.Applied, capped.Left)
@@ -155,7 +156,7 @@ func TestApplyLockedProjectUntouched(t *testing.T) {
 	if len(errs) > 0 || len(specs) != 1 {
 		t.Fatalf("discover: %v %v", specs, errs)
 	}
-	cfg := rules.Config{Rules: []*rules.Rule{markerRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	cfg := lint.Config{Rules: []*lint.Rule{markerRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
 	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
 	if len(res.Changes) != 2 {
 		t.Fatalf("%d files to change, want 2", len(res.Changes))
@@ -190,8 +191,8 @@ func TestBlockedFixRefusedOnce(t *testing.T) {
 	if len(errs) > 0 || len(specs) != 1 {
 		t.Fatalf("discover: %v %v", specs, errs)
 	}
-	cfg := rules.Config{
-		Rules: []*rules.Rule{rules.ByID("secret-in-environment"), rules.ByID("stateful-volume-missing")},
+	cfg := lint.Config{
+		Rules: []*lint.Rule{rules.ByID("secret-in-environment"), rules.ByID("stateful-volume-missing")},
 		Load:  project.Options{Environ: []string{}}, Jobs: 1,
 	}
 	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
@@ -207,9 +208,9 @@ func TestBlockedFixRefusedOnce(t *testing.T) {
 // each of which loads alone and which compose-go refuses together
 // (network_mode and networks are mutually exclusive). Both insert at the
 // end of the service, so transform.Combine merges them.
-var exclusiveRule = &rules.Rule{
-	ID: "test-exclusive", Title: "exclusive", Severity: rules.Warning, Fix: rules.SafeFix,
-	Check: func(p *rules.Pass) {
+var exclusiveRule = &lint.Rule{
+	ID: "test-exclusive", Title: "exclusive", Severity: lint.Warning, Fix: lint.Safe,
+	Check: func(p *lint.Pass) {
 		for _, f := range p.Project.Files {
 			if bytes.Contains(f.Content, []byte("network")) {
 				continue
@@ -217,8 +218,8 @@ var exclusiveRule = &rules.Rule{
 			at := bytes.Index(f.Content, []byte("nginx")) + len("nginx")
 			for i, text := range []string{"\n    network_mode: host", "\n    networks: [default]"} {
 				place := [][]string{{"services", "web"}, {"services", "web", "image"}}[i]
-				p.Report(p.Project.LocateIn(f, place...), rules.Finding{Message: "exclusive", Fix: &rules.Fix{
-					Title: "add" + text, Applicability: rules.Safe,
+				p.Report(p.Project.LocateIn(f, place...), lint.Finding{Message: "exclusive", Fix: &lint.Fix{
+					Title: "add" + text, Applicability: lint.Safe,
 					Edits: []transform.Edit{{File: f.Abs, Start: at, End: at, New: text}},
 				}})
 			}
@@ -240,7 +241,7 @@ func TestCombinedFixFallsBack(t *testing.T) {
 	if len(errs) > 0 || len(specs) != 1 {
 		t.Fatalf("discover: %v %v", specs, errs)
 	}
-	cfg := rules.Config{Rules: []*rules.Rule{exclusiveRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	cfg := lint.Config{Rules: []*lint.Rule{exclusiveRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
 	res := fixer.Run(context.Background(), specs, cfg, fixer.Options{})
 	if len(res.Changes) != 1 || string(res.Changes[0].Fixed) != "services:\n  web:\n    image: nginx\n    network_mode: host\n" {
 		t.Fatalf("changes = %+v; want only network_mode added", res.Changes)

@@ -1,4 +1,4 @@
-package rules
+package lint
 
 import (
 	"fmt"
@@ -62,14 +62,20 @@ func (p Position) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
 }
 
-// Applicability says when a fix may be applied without asking.
+// Applicability says when a fix may be applied without asking. It is
+// the one fix enum: a fix carries it, and a rule declares the one its
+// fixes have (NoFix when it never attaches one), so `composure rules`,
+// the docs and the JSON output say the same thing.
 type Applicability int
 
-// Applicabilities, from the most to the least automatic.
+// Applicabilities, from the most to the least automatic. Safe is the
+// zero value, so a fix is safe unless its builder says otherwise.
 const (
 	Safe Applicability = iota
 	Unsafe
 	DisplayOnly
+	// NoFix is for rules, never for a fix: the rule attaches no fix.
+	NoFix
 )
 
 func (a Applicability) String() string {
@@ -78,8 +84,10 @@ func (a Applicability) String() string {
 		return "safe"
 	case Unsafe:
 		return "unsafe"
+	case DisplayOnly:
+		return "display-only"
 	}
-	return "display-only"
+	return "none"
 }
 
 // Fix is a verb-phrase title and the byte edits that carry it out, all in
@@ -132,7 +140,14 @@ type Finding struct {
 	Service  string
 	// Path is the dotted path of the offending node in the merged model.
 	Path string
-	Fix  *Fix
+	// Services lists every service the finding concerns when that can be
+	// several (an env file they all load). Findings merged across
+	// projects gain each other's; when ServicesFormat is set (a fmt
+	// format with one %s), the message is rendered again from it to name
+	// them all.
+	Services       []string
+	ServicesFormat string
+	Fix            *Fix
 	// Redact lists secret texts at this place. They are never printed: a
 	// reporter that shows source lines masks them there.
 	Redact []string

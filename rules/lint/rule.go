@@ -1,4 +1,4 @@
-package rules
+package lint
 
 // Doc is a rule's structured documentation. One value renders
 // `composure explain`, docs/rules/<id>.md and SARIF's rule list.
@@ -21,17 +21,6 @@ type Doc struct {
 	References []string
 }
 
-// FixKind says what kind of fix a rule can offer, for the catalogue.
-type FixKind string
-
-// Fix kinds as the catalogue shows them.
-const (
-	NoFix          FixKind = "none"
-	SafeFix        FixKind = "safe"
-	UnsafeFix      FixKind = "unsafe"
-	DisplayOnlyFix FixKind = "display-only"
-)
-
 // Rule is a declarative check: an id that is never reused, a title, a
 // default severity, its documentation and a check function that reads the
 // loaded project and reports findings. Rules never write files.
@@ -41,7 +30,10 @@ type Rule struct {
 	Severity Severity
 	// DefaultOff rules run only when enabled in config or with --enable.
 	DefaultOff bool
-	Fix        FixKind
+	// Fix is the applicability of the fixes the rule attaches (NoFix:
+	// none). A rule whose fixes differ by case declares the most
+	// automatic one; the fixture tests hold it to that.
+	Fix Applicability
 	// Meta rules report on composure's own comments; their findings come
 	// from the suppression step, and Check does nothing.
 	Meta bool
@@ -49,20 +41,4 @@ type Rule struct {
 	Options []Option
 	Doc     Doc
 	Check   func(*Pass)
-}
-
-// OptionKind is the type of a rule option's value.
-type OptionKind string
-
-// Option kinds.
-const (
-	StringList OptionKind = "list of strings"
-	Bool       OptionKind = "boolean"
-)
-
-// Option is one typed rule setting.
-type Option struct {
-	Name string
-	Kind OptionKind
-	Doc  string
 }

@@ -1,7 +1,6 @@
-package rules
+package lint
 
 import (
-	"path"
 	"slices"
 	"strings"
 
@@ -12,13 +11,14 @@ import (
 )
 
 // Pass is what a rule's check function gets: the loaded project, the
-// image knowledge, and a way to report. One Pass per rule and project.
+// image knowledge, the rule's options, and a way to report. One Pass per
+// rule and project.
 type Pass struct {
 	Project   *project.Project
 	Knowledge *knowledge.Knowledge
-	// Options are the rule's validated options from the config file (nil
-	// when none were given).
-	Options any
+	// Options are the rule's options from the config file, validated
+	// against the kinds the rule declares (empty when none were given).
+	Options Options
 	// SecretsDir is where secret fixes put secret files, relative to the
 	// project directory.
 	SecretsDir string
@@ -26,9 +26,12 @@ type Pass struct {
 	External bool
 
 	rule     *Rule
-	shared   *shared
+	facts    *facts
 	findings []Finding
 }
+
+// Rule is the rule this pass runs.
+func (p *Pass) Rule() *Rule { return p.rule }
 
 // Report records a finding of the pass's rule at loc. The rule id and
 // default severity are filled in; severity can be lowered or raised by the
@@ -36,7 +39,7 @@ type Pass struct {
 // user's config.
 func (p *Pass) Report(loc project.Loc, f Finding) {
 	f.Redact = withSourceForm(loc, f.Redact)
-	p.reportAt(Pos(loc), f)
+	p.ReportAt(Pos(loc), f)
 }
 
 // withSourceForm adds the value's text as the file spells it when a secret
@@ -61,9 +64,9 @@ func withSourceForm(loc project.Loc, redact []string) []string {
 	return redact
 }
 
-// reportAt is Report at a position no YAML node has (a line of an env
+// ReportAt is Report at a position no YAML node has (a line of an env
 // file).
-func (p *Pass) reportAt(pos Position, f Finding) {
+func (p *Pass) ReportAt(pos Position, f Finding) {
 	f.Rule = p.rule.ID
 	if f.Severity == Off {
 		f.Severity = p.rule.Severity
@@ -98,24 +101,11 @@ func Pos(loc project.Loc) Position {
 	}
 }
 
-// stringList returns a list option of the rule ("" → nil).
-func (p *Pass) stringList(name string) []string {
-	opts, _ := p.Options.(map[string]any)
-	list, _ := opts[name].([]string)
-	return list
+// NewPass prepares a pass of rule r on a loaded project, as Check does,
+// for a driver or a test that runs one check function itself.
+func NewPass(r *Rule, p *project.Project, k *knowledge.Knowledge, opts RunOptions) *Pass {
+	return &Pass{Project: p, Knowledge: k, Options: opts.RuleOptions[r.ID], SecretsDir: opts.secretsDir(), External: opts.External, rule: r, facts: &facts{}}
 }
 
-// allowedName reports whether the allow-names option (globs, any case)
-// exempts a variable.
-func (p *Pass) allowedName(name string) bool {
-	for _, g := range p.stringList("allow-names") {
-		if ok, _ := path.Match(strings.ToUpper(g), strings.ToUpper(name)); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// allowNames is the option the secret rules share.
-var allowNames = Option{Name: "allow-names", Kind: StringList,
-	Doc: "variable names (globs, any case) never reported, e.g. the fake credentials of a test stack"}
+// Findings are what the pass's rule reported so far.
+func (p *Pass) Findings() []Finding { return p.findings }

@@ -1,4 +1,4 @@
-package rules
+package lint
 
 import (
 	"fmt"
@@ -71,12 +71,13 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// CatalogueMarkdown renders docs/rules.md: one table row per rule.
-func CatalogueMarkdown() string {
+// CatalogueMarkdown renders docs/rules.md: one table row per rule of
+// the catalogue rs.
+func CatalogueMarkdown(rs []*Rule) string {
 	var b strings.Builder
 	b.WriteString("# Rules\n\nGenerated from the rule values by `go generate ./...`; do not edit.\n\n")
 	b.WriteString("| id | default severity | fix | title |\n|---|---|---|---|\n")
-	for _, r := range All() {
+	for _, r := range rs {
 		def := r.Severity.String()
 		if r.DefaultOff {
 			def += " (off by default)"

@@ -1,4 +1,4 @@
-package rules
+package lint
 
 // Meta rules are reported by the suppression step, not by a check: they
 // are in the catalogue so they can be documented, configured and listed
@@ -55,4 +55,9 @@ var UnusedIgnore = &Rule{
 `,
 	},
 	Check: func(*Pass) {},
+}
+
+// isMeta reports whether a rule id is one of the directives' own rules.
+func isMeta(id string) bool {
+	return id == IgnoreWithoutReason.ID || id == UnusedIgnore.ID
 }

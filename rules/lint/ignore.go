@@ -1,11 +1,9 @@
-package rules
+package lint
 
 import (
 	"path/filepath"
 	"regexp"
 	"strings"
-
-	"github.com/composure-dev/composure/rules/project"
 )
 
 // Suppressed is a finding that a comment or the config silenced. It is
@@ -80,51 +78,25 @@ func (ig Ignore) matches(f Finding, base string) bool {
 	return ig.re.MatchString(filepath.ToSlash(p))
 }
 
-// process is the post-processing after the checks, in this order:
-//  1. inline comments: they are the most specific decision, and they must
-//     see every finding to know whether they are used;
-//  2. config ignores, matched on rule, path and service;
-//  3. severities from the config and the command line; "off" drops.
-//
-// Sorting and de-duplication across projects happen when results are
-// collected.
-func process(p *project.Project, fs []Finding, cfg Config) (kept []Finding, suppressed []Suppressed) {
-	enabled := map[string]bool{}
-	for _, r := range cfg.Rules {
-		enabled[r.ID] = true
+// applyIgnores moves the findings a config ignore matches to
+// suppressed, with the entry's reason.
+func applyIgnores(fs []Finding, ignores []Ignore, base string) (kept []Finding, suppressed []Suppressed) {
+	if len(ignores) == 0 {
+		return fs, nil
 	}
-	kept, suppressed, meta := applyDirectives(p, fs, func(id string) bool { return ByID(id) != nil })
-	for _, m := range meta {
-		if enabled[m.Rule] {
-			kept = append(kept, m)
-		}
-	}
-	if len(cfg.Ignores) > 0 {
-		var rest []Finding
-		for _, f := range kept {
-			var by *Ignore
-			for i := range cfg.Ignores {
-				if cfg.Ignores[i].matches(f, cfg.BaseDir) {
-					by = &cfg.Ignores[i]
-					break
-				}
+	for _, f := range fs {
+		var by *Ignore
+		for i := range ignores {
+			if ignores[i].matches(f, base) {
+				by = &ignores[i]
+				break
 			}
-			if by == nil {
-				rest = append(rest, f)
-				continue
-			}
-			suppressed = append(suppressed, Suppressed{Finding: f, Kind: "external", Justification: by.Reason})
 		}
-		kept = rest
+		if by == nil {
+			kept = append(kept, f)
+			continue
+		}
+		suppressed = append(suppressed, Suppressed{Finding: f, Kind: "external", Justification: by.Reason})
 	}
-	out := kept[:0]
-	for _, f := range kept {
-		if sev, ok := cfg.Severity[f.Rule]; ok {
-			f.Severity = sev
-		}
-		if f.Severity != Off {
-			out = append(out, f)
-		}
-	}
-	return out, suppressed
+	return kept, suppressed
 }

@@ -1,9 +1,9 @@
-package rules
+package lint
 
 import (
 	"context"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/composure-dev/composure/rules/knowledge"
@@ -12,7 +12,10 @@ import (
 
 // Config is one lint run's validated settings.
 type Config struct {
-	Load      project.Options
+	Load project.Options
+	// Catalogue is every rule there is; Rules are the ones this run
+	// enables, in any order.
+	Catalogue []*Rule
 	Rules     []*Rule
 	Severity  map[string]Severity
 	Knowledge *knowledge.Knowledge
@@ -74,20 +77,21 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 		return o
 	}
 	o.Project = p
-	fs, err := runAll(p, k, cfg.Rules, cfg.Run)
+	fs, err := Check(p, k, cfg.Rules, cfg.Run)
 	if err != nil {
 		o.Err = err
 		return o
 	}
-	o.Findings, o.Suppressed = process(p, fs, cfg)
-	// One rule at one place is one problem to fix, reported once; merged
-	// only now, after each service's finding met the suppressions.
-	Sort(o.Findings)
-	o.Findings = Unique(o.Findings, sameProblem)
-	sort.SliceStable(o.Suppressed, func(i, j int) bool { return findingLess(o.Suppressed[i].Finding, o.Suppressed[j].Finding) })
-	o.Suppressed = uniqueSuppressed(o.Suppressed)
+	res := Process(p, fs, &cfg)
+	o.Findings, o.Suppressed = res.Findings, res.Suppressed
 	if cfg.ReleaseModels {
 		p.Release()
 	}
 	return o
+}
+
+// known reports whether id names a rule of the catalogue (enabled or
+// not): an ignore comment naming a disabled rule is not a typo.
+func (cfg *Config) known(id string) bool {
+	return slices.ContainsFunc(cfg.Catalogue, func(r *Rule) bool { return r.ID == id })
 }

@@ -1,7 +1,8 @@
-package rules
+package lint
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -60,22 +61,13 @@ func directives(f *project.File) []*directive {
 
 // covers reports whether d suppresses f.
 func (d *directive) covers(f Finding) bool {
-	if d.File != f.Pos.File || !containsString(d.Rules, f.Rule) {
+	if d.File != f.Pos.File || !slices.Contains(d.Rules, f.Rule) {
 		return false
 	}
 	if d.FileWide {
 		return true
 	}
 	return f.Pos.Line == d.Line || (d.OwnLine && f.Pos.Line == d.Line+1)
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // applyDirectives moves the findings that inline comments suppress to
