@@ -77,12 +77,69 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+// TestDeclaredApplicability holds each rule to the fix it declares, which
+// `composure rules`, the docs and SARIF show: a rule that declares NoFix
+// attaches none, and any other attaches, on its bad fixtures, fixes of
+// exactly that applicability or less automatic ones (a fix that touches a
+// comment is downgraded), the declared one among them. The fixtures are
+// copied into a fresh git work tree where nothing is committed, as in a
+// user's new project (secret-file-tracked offers its fix for a file git
+// would commit, not for one it already has).
+func TestDeclaredApplicability(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found: secret-file-tracked needs a work tree")
+	}
+	for _, r := range rules.All() {
+		if r.Meta {
+			continue
+		}
+		t.Run(r.ID, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(filepath.Join(fixturesDir, r.ID))); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v %s", err, out)
+			}
+			got := map[lint.Applicability]int{}
+			for _, run := range []lint.RunOptions{{}, {External: true}} {
+				fs, _ := lintRuleWith(t, dir, r, run)
+				for _, f := range fs {
+					if f.Fix != nil {
+						got[f.Fix.Applicability]++
+					}
+				}
+			}
+			if r.Fix == lint.NoFix {
+				if len(got) > 0 {
+					t.Errorf("declares no fix, but its findings carry fixes: %v", got)
+				}
+				return
+			}
+			if got[r.Fix] == 0 {
+				t.Errorf("declares %s fixes, but no finding of its fixtures carries one (got %v)", r.Fix, got)
+			}
+			for a := range got {
+				if a < r.Fix {
+					t.Errorf("declares %s fixes, but a finding carries a %s one", r.Fix, a)
+				}
+			}
+		})
+	}
+}
+
 // lintRule loads every project under dir and runs one rule on it, through
 // the post-processing pipeline `composure lint` runs. It returns the
 // findings and every file that was read.
 func lintRule(t *testing.T, dir string, r *lint.Rule) ([]lint.Finding, []*project.File) {
 	t.Helper()
-	cfg := lint.Config{Catalogue: rules.All(), Rules: []*lint.Rule{r}}
+	return lintRuleWith(t, dir, r, lint.RunOptions{})
+}
+
+// lintRuleWith is lintRule with run options (fix --external).
+func lintRuleWith(t *testing.T, dir string, r *lint.Rule, run lint.RunOptions) ([]lint.Finding, []*project.File) {
+	t.Helper()
+	cfg := lint.Config{Catalogue: rules.All(), Rules: []*lint.Rule{r}, Run: run}
 	specs, errs := project.Discover([]string{dir})
 	if len(errs) > 0 {
 		t.Fatalf("discover %s: %v", dir, errs)

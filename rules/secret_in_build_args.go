@@ -14,7 +14,7 @@ var SecretInBuildArgs = &lint.Rule{
 	Title:    "literal secret in build args",
 	Options:  []lint.Option{allowNames},
 	Severity: lint.Error,
-	Fix:      lint.DisplayOnly,
+	Fix:      lint.NoFix,
 	Doc: lint.Doc{
 		What: "Finds `build.args` entries whose value is a literal secret, with the same detection as " +
 			"`secret-in-environment` (names, value formats, `${VAR:-literal}` defaults).",

@@ -13,7 +13,7 @@ var StateBindMount = &lint.Rule{
 	ID:       "state-bind-mount",
 	Title:    "stateful data path bind-mounted from the host",
 	Severity: lint.Info,
-	Fix:      lint.DisplayOnly,
+	Fix:      lint.NoFix,
 	Doc: lint.Doc{
 		What: "Finds stateful services whose data path is bind-mounted from a host directory.",
 		Why: "A bind mount survives the container, but it ties the data to one host and one directory " +

@@ -17,7 +17,7 @@ var StatePinnedToHost = &lint.Rule{
 	ID:       "state-pinned-to-host",
 	Title:    "Swarm service with state on one node but free to move",
 	Severity: lint.Warning,
-	Fix:      lint.DisplayOnly,
+	Fix:      lint.NoFix,
 	Doc: lint.Doc{
 		What: "In a stack deployed to Docker Swarm, finds stateful services whose data path is on a `local`-driver " +
 			"named volume (no `driver`, or `driver: local` without a network filesystem in `driver_opts`, and " +

@@ -31,3 +31,19 @@ func TestDocsCurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeRuleTable fails when the README's rule table differs from the
+// catalogue: run `go generate ./...` and commit the result.
+func TestReadmeRuleTable(t *testing.T) {
+	got, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := WithRuleTable(string(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("README.md's rule table is stale (run go generate ./...):\n%s", diff)
+	}
+}
