@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/composure-dev/composure/cmd/report"
+	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/rules/secrets"
@@ -76,7 +77,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := report.New(o.Format, report.Options{Color: color, Version: version()})
+	rep, err := report.New(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All()})
 	if err != nil {
 		return usageError("%v", err)
 	}

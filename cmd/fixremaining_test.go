@@ -50,7 +50,7 @@ func TestFixRemainingSameAsRelint(t *testing.T) {
 	if res.Reused < len(specs)/2 {
 		t.Errorf("only %d of %d outcomes reused: the comparison proves little", res.Reused, len(specs))
 	}
-	relinted := render(lint.LintSpecs(context.Background(), specs, after))
+	relinted := render(lint.Run(context.Background(), specs, after))
 	if diff := cmp.Diff(relinted, reused); diff != "" {
 		t.Errorf("reusing outcomes changes what is left (-lint again +reused):\n%s", diff)
 	}

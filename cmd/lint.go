@@ -221,7 +221,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err != nil {
 		return err
 	}
-	ropts := report.Options{Color: color, Version: version()}
+	ropts := report.Options{Color: color, Version: version(), Catalogue: rules.All()}
 	rep, err := report.New(o.Format, ropts)
 	if err != nil {
 		return usageError("%v", err)

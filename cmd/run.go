@@ -50,7 +50,7 @@ func specsFor(cfg runConfig) ([]project.Spec, []report.LoadError) {
 func lintAll(ctx context.Context, cfg runConfig) *runResult {
 	specs, errs := specsFor(cfg)
 	res := &runResult{Result: report.Result{Errors: errs}}
-	res.collect(lint.LintSpecs(ctx, specs, cfg.Config))
+	res.collect(lint.Run(ctx, specs, cfg.Config))
 	return res
 }
 

@@ -234,7 +234,7 @@ func TestCatalogue(t *testing.T) {
 func TestDocExamples(t *testing.T) {
 	for _, r := range rules.All() {
 		if r.Meta {
-			continue // their examples are checked through LintSpecs in suppress_test.go
+			continue // their examples are checked through Run in suppress_test.go
 		}
 		t.Run(r.ID, func(t *testing.T) {
 			for _, c := range []struct {

@@ -43,12 +43,12 @@ func BenchmarkLintServices(b *testing.B) {
 			specs := []project.Spec{{Files: []string{path}, Dir: filepath.Dir(path)}}
 			cfg := benchConfig(1)
 			ctx := context.Background()
-			checkOutcomes(b, lint.LintSpecs(ctx, specs, cfg))
+			checkOutcomes(b, lint.Run(ctx, specs, cfg))
 			b.ReportAllocs()
 			b.ResetTimer()
 			m := meter.Start()
 			for i := 0; i < b.N; i++ {
-				lint.LintSpecs(ctx, specs, cfg)
+				lint.Run(ctx, specs, cfg)
 			}
 			m.ReportPer(b, n, "service")
 		})
@@ -122,7 +122,7 @@ func BenchmarkLintFiles(b *testing.B) {
 				if len(errs) > 0 || len(specs) != n {
 					b.Fatalf("discover: %d specs, errors %v", len(specs), errs)
 				}
-				lint.LintSpecs(ctx, specs, cfg)
+				lint.Run(ctx, specs, cfg)
 			}
 			m.ReportPer(b, n, "file")
 		})
@@ -156,7 +156,7 @@ func BenchmarkCorpus(b *testing.B) {
 			m := meter.Start()
 			var outs []lint.Outcome
 			for i := 0; i < b.N; i++ {
-				outs = lint.LintSpecs(ctx, specs, cfg)
+				outs = lint.Run(ctx, specs, cfg)
 			}
 			m.ReportPer(b, len(files), "file")
 			b.ReportMetric(retainedMB(), "retained-MB")

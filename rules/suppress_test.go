@@ -30,7 +30,7 @@ func lintSource(t *testing.T, src string, cfg lint.Config) lint.Outcome {
 	}
 	cfg.Load.Environ = []string{}
 	cfg.BaseDir = dir
-	o := lint.LintSpecs(context.Background(), []project.Spec{{Files: []string{path}, Dir: dir}}, cfg)[0]
+	o := lint.Run(context.Background(), []project.Spec{{Files: []string{path}, Dir: dir}}, cfg)[0]
 	if o.Err != nil {
 		t.Fatal(o.Err)
 	}

@@ -73,6 +73,8 @@ type Options struct {
 	// %SRCROOT%); SARIF also makes fix edits' absolute paths relative to it.
 	// "" means the current directory.
 	Dir string
+	// Catalogue is every rule there is: SARIF's driver lists them all.
+	Catalogue []*lint.Rule
 }
 
 // Reporter writes a Result in one format.

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform"
 )
@@ -168,7 +167,7 @@ type sarifSuppression struct {
 
 type sarifReporter struct {
 	opts Options
-	// catalogue is rules.All; tests pin their own.
+	// catalogue is opts.Catalogue; tests pin their own.
 	catalogue func() []*lint.Rule
 }
 
@@ -182,7 +181,9 @@ type sarifReporter struct {
 // Fix edits' inserted text is printed: secret fixes insert only
 // /run/secrets references. A fix's file writes (secret files, .gitignore
 // lines) are never printed, and neither are source snippets.
-func NewSARIF(opts Options) Reporter { return &sarifReporter{opts: opts, catalogue: rules.All} }
+func NewSARIF(opts Options) Reporter {
+	return &sarifReporter{opts: opts, catalogue: func() []*lint.Rule { return opts.Catalogue }}
+}
 
 func (s *sarifReporter) Report(w io.Writer, r *Result) error {
 	paths := newSARIFPaths(s.opts.Dir)

@@ -112,12 +112,12 @@ func TestSARIFSchema(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no SARIF golden")
 	}
-	validateSARIF(t, sch, "the real catalogue", render(t, NewSARIF(Options{Dir: dir}), fixture()))
-	validateSARIF(t, sch, "an empty result", render(t, NewSARIF(Options{Dir: dir}), &Result{Files: 1}))
-	validateSARIF(t, sch, "the secrets result", render(t, NewSARIF(Options{Dir: dir}), secretResult()))
+	validateSARIF(t, sch, "the real catalogue", render(t, NewSARIF(Options{Dir: dir, Catalogue: rules.All()}), fixture()))
+	validateSARIF(t, sch, "an empty result", render(t, NewSARIF(Options{Dir: dir, Catalogue: rules.All()}), &Result{Files: 1}))
+	validateSARIF(t, sch, "the secrets result", render(t, NewSARIF(Options{Dir: dir, Catalogue: rules.All()}), secretResult()))
 
 	// The validator does reject what the schema forbids.
-	bad := strings.Replace(render(t, NewSARIF(Options{Dir: dir}), fixture()), `"unicodeCodePoints"`, `"bytes"`, 1)
+	bad := strings.Replace(render(t, NewSARIF(Options{Dir: dir, Catalogue: rules.All()}), fixture()), `"unicodeCodePoints"`, `"bytes"`, 1)
 	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +185,7 @@ func decodeSARIF(t *testing.T, out string) sarifOut {
 // TestSARIFCatalogue checks the driver's rules against the real catalogue.
 func TestSARIFCatalogue(t *testing.T) {
 	res := fixture()
-	run := decodeSARIF(t, render(t, NewSARIF(Options{Dir: dir}), res)).Runs[0]
+	run := decodeSARIF(t, render(t, NewSARIF(Options{Dir: dir, Catalogue: rules.All()}), res)).Runs[0]
 	all := rules.All()
 	got := run.Tool.Driver.Rules
 	if len(got) < len(all) {
@@ -229,7 +229,7 @@ func TestSARIFCatalogue(t *testing.T) {
 }
 
 func TestSARIFDefaults(t *testing.T) {
-	run := decodeSARIF(t, render(t, NewSARIF(Options{}), &Result{})).Runs[0]
+	run := decodeSARIF(t, render(t, NewSARIF(Options{Catalogue: rules.All()}), &Result{})).Runs[0]
 	if v := run.Tool.Driver.Version; v != "dev" {
 		t.Errorf("version = %q, want dev", v)
 	}
@@ -246,7 +246,7 @@ func TestSARIFDefaults(t *testing.T) {
 	if got, want := run.OriginalURIBaseIDs[srcRoot].URI, fileURI(wd)+"/"; got != want {
 		t.Errorf("%%SRCROOT%% = %q, want %q", got, want)
 	}
-	run = decodeSARIF(t, render(t, NewSARIF(Options{Version: "2.0.1"}), &Result{})).Runs[0]
+	run = decodeSARIF(t, render(t, NewSARIF(Options{Version: "2.0.1", Catalogue: rules.All()}), &Result{})).Runs[0]
 	if v := run.Tool.Driver.Version; v != "2.0.1" {
 		t.Errorf("version = %q, want 2.0.1", v)
 	}

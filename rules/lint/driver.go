@@ -42,10 +42,10 @@ type Outcome struct {
 	Err        error
 }
 
-// LintSpecs loads and checks projects in parallel and returns their
+// Run loads and checks projects in parallel and returns their
 // outcomes in the order of specs. The user's severities are applied and
 // findings turned off are dropped.
-func LintSpecs(ctx context.Context, specs []project.Spec, cfg Config) []Outcome {
+func Run(ctx context.Context, specs []project.Spec, cfg Config) []Outcome {
 	jobs := cfg.Jobs
 	if jobs < 1 {
 		jobs = runtime.NumCPU()

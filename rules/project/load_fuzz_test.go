@@ -118,7 +118,7 @@ func FuzzLoad(f *testing.F) {
 				Jobs:      1,
 			}
 			outs := runBounded(t, func() []lint.Outcome {
-				return lint.LintSpecs(context.Background(), []project.Spec{{Files: c.files, Dir: dir}}, cfg)
+				return lint.Run(context.Background(), []project.Spec{{Files: c.files, Dir: dir}}, cfg)
 			})
 			o := outs[0]
 			var pe *project.Error

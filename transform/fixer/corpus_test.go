@@ -46,7 +46,7 @@ func TestCorpusFixProperties(t *testing.T) {
 		}
 		specs := []project.Spec{{Files: []string{path}, Dir: dir}}
 		cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
-		before := lint.LintSpecs(context.Background(), specs, cfg)[0]
+		before := lint.Run(context.Background(), specs, cfg)[0]
 		if before.Err != nil {
 			stats["not loadable"]++
 			continue
@@ -69,7 +69,7 @@ func TestCorpusFixProperties(t *testing.T) {
 			continue
 		}
 		fixed, _ := os.ReadFile(path)
-		after := lint.LintSpecs(context.Background(), specs, cfg)[0]
+		after := lint.Run(context.Background(), specs, cfg)[0]
 		// (a)
 		if after.Err != nil {
 			t.Errorf("%s: (a) fixed file does not load: %v", e.Name(), after.Err)

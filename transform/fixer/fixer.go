@@ -255,7 +255,7 @@ type pending struct {
 
 func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
 	r.cfg.Load.Overlay = r.overlay
-	return lint.LintSpecs(ctx, specs, r.cfg)
+	return lint.Run(ctx, specs, r.cfg)
 }
 
 // fixPass collects the eligible fixes of outs and applies them in memory

@@ -95,7 +95,7 @@ func TestGoldenFixes(t *testing.T) {
 				if len(res2.Changes) > 0 {
 					t.Errorf("%s: second run changed %s again:\n%s", c, res2.Changes[0].Path, res2.Changes[0].Fixed)
 				}
-				left := lint.LintSpecs(context.Background(), specs, again)
+				left := lint.Run(context.Background(), specs, again)
 				for _, o := range left {
 					if o.Err != nil {
 						t.Errorf("%s: fixed project does not load: %v", c, o.Err)
@@ -175,7 +175,7 @@ func TestSecretFileTrackedFix(t *testing.T) {
 	if again := fixer.Run(context.Background(), specs, cfg, fixer.Options{}); again.Total() != 0 {
 		t.Errorf("second run applied %v", again.Applied)
 	}
-	if o := lint.LintSpecs(context.Background(), specs, cfg)[0]; len(o.Findings) != 0 {
+	if o := lint.Run(context.Background(), specs, cfg)[0]; len(o.Findings) != 0 {
 		t.Errorf("still reported after the fix: %+v", o.Findings)
 	}
 }

@@ -50,7 +50,7 @@ func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg lint.C
 	for k, i := range stale {
 		again[k] = specs[i]
 	}
-	for k, o := range lint.LintSpecs(ctx, again, cfg) {
+	for k, o := range lint.Run(ctx, again, cfg) {
 		out[stale[k]] = o
 	}
 	return out

@@ -78,7 +78,7 @@ func tryLock(path string) (func(), error) {
 	}
 	// The token tells this lock from a later one that reuses the inode.
 	var nonce [8]byte
-	rand.Read(nonce[:])
+	_, _ = rand.Read(nonce[:]) // crypto/rand.Read never fails (Go 1.24+)
 	token := fmt.Sprintf("pid %d\nstarted %s\ntoken %x\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339Nano), nonce)
 	_, err = io.WriteString(f, token)
 	var fi fs.FileInfo
