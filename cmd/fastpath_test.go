@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/composure-dev/composure/cmd/report"
+	"github.com/composure-dev/composure/rules/project"
 )
 
 // TestFastPathSameFindings: the fast load (compose-go handed our own
@@ -27,7 +28,9 @@ func TestFastPathSameFindings(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.Load.Environ = []string{}
-		cfg.Load.ReferenceLoad = !fast
+		if !fast {
+			cfg.Loader = project.LoadReference
+		}
 		res := lintAll(context.Background(), cfg)
 		var buf bytes.Buffer
 		if err := report.NewJSON().Report(&buf, &res.Result); err != nil {

@@ -29,7 +29,7 @@ type fixOptions struct {
 	External   bool
 }
 
-func newFixCmd(io *IOStreams, runF func(*fixOptions) error) *cobra.Command {
+func newFixCmd(io *IOStreams) *cobra.Command {
 	opts := &fixOptions{lintOptions: lintOptions{io: io}}
 	c := &cobra.Command{
 		Use:   "fix [flags] [PATH ...]",
@@ -39,9 +39,6 @@ func newFixCmd(io *IOStreams, runF func(*fixOptions) error) *cobra.Command {
 			"fixes apply unless --unsafe-fixes is given. Findings left afterwards are reported in --format.",
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Paths = args
-			if runF != nil {
-				return runF(opts)
-			}
 			return runFix(c.Context(), opts)
 		},
 	}
@@ -83,26 +80,15 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	}
 	specs, discoverErrs := specsFor(cfg)
 	// --external makes volume fixes unsafe; asking for it is the opt-in.
-	res := fixer.Run(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External})
-	refused := res.Refused
+	res := fixer.Fix(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External, DryRun: o.Diff})
 	if o.Diff {
 		printDiff(o.io, diffOut(o), res)
-	} else {
-		notWritten := fixer.Apply(res)
-		res.Unapplied(notWritten)
-		refused = append(refused, notWritten...)
 	}
-	printFixSummary(o.io, res, refused, o.Diff)
+	printFixSummary(o.io, res, o.Diff)
 
-	// What is left: in --diff mode, as if the fixes were written. The
-	// fix passes' outcomes are reused where nothing they read changed.
-	after := cfg.Config
-	after.Load.Overlay = nil
-	if o.Diff {
-		after.Load.Overlay = res.Overlay()
-	}
+	// What is left: in --diff mode, as if the fixes were written.
 	left := &runResult{Result: report.Result{Errors: discoverErrs}}
-	left.collect(res.Remaining(ctx, specs, after, !o.Diff))
+	left.collect(res.After)
 	if left.Internal != nil {
 		return &exitError{code: ExitInternal, err: left.Internal}
 	}
@@ -115,7 +101,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	} else if err := rep.Report(o.io.Out, &left.Result); err != nil {
 		return &exitError{code: ExitInternal, err: err}
 	}
-	if len(refused) > 0 {
+	if len(res.Refused) > 0 {
 		return &exitError{code: ExitIncomplete}
 	}
 	return exitFor(&left.Result, threshold)
@@ -192,7 +178,7 @@ func describeWrite(w lint.FileWrite) string {
 
 // printFixSummary says on stderr what was fixed, what was refused and what
 // to do next: migration notes for data already on disk.
-func printFixSummary(io *IOStreams, res *fixer.Result, refused []fixer.Refusal, diff bool) {
+func printFixSummary(io *IOStreams, res *fixer.Result, diff bool) {
 	verb := "applied"
 	if diff {
 		verb = "would apply"
@@ -207,6 +193,14 @@ func printFixSummary(io *IOStreams, res *fixer.Result, refused []fixer.Refusal, 
 	if len(rulesApplied) > 0 {
 		line += " (" + strings.Join(rulesApplied, ", ") + ")"
 	}
+	// The problems `lint` called fixable that are gone: fixes can be more
+	// (a problem in a shared anchor takes one per service; a moved secret
+	// is moved on by a later pass).
+	fixedVerb := "fixing"
+	if diff {
+		fixedVerb = "which would fix"
+	}
+	line += fmt.Sprintf(", %s %d of the reported %s", fixedVerb, res.Fixed, plural(res.Fixed, "problem", "problems"))
 	switch {
 	case res.Left > 0:
 		line = fmt.Sprintf("%s %d of %d fixes; run again", verb, total, total+res.Left)
@@ -214,7 +208,7 @@ func printFixSummary(io *IOStreams, res *fixer.Result, refused []fixer.Refusal, 
 		line = "nothing to fix"
 	}
 	fmt.Fprintln(io.Err, line)
-	for _, r := range slices.Concat(refused, res.Skipped) {
+	for _, r := range slices.Concat(res.Refused, res.Skipped) {
 		fmt.Fprintf(io.Err, "%s: %s\n", r.File, r.Reason)
 	}
 	if len(res.Notes) > 0 {

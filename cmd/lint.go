@@ -39,7 +39,7 @@ type lintOptions struct {
 	Config     string
 }
 
-func newLintCmd(io *IOStreams, runF func(*lintOptions) error) *cobra.Command {
+func newLintCmd(io *IOStreams) *cobra.Command {
 	opts := &lintOptions{io: io}
 	c := &cobra.Command{
 		Use:   "lint [flags] [PATH ...]",
@@ -49,9 +49,6 @@ func newLintCmd(io *IOStreams, runF func(*lintOptions) error) *cobra.Command {
 			"files. No PATH means the current directory.",
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Paths = args
-			if runF != nil {
-				return runF(opts)
-			}
 			return runLint(c.Context(), opts)
 		},
 	}
@@ -222,6 +219,12 @@ func runLint(ctx context.Context, o *lintOptions) error {
 		return err
 	}
 	ropts := report.Options{Color: color, Version: version(), Catalogue: rules.All()}
+	// On a terminal, text shows each finding's source line, masked: the
+	// files are known once they are linted.
+	var source func(string) []byte
+	if o.Format == "text" && o.io.OutTTY {
+		ropts.Source = func(file string) []byte { return source(file) }
+	}
 	rep, err := report.New(o.Format, ropts)
 	if err != nil {
 		return usageError("%v", err)
@@ -230,9 +233,8 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if res.Internal != nil {
 		return &exitError{code: ExitInternal, err: res.Internal}
 	}
-	if o.Format == "text" && o.io.OutTTY {
-		ropts.Source = redactedSource(res)
-		rep, _ = report.New(o.Format, ropts)
+	if ropts.Source != nil {
+		source = redactedSource(res)
 	}
 	if err := rep.Report(o.io.Out, &res.Result); err != nil {
 		return &exitError{code: ExitInternal, err: err}

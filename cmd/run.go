@@ -87,9 +87,7 @@ func (res *runResult) collect(outs []lint.Outcome) {
 			}
 		}
 		res.Findings = append(res.Findings, o.Findings...)
-		for _, s := range o.Suppressed {
-			res.Suppressed = append(res.Suppressed, report.SuppressedFinding{Finding: s.Finding, Kind: s.Kind, Justification: s.Justification})
-		}
+		res.Suppressed = append(res.Suppressed, o.Suppressed...)
 	}
 	sort.Strings(res.Linted)
 	// A file several projects read (an extends base, a shared .env)

@@ -33,7 +33,9 @@ type fixBuilder struct {
 // self-checks on a Batch view of the file's Source, and build checks the
 // fix's joined edits once (the edits that will be applied, after Join).
 func newFixBuilder(p *lint.Pass, f *project.File) *fixBuilder {
-	b := &fixBuilder{file: f, src: f.Source().Batch()}
+	src := f.Source()
+	src.SkipVerify = !p.VerifyFixes
+	b := &fixBuilder{file: f, src: src.Batch()}
 	if !slices.Contains(p.Project.Files, f) {
 		// An included file or an extends base: an edit there changes
 		// every project and service that pulls it in, and compose-go

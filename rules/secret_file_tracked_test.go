@@ -12,6 +12,7 @@ import (
 	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
+	"github.com/composure-dev/composure/transform/fixer"
 )
 
 // In a temporary repository: a committed secret file gets the steps to
@@ -54,7 +55,7 @@ secrets:
 	var overlay map[string][]byte
 	run := func() []lint.Finding {
 		t.Helper()
-		p, err := project.Load(context.Background(), project.Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, project.Options{Environ: []string{}, Overlay: overlay})
+		p, err := project.Load(context.Background(), project.Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, fixer.WithOverlay(project.Options{Environ: []string{}}, overlay))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,19 +35,14 @@ type Result struct {
 // Suppression kinds, as SARIF names them.
 const (
 	// InSource is an ignore comment in the compose file.
-	InSource = "inSource"
+	InSource = lint.InSource
 	// External is an ignore entry in the config file.
-	External = "external"
+	External = lint.External
 )
 
 // SuppressedFinding is a finding that would have been reported but was
-// silenced, with the reason given for it.
-type SuppressedFinding struct {
-	Finding lint.Finding
-	// Kind is InSource or External.
-	Kind          string
-	Justification string
-}
+// silenced, with the reason given for it (Kind is InSource or External).
+type SuppressedFinding = lint.Suppressed
 
 // Fixable counts findings whose fix `composure fix` applies by default.
 func (r *Result) Fixable() int {

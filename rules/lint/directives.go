@@ -102,7 +102,7 @@ func applyDirectives(p *project.Project, fs []Finding, known func(string) bool) 
 			by.usedBy = map[string]bool{}
 		}
 		by.usedBy[f.Rule] = true
-		suppressed = append(suppressed, Suppressed{Finding: f, Kind: "inSource", Justification: by.Reason})
+		suppressed = append(suppressed, Suppressed{Finding: f, Kind: InSource, Justification: by.Reason})
 	}
 	for _, d := range ds {
 		pos := Position{File: d.File, Line: d.Line, Column: d.Column, EndLine: d.Line, EndColumn: d.Column}

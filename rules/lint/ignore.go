@@ -10,10 +10,16 @@ import (
 // not reported, but SARIF keeps it with the reason as justification.
 type Suppressed struct {
 	Finding Finding
-	// Kind is SARIF's: "inSource" for comments, "external" for config.
+	// Kind is SARIF's: InSource for comments, External for config.
 	Kind          string
 	Justification string
 }
+
+// Suppression kinds, as SARIF names them.
+const (
+	InSource = "inSource"
+	External = "external"
+)
 
 // Ignore is one `ignore:` entry of the config file. Empty fields match
 // everything; Reason is required by the config loader.
@@ -96,7 +102,7 @@ func applyIgnores(fs []Finding, ignores []Ignore, base string) (kept []Finding, 
 			kept = append(kept, f)
 			continue
 		}
-		suppressed = append(suppressed, Suppressed{Finding: f, Kind: "external", Justification: by.Reason})
+		suppressed = append(suppressed, Suppressed{Finding: f, Kind: External, Justification: by.Reason})
 	}
 	return kept, suppressed
 }

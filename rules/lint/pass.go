@@ -24,6 +24,8 @@ type Pass struct {
 	SecretsDir string
 	// External makes volume fixes declare external stores with fixed names.
 	External bool
+	// VerifyFixes asks fix builders to check their edits (RunOptions).
+	VerifyFixes bool
 
 	rule     *Rule
 	facts    *facts
@@ -104,7 +106,7 @@ func Pos(loc project.Loc) Position {
 // NewPass prepares a pass of rule r on a loaded project, as Check does,
 // for a driver or a test that runs one check function itself.
 func NewPass(r *Rule, p *project.Project, k *knowledge.Knowledge, opts RunOptions) *Pass {
-	return &Pass{Project: p, Knowledge: k, Options: opts.RuleOptions[r.ID], SecretsDir: opts.secretsDir(), External: opts.External, rule: r, facts: &facts{}}
+	return &Pass{Project: p, Knowledge: k, Options: opts.RuleOptions[r.ID], SecretsDir: opts.secretsDir(), External: opts.External, VerifyFixes: opts.VerifyFixes, rule: r, facts: &facts{}}
 }
 
 // Findings are what the pass's rule reported so far.

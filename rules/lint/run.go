@@ -31,6 +31,10 @@ type RunOptions struct {
 	// External makes volume fixes declare external: true volumes with
 	// fixed names (fix --external).
 	External bool
+	// VerifyFixes makes the rules' fix helpers check every edit they
+	// compute by re-parsing the result: the fixer sets it; lint, which
+	// only reports fixes, does not pay for it.
+	VerifyFixes bool
 }
 
 func (o RunOptions) secretsDir() string {

@@ -26,7 +26,7 @@ import (
 // compares the result with compose-go's own defaults on the whole corpus.
 
 // typeCasts returns the subset of all that can apply to this project.
-func (p *Project) typeCasts(all map[tree.Path]interpolation.Cast) map[tree.Path]interpolation.Cast {
+func (p *projectLoader) typeCasts(all map[tree.Path]interpolation.Cast) map[tree.Path]interpolation.Cast {
 	if !p.refsComplete() {
 		return all
 	}
@@ -97,7 +97,7 @@ func castPatternsOf(all map[tree.Path]interpolation.Cast) *castPatterns {
 // parsed: all include and extends references resolved, single documents
 // (compose-go reads every document; we follow references in the first),
 // and no `jobs:` (whose extends we do not follow).
-func (p *Project) refsComplete() bool {
+func (p *projectLoader) refsComplete() bool {
 	if p.refsMissing {
 		return false
 	}

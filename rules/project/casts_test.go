@@ -82,7 +82,7 @@ func TestTypeCastsReduced(t *testing.T) {
 	dir := writeTree(t, map[string]string{
 		"compose.yaml": "services:\n  db:\n    image: postgres\n    read_only: true\n",
 	})
-	p := load(t, dir, "compose.yaml")
+	p := &projectLoader{Project: load(t, dir, "compose.yaml")}
 	all := map[string]bool{}
 	full := fullCastMapping(t)
 	reduced := p.typeCasts(full)

@@ -85,7 +85,7 @@ const (
 // status of them and of the top-level secret files. Missing or unreadable
 // files are skipped: an env file CI creates at deploy time is not an
 // error, and required ones are compose's business at run time.
-func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
+func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 	p.EnvFiles = map[string]*EnvFile{}
 	if p.Model == nil {
 		return
@@ -183,8 +183,8 @@ func (p *Project) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
 	}
 	sort.Strings(paths)
 	for abs, st := range gitStatuses(ctx, paths) {
-		if !st.NoRepo && !st.Tracked && !st.Ignored {
-			st.Ignored = pendingIgnored(abs, overlay)
+		if !st.NoRepo && !st.Tracked && !st.Ignored && p.opts.PendingIgnored != nil {
+			st.Ignored = p.opts.PendingIgnored(abs)
 		}
 		if abs == p.DotEnvPath {
 			p.DotEnvGit = st
@@ -206,7 +206,7 @@ func readRegular(abs string) ([]byte, bool) {
 // since such files are often created at deploy time, and says what it
 // could not check). An optional one (required: false) is expected to be
 // missing and is not mentioned.
-func (p *Project) noteUnreadEnvFile(abs, service string) {
+func (p *projectLoader) noteUnreadEnvFile(abs, service string) {
 	if service == "" {
 		return
 	}
@@ -220,7 +220,7 @@ func (p *Project) noteUnreadEnvFile(abs, service string) {
 
 // displayPath spells an absolute path like the project's first compose
 // file: relative to the current directory when that one is relative.
-func (p *Project) displayPath(abs string) string {
+func (p *projectLoader) displayPath(abs string) string {
 	if len(p.Files) == 0 {
 		return abs
 	}

@@ -28,9 +28,9 @@ import (
 //     they would walk past. They therefore run after the model is loaded,
 //     so normalisation (which must follow them) is run here too.
 //
-// Options.ReferenceLoad skips all of it; TestFastPathSameFindings compares
+// LoadReference skips all of it; TestFastPathSameFindings compares
 // the two on the whole corpus.
-func (p *Project) loadFast(ctx context.Context, details types.ConfigDetails, dirName string, configure func(*loader.Options), substitute func(string, template.Mapping) (string, error)) (*types.Project, error) {
+func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetails, dirName string, configure func(*loader.Options), substitute func(string, template.Mapping) (string, error)) (*types.Project, error) {
 	name, explicit, err := p.projectName(details, dirName, substitute)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func (e modelError) Unwrap() error { return e.error }
 // (the last one set wins, interpolated, normalised), or the default
 // dirName. explicit is false when a file is not one plain
 // mapping or its name is not a plain string: compose-go decides then.
-func (p *Project) projectName(details types.ConfigDetails, dirName string, substitute func(string, template.Mapping) (string, error)) (name string, explicit bool, err error) {
+func (p *projectLoader) projectName(details types.ConfigDetails, dirName string, substitute func(string, template.Mapping) (string, error)) (name string, explicit bool, err error) {
 	var raw string
 	for _, f := range p.Files {
 		if len(f.Docs) != 1 || len(f.Docs[0].Content) != 1 {

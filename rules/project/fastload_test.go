@@ -34,7 +34,7 @@ func loadBoth(t *testing.T, dir string, files ...string) (fast, ref *Project, fa
 	}
 	spec := Spec{Files: paths, Dir: dir}
 	fast, fastErr = Load(context.Background(), spec, Options{Environ: []string{"HOME=/home/u"}})
-	ref, refErr = Load(context.Background(), spec, Options{Environ: []string{"HOME=/home/u"}, ReferenceLoad: true})
+	ref, refErr = LoadReference(context.Background(), spec, Options{Environ: []string{"HOME=/home/u"}})
 	return fast, ref, fastErr, refErr
 }
 

@@ -29,8 +29,6 @@ type File struct {
 	Extends  map[string]ExtendsRef
 
 	src *transform.Source
-	// verifyEdits makes fix helpers check their own result (Options).
-	verifyEdits bool
 }
 
 // ExtendsRef is one service's `extends`: the base service and the file
@@ -109,7 +107,6 @@ func (f *File) Root() *yaml.Node {
 func (f *File) Source() *transform.Source {
 	if f.src == nil {
 		f.src = transform.NewParsedSource(f.Abs, f.Content, f.Docs)
-		f.src.SkipVerify = !f.verifyEdits
 	}
 	return f.src
 }

@@ -26,9 +26,9 @@ func TestUnsetPortVariablePlaceholder(t *testing.T) {
     container_name: ${NAME}
 `})
 	for _, ref := range []bool{false, true} {
-		p, err := Load(context.Background(), Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, Options{Environ: []string{}, ReferenceLoad: ref})
+		p, err := loadProject(context.Background(), Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, Options{Environ: []string{}}, ref)
 		if err != nil {
-			t.Fatalf("ReferenceLoad %v: %v", ref, err)
+			t.Fatalf("reference load %v: %v", ref, err)
 		}
 		checkPortPlaceholders(t, p)
 	}

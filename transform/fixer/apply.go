@@ -14,9 +14,10 @@ import (
 // files, .gitignore and .env lines) are written first; the compose file is
 // replaced atomically, and only if the file still has the bytes that were
 // read and every file it needs was written. Files it could not write are
-// returned as refusals; the others are written.
-func Apply(res *Result) []Refusal {
-	var refused []Refusal
+// returned as refusals, and their fixes and notes taken back from res, so
+// its counts are what was written; the others are written.
+func Apply(res *Result) (refused []Refusal) {
+	defer func() { res.unapplied(refused) }()
 	unlocks := map[string]func(){}
 	lockErrs := map[string]error{}
 	defer func() {

@@ -1,0 +1,54 @@
+package project
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+func (p *projectLoader) loadModel(ctx context.Context, dir string, env map[string]string, profiles []string, placeholders, skipConsistency bool) (*types.Project, error) {
+	details := types.ConfigDetails{WorkingDir: dir, Environment: env}
+	for _, f := range p.Files {
+		cf := types.ConfigFile{Filename: f.Abs, Content: f.Content}
+		// Hand compose-go our parse when its result is the same: one
+		// document and no !reset/!override tags (which need its decoder).
+		if len(f.Docs) == 1 && !f.HasTags && !p.reference {
+			var raw map[string]any
+			if err := f.Docs[0].Decode(&raw); err != nil {
+				return nil, yamlError(f.Path, err)
+			}
+			if raw == nil {
+				return nil, &Error{File: f.Path, Msg: "empty compose file"}
+			}
+			cf.Config = raw
+		}
+		details.ConfigFiles = append(details.ConfigFiles, cf)
+	}
+	if len(profiles) == 0 {
+		profiles = []string{"*"}
+	}
+	name := loader.NormalizeProjectName(filepath.Base(dir))
+	if name == "" {
+		name = "composure"
+	}
+	substitute := p.lenientSubstitute
+	if placeholders {
+		substitute = p.placeholderSubstitute
+	}
+	configure := func(o *loader.Options) {
+		o.SetProjectName(name, false)
+		o.Profiles = profiles
+		// env_file and label_file are read at run time; a lint must not
+		// fail because CI creates them at deploy time.
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
+		o.Interpolate.Substitute = substitute
+		o.SkipConsistencyCheck = skipConsistency
+	}
+	if p.reference {
+		return loader.LoadWithContext(ctx, details, configure)
+	}
+	return p.loadFast(ctx, details, name, configure, substitute)
+}

@@ -1,0 +1,112 @@
+package fixer
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/composure-dev/composure/rules/lint"
+	"github.com/composure-dev/composure/rules/project"
+	"github.com/composure-dev/composure/transform"
+	"github.com/composure-dev/composure/transform/write"
+)
+
+// source is a file as the last pass read it and its project directory.
+type source struct {
+	file *project.File
+	root string
+}
+
+// collect gathers the eligible fixes of a pass per compose file. A file's
+// fixes come once even when several projects include it.
+func collect(outs []lint.Outcome, opts Options, refused map[string]bool, res *Result) (map[string][]group, map[string]source, []group) {
+	byFile := map[string][]group{}
+	var standalone []group
+	files := map[string]source{}
+	seen := map[string]bool{}
+	for _, o := range outs {
+		if o.Project == nil {
+			continue
+		}
+		for _, pf := range o.Project.AllFiles() {
+			if _, ok := files[pf.Abs]; !ok {
+				files[pf.Abs] = source{file: pf, root: o.Project.Dir}
+			}
+		}
+		for _, f := range o.Findings {
+			for _, secret := range f.Redact {
+				if !slices.Contains(res.Redact, secret) {
+					res.Redact = append(res.Redact, secret)
+				}
+			}
+			fix := f.Fix
+			if fix == nil || !eligible(fix, opts) || len(fix.Edits) == 0 && len(fix.Writes) == 0 {
+				continue
+			}
+			if len(fix.Edits) == 0 {
+				key := fmt.Sprint(f.Rule, f.Pos, f.Path)
+				if !seen[key] {
+					seen[key] = true
+					standalone = append(standalone, group{finding: f, fix: fix})
+				}
+				continue
+			}
+			abs := fix.Edits[0].File
+			if refused[abs] || !sameFile(fix.Edits, abs) {
+				continue
+			}
+			key := fmt.Sprint(f.Rule, f.Pos, f.Path)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if reason := blocked(fix.Writes); reason != "" {
+				// Every pass finds it again: say it once.
+				if r := (Refusal{File: f.Pos.File, Reason: reason}); !slices.Contains(res.Refused, r) {
+					res.Refused = append(res.Refused, r)
+				}
+				continue
+			}
+			byFile[abs] = append(byFile[abs], group{finding: f, fix: fix})
+		}
+	}
+	return byFile, files, standalone
+}
+
+func eligible(fix *lint.Fix, opts Options) bool {
+	return fix.Applicability == lint.Safe || (opts.Unsafe && fix.Applicability == lint.Unsafe)
+}
+
+func sameFile(edits []transform.Edit, abs string) bool {
+	for _, e := range edits {
+		if e.File != abs {
+			return false
+		}
+	}
+	return true
+}
+
+// blocked reports why a fix's file writes cannot happen: a secret file
+// that exists with other content is never overwritten, and a line to
+// delete must be in its file exactly once.
+func blocked(ws []lint.FileWrite) string {
+	for _, w := range ws {
+		switch w.Kind {
+		case lint.CreateSecret:
+			old, err := write.ReadRegular(w.Path)
+			if err == nil && !bytes.Equal(old, []byte(w.Content)) {
+				return fmt.Sprintf("%s already exists with other content; it is never overwritten", w.Path)
+			}
+			if _, lerr := os.Lstat(w.Path); err != nil && lerr == nil {
+				return fmt.Sprintf("%s exists and is not a regular file; it is never overwritten", w.Path)
+			}
+		case lint.DeleteLine:
+			old, _ := write.ReadRegular(w.Path)
+			if n := bytes.Count(old, []byte(w.Content)); n != 1 {
+				return fmt.Sprintf("the line to move out of %s is there %d times, not once", w.Path, n)
+			}
+		}
+	}
+	return ""
+}
