@@ -123,7 +123,7 @@ func covering(ms []mount, dp knowledge.DataPath) *mount {
 	var best *mount
 	for i := range ms {
 		m := &ms[i]
-		if m.Target == dp.Path {
+		if m.Target == dp.Path || containsPath(dp.CoveredBy, m.Target) {
 			return m
 		}
 		if dp.VolumeDeclared {
@@ -137,6 +137,41 @@ func covering(ms []mount, dp knowledge.DataPath) *mount {
 		}
 	}
 	return best
+}
+
+func containsPath(list []string, p string) bool {
+	for _, v := range list {
+		if v == p {
+			return true
+		}
+	}
+	return false
+}
+
+// dropSecondary leaves out the logs and snapshots an image writes beside
+// its data (zookeeper /logs, qdrant /qdrant/snapshots) once one of its
+// real data paths is mounted: the service then keeps its state, and what
+// is left is not worth a finding or a volume. With nothing mounted they
+// stay, so a fix keeps them with the data.
+func dropSecondary(paths []knowledge.DataPath, ms []mount) []knowledge.DataPath {
+	mounted, secondary := false, false
+	for _, dp := range paths {
+		if dp.Secondary {
+			secondary = true
+		} else if covering(ms, dp) != nil {
+			mounted = true
+		}
+	}
+	if !mounted || !secondary {
+		return paths
+	}
+	out := make([]knowledge.DataPath, 0, len(paths))
+	for _, dp := range paths {
+		if !dp.Secondary {
+			out = append(out, dp)
+		}
+	}
+	return out
 }
 
 func isAncestor(dir, p string) bool {
@@ -300,6 +335,7 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 					s.DataPaths = m.Image.DataPathsFromCommand(commandLine(s))
 				}
 				s.relocate()
+				s.DataPaths = dropSecondary(s.DataPaths, s.Mounts)
 			}
 		}
 		if s.Image == nil && cfg.Build != nil {

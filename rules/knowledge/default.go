@@ -43,6 +43,9 @@ func indexBuiltin(images []Image) *Knowledge {
 		for _, name := range img.Images {
 			k.index[name] = img
 		}
+		for _, prefix := range img.Families {
+			k.families = append(k.families, family{prefix, img})
+		}
 	}
 	return k
 }

@@ -205,7 +205,7 @@ var builtinImages = []Image{
 		Images:   []string{"bitnami/mysql", "bitnamilegacy/mysql"},
 		Stateful: Stateful,
 		DataPaths: []DataPath{
-			{Path: "/bitnami/mysql"},
+			{Path: "/bitnami/mysql", CoveredBy: []string{"/bitnami/mysql/data"}},
 		},
 		SecretEnv: []string{"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MYSQL_REPLICATION_PASSWORD"},
 		NotSecret: []string{"ALLOW_EMPTY_PASSWORD"},
@@ -492,7 +492,7 @@ var builtinImages = []Image{
 		Stateful: Stateful,
 		DataPaths: []DataPath{
 			{Path: "/qdrant/storage"},
-			{Path: "/qdrant/snapshots"},
+			{Path: "/qdrant/snapshots", Secondary: true},
 		},
 		SecretEnv: []string{"QDRANT__SERVICE__API_KEY", "QDRANT__SERVICE__READ_ONLY_API_KEY"},
 	},
@@ -609,7 +609,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/data", VolumeDeclared: true},
 			{Path: "/datalog", VolumeDeclared: true},
-			{Path: "/logs", VolumeDeclared: true},
+			{Path: "/logs", VolumeDeclared: true, Secondary: true},
 		},
 	},
 	{
@@ -976,6 +976,224 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"PGADMIN_DEFAULT_PASSWORD"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "PGADMIN_DEFAULT_PASSWORD_FILE is documented by pgAdmin, not verified in the reference"},
+	},
+	{
+		ID:       "paperless-ngx",
+		Images:   []string{"ghcr.io/paperless-ngx/paperless-ngx", "paperlessngx/paperless-ngx"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/usr/src/paperless/data", VolumeDeclared: true},
+			{Path: "/usr/src/paperless/media", VolumeDeclared: true},
+			{Path: "/usr/src/paperless/consume", VolumeDeclared: true, Secondary: true},
+			{Path: "/usr/src/paperless/export", VolumeDeclared: true, Secondary: true},
+		},
+		SecretEnv: []string{"PAPERLESS_SECRET_KEY", "PAPERLESS_DBPASS", "PAPERLESS_ADMIN_PASSWORD", "PAPERLESS_EMAIL_HOST_PASSWORD"},
+		User:      "1000:1000",
+	},
+	{
+		ID:       "nifi",
+		Images:   []string{"apache/nifi"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/nifi/nifi-current/conf", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/database_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/flowfile_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/content_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/provenance_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/state", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/logs", VolumeDeclared: true, Secondary: true},
+		},
+		SecretEnv: []string{"SINGLE_USER_CREDENTIALS_PASSWORD", "NIFI_SENSITIVE_PROPS_KEY", "KEYSTORE_PASSWORD", "TRUSTSTORE_PASSWORD", "KEY_PASSWORD"},
+		User:      "1000:1000",
+	},
+	{
+		ID:       "passbolt",
+		Images:   []string{"passbolt/passbolt"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/passbolt/gpg"},
+			{Path: "/etc/passbolt/jwt"},
+		},
+		SecretEnv: []string{"DATASOURCES_DEFAULT_PASSWORD", "EMAIL_TRANSPORT_DEFAULT_PASSWORD"},
+		User:      "33:33",
+	},
+	{
+		ID:       "ollama",
+		Images:   []string{"ollama/ollama"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/root/.ollama"},
+		},
+		User: "0",
+	},
+	{
+		ID:       "open-webui",
+		Images:   []string{"ghcr.io/open-webui/open-webui"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/app/backend/data"},
+		},
+		SecretEnv: []string{"WEBUI_SECRET_KEY", "OPENAI_API_KEY"},
+	},
+	{
+		ID:       "sentry",
+		Images:   []string{"sentry"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/sentry/files", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"SENTRY_SECRET_KEY", "SENTRY_DB_PASSWORD", "SENTRY_EMAIL_PASSWORD"},
+	},
+	{
+		ID:       "graylog",
+		Images:   []string{"graylog/graylog", "graylog/graylog-enterprise"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/usr/share/graylog/data", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"GRAYLOG_PASSWORD_SECRET", "GRAYLOG_ROOT_PASSWORD_SHA2"},
+	},
+	{
+		ID:       "alertmanager",
+		Images:   []string{"prom/alertmanager", "quay.io/prometheus/alertmanager"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/alertmanager", VolumeDeclared: true},
+		},
+		User: "65534:65534",
+	},
+	{
+		ID:       "hadoop-namenode",
+		Images:   []string{"bde2020/hadoop-namenode"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/hadoop/dfs/name", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "gogs",
+		Images:   []string{"gogs/gogs"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+			{Path: "/backup", VolumeDeclared: true, Secondary: true},
+		},
+	},
+	{
+		ID:       "sameersbn-redmine",
+		Images:   []string{"sameersbn/redmine"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/home/redmine/data", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"DB_PASS", "SMTP_PASS", "REDMINE_SECRET_TOKEN"},
+	},
+	{
+		ID:       "sameersbn-gitlab",
+		Images:   []string{"sameersbn/gitlab"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/home/git/data", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"DB_PASS", "SMTP_PASS", "GITLAB_SECRETS_DB_KEY_BASE", "GITLAB_SECRETS_SECRET_KEY_BASE", "GITLAB_SECRETS_OTP_KEY_BASE", "GITLAB_ROOT_PASSWORD"},
+	},
+	{
+		ID:       "sameersbn-postgresql",
+		Images:   []string{"sameersbn/postgresql", "kkimurak/sameersbn-postgresql"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/postgresql", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"DB_PASS", "REPLICATION_PASS", "PG_PASSWORD"},
+	},
+	{
+		ID:       "adguardhome",
+		Images:   []string{"adguard/adguardhome"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/adguardhome/conf", VolumeDeclared: true},
+			{Path: "/opt/adguardhome/work", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "osixia-openldap",
+		Images:   []string{"osixia/openldap"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/ldap"},
+			{Path: "/etc/ldap/slapd.d"},
+		},
+		SecretEnv: []string{"LDAP_ADMIN_PASSWORD", "LDAP_CONFIG_PASSWORD", "LDAP_READONLY_USER_PASSWORD"},
+	},
+	{
+		ID:       "linuxserver",
+		Images:   []string{"linuxserver/mariadb"},
+		Families: []string{"lscr.io/linuxserver/", "linuxserver/", "ghcr.io/linuxserver/"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config"},
+		},
+		User: "911:911",
+	},
+	{
+		ID:       "linuxserver-socket-proxy",
+		Images:   []string{"lscr.io/linuxserver/socket-proxy", "linuxserver/socket-proxy", "ghcr.io/linuxserver/socket-proxy"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "base-os",
+		Images:   []string{"alpine", "busybox", "debian", "ubuntu", "bash", "alpine/curl", "curlimages/curl"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "nginx-proxy",
+		Images:   []string{"nginxproxy/nginx-proxy", "jwilder/nginx-proxy"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "whoami",
+		Images:   []string{"traefik/whoami", "containous/whoami"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "temporal-ui",
+		Images:   []string{"temporalio/ui", "temporalio/admin-tools"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "selenium",
+		Images:   []string{"selenium/hub", "selenium/node-chrome", "selenium/node-firefox", "selenium/node-edge", "selenium/standalone-chrome", "selenium/standalone-firefox"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "converters",
+		Images:   []string{"gotenberg/gotenberg", "apache/tika"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "exporters",
+		Images:   []string{"prom/node-exporter", "quay.io/prometheus/node-exporter", "google/cadvisor", "gcr.io/cadvisor/cadvisor"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "container-tools",
+		Images:   []string{"mcuadros/ofelia", "containrrr/watchtower", "centurylink/watchtower", "cloudflare/cloudflared", "dockersamples/visualizer"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "schema-registry",
+		Images:   []string{"confluentinc/cp-schema-registry"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "mailhog",
+		Images:   []string{"mailhog/mailhog"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "redpanda-console",
+		Images:   []string{"redpandadata/console", "docker.redpanda.com/vectorized/console", "docker.redpanda.com/redpandadata/console"},
+		Stateful: Stateless,
 	},
 	{
 		ID:       "caddy",
