@@ -107,7 +107,8 @@ func isFileRef(toks []string) bool {
 // and the protocol, class and source settings of Kafka/Confluent clients
 // (`*_CREDENTIALS_SOURCE=OAUTHBEARER`, `..._SECRET_SECURITY_PROTOCOL`,
 // `..._SASL_MECHANISM`, `..._CALLBACK_HANDLER_CLASS`), registry
-// `REGISTRY_AUTH_TOKEN_SERVICE` and hemmelig `SECRET_FORCED_LANGUAGE`.
+// `REGISTRY_AUTH_TOKEN_SERVICE` and hemmelig `SECRET_FORCED_LANGUAGE`, and
+// rate limits (`API_KEY_RATE_LIMIT=60/minute`).
 func nonSecretLast(t string) bool {
 	switch t {
 	case "path", "paths", "dir", "dirs", "directory", "filename", "filenames", "files",
@@ -128,7 +129,8 @@ func nonSecretLast(t string) bool {
 		"source", "sources", "class", "classname", "service", "server", "servers",
 		"protocol", "protocols", "mechanism", "mechanisms", "handler",
 		"language", "lang", "locale", "scope", "scopes",
-		"stdin", "prompt", "hint", "regex", "pattern", "strength", "complexity":
+		"stdin", "prompt", "hint", "regex", "pattern", "strength", "complexity",
+		"limit", "limits", "rate", "ratelimit", "quota", "throttle":
 		return true
 	}
 	return false

@@ -592,6 +592,54 @@ func isDuration(t string) bool {
 	return groups > 0
 }
 
+// isPunctuation: no letter or digit at all (`---`, `...`, `-`): a
+// separator or a stand-in, never a credential anyone would issue.
+func isPunctuation(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; isAlpha(c) || (c >= '0' && c <= '9') || c >= 0x80 {
+			return false
+		}
+	}
+	return t != ""
+}
+
+// isRate: a count per unit of time, as rate limiters write it
+// (`60/minute`, `100/s`, `5 per hour`, `1000/1h`).
+func isRate(t string) bool {
+	n, unit, ok := strings.Cut(t, "/")
+	if !ok {
+		n, unit, ok = strings.Cut(t, " per ")
+	}
+	n, unit = strings.TrimSpace(n), strings.TrimSpace(unit)
+	if !ok || !isDigits(n) || unit == "" {
+		return false
+	}
+	switch strings.ToLower(unit) {
+	case "s", "sec", "second", "m", "min", "minute", "h", "hr", "hour", "d", "day", "w", "week", "month", "year":
+		return true
+	}
+	return isDuration(unit)
+}
+
+// providerPrefixes are the fixed heads of API keys that providers issue
+// (OpenAI sk-, Stripe sk_live_, GitHub ghp_...). A value that is only such
+// a head, as in `OPENAI_API_KEY: "sk-"`, is a template waiting for the key.
+var providerPrefixes = []string{
+	"sk-", "sk-proj-", "sk-ant-", "sk_live_", "sk_test_", "pk_live_", "pk_test_", "rk_live_", "rk_test_",
+	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xapp-",
+	"hf_", "AKIA", "AIza", "SG.", "key-",
+}
+
+// isBarePrefix: the value is exactly one of providerPrefixes.
+func isBarePrefix(t string) bool {
+	for _, p := range providerPrefixes {
+		if t == p {
+			return true
+		}
+	}
+	return false
+}
+
 // userPassShape: `user/password` or `user:password` (NEO4J_AUTH).
 func userPassShape(t string) bool {
 	if strings.Contains(t, "://") || strings.ContainsAny(t, " \t") {
@@ -606,7 +654,8 @@ func userPassShape(t string) bool {
 func nameValueOK(f family, kwLast bool, v string) bool {
 	t := strings.TrimSpace(v)
 	switch {
-	case t == "", isBoolish(t), isSentinel(t), isPlaceholder(t), isPath(t), isFileName(t):
+	case t == "", isBoolish(t), isSentinel(t), isPlaceholder(t), isPath(t), isFileName(t),
+		isPunctuation(t), isRate(t), isBarePrefix(t):
 		return false
 	case isDigits(t):
 		return kwLast && (f.passwordish() || (f.tokenish() && len(t) >= minDigitSecret))
