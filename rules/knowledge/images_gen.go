@@ -1141,6 +1141,25 @@ var builtinImages = []Image{
 		Stateful: Stateless,
 	},
 	{
+		ID:       "listmonk",
+		Images:   []string{"listmonk/listmonk"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/listmonk/uploads"},
+		},
+		SecretEnv: []string{"LISTMONK_db__password", "LISTMONK_ADMIN_PASSWORD", "LISTMONK_ADMIN_API_TOKEN"},
+		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", VarsPrefix: []string{"LISTMONK_"}, Note: "the entrypoint reads every LISTMONK_*_FILE that names a regular file; a missing file is skipped"},
+		User:      "0",
+	},
+	{
+		ID:           "postgres-exporter",
+		Images:       []string{"prometheuscommunity/postgres-exporter", "quay.io/prometheuscommunity/postgres-exporter", "wrouesnel/postgres_exporter"},
+		Stateful:     Stateless,
+		SecretEnv:    []string{"DATA_SOURCE_PASS"},
+		ScanValueEnv: []string{"DATA_SOURCE_NAME", "DATA_SOURCE_URI"},
+		FileEnv:      FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"DATA_SOURCE_USER", "DATA_SOURCE_PASS", "DATA_SOURCE_URI"}, Note: "read by the exporter itself; DATA_SOURCE_NAME, when set, wins over the _FILE variables"},
+	},
+	{
 		ID:       "base-os",
 		Images:   []string{"alpine", "busybox", "debian", "ubuntu", "bash", "alpine/curl", "curlimages/curl"},
 		Stateful: Stateless,
