@@ -36,6 +36,9 @@ type service struct {
 	Mounts      []mount
 	// RawImage is `image:` as written, before interpolation.
 	RawImage string
+	// OneShot: the service runs to completion and keeps no state of its
+	// own (see markOneShots).
+	OneShot bool
 
 	env     []envEntry // environment, once envDone (envEntries)
 	envDone bool
@@ -43,6 +46,9 @@ type service struct {
 
 // Stateful reports whether the service keeps state the rules care about.
 func (s *service) Stateful() bool {
+	if s.OneShot {
+		return false
+	}
 	if s.FromDockerfile {
 		return len(s.DataPaths) > 0
 	}
@@ -348,6 +354,7 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 		}
 		sh.services = append(sh.services, s)
 	}
+	markOneShots(sh.services)
 	return sh
 }
 
