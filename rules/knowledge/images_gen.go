@@ -1136,8 +1136,17 @@ var builtinImages = []Image{
 		User: "911:911",
 	},
 	{
-		ID:       "linuxserver-socket-proxy",
-		Images:   []string{"lscr.io/linuxserver/socket-proxy", "linuxserver/socket-proxy", "ghcr.io/linuxserver/socket-proxy"},
+		ID:       "linuxserver-luanti",
+		Images:   []string{"lscr.io/linuxserver/luanti", "linuxserver/luanti", "ghcr.io/linuxserver/luanti"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config/.minetest"},
+		},
+		User: "911:911",
+	},
+	{
+		ID:       "linuxserver-stateless",
+		Images:   []string{"lscr.io/linuxserver/socket-proxy", "linuxserver/socket-proxy", "ghcr.io/linuxserver/socket-proxy", "lscr.io/linuxserver/ldap-auth", "linuxserver/ldap-auth", "lscr.io/linuxserver/modmanager", "linuxserver/modmanager", "lscr.io/linuxserver/hishtory-server", "linuxserver/hishtory-server", "lscr.io/linuxserver/your_spotify", "linuxserver/your_spotify", "lscr.io/linuxserver/pairdrop", "linuxserver/pairdrop", "lscr.io/linuxserver/synclounge", "linuxserver/synclounge"},
 		Stateful: Stateless,
 	},
 	{

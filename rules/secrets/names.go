@@ -129,9 +129,10 @@ func nonSecretLast(t string) bool {
 		"source", "sources", "class", "classname", "service", "server", "servers",
 		"protocol", "protocols", "mechanism", "mechanisms", "handler",
 		"language", "lang", "locale", "scope", "scopes",
-		"stdin", "prompt", "hint", "regex", "pattern", "strength", "complexity",
-		"limit", "limits", "rate", "ratelimit", "quota", "throttle":
+		"stdin", "prompt", "hint", "regex", "pattern", "strength", "complexity":
 		return true
+	case "limit", "limits", "rate", "ratelimit", "quota", "throttle":
+		return valueFilters
 	}
 	return false
 }

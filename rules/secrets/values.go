@@ -592,6 +592,12 @@ func isDuration(t string) bool {
 	return groups > 0
 }
 
+// valueFilters turns on the value shapes that cannot be secrets (issue
+// 14: rates, bare provider prefixes, punctuation) and the rate-limit
+// setting names. Only the corpus comparison test turns it off, to list
+// what they remove.
+var valueFilters = true
+
 // isPunctuation: no letter or digit at all (`---`, `...`, `-`): a
 // separator or a stand-in, never a credential anyone would issue.
 func isPunctuation(t string) bool {
@@ -654,8 +660,9 @@ func userPassShape(t string) bool {
 func nameValueOK(f family, kwLast bool, v string) bool {
 	t := strings.TrimSpace(v)
 	switch {
-	case t == "", isBoolish(t), isSentinel(t), isPlaceholder(t), isPath(t), isFileName(t),
-		isPunctuation(t), isRate(t), isBarePrefix(t):
+	case t == "", isBoolish(t), isSentinel(t), isPlaceholder(t), isPath(t), isFileName(t):
+		return false
+	case valueFilters && (isPunctuation(t) || isRate(t) || isBarePrefix(t)):
 		return false
 	case isDigits(t):
 		return kwLast && (f.passwordish() || (f.tokenish() && len(t) >= minDigitSecret))
