@@ -1169,6 +1169,94 @@ var builtinImages = []Image{
 		FileEnv:      FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"DATA_SOURCE_USER", "DATA_SOURCE_PASS", "DATA_SOURCE_URI"}, Note: "read by the exporter itself; DATA_SOURCE_NAME, when set, wins over the _FILE variables"},
 	},
 	{
+		ID:       "clickhouse-keeper",
+		Images:   []string{"clickhouse/clickhouse-keeper"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/clickhouse-keeper", VolumeDeclared: true},
+			{Path: "/var/lib/clickhouse", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "fabric-node",
+		Images:   []string{"hyperledger/fabric-peer", "hyperledger/fabric-orderer"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/hyperledger", VolumeDeclared: true, CoveredBy: []string{"/var/hyperledger/production"}},
+		},
+	},
+	{
+		ID:       "fabric-ca",
+		Images:   []string{"hyperledger/fabric-ca"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/hyperledger/fabric-ca-server"},
+		},
+	},
+	{
+		ID:       "netbox",
+		Images:   []string{"netboxcommunity/netbox"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/netbox/netbox/media"},
+		},
+		SecretEnv: []string{"DB_PASSWORD", "REDIS_PASSWORD", "REDIS_CACHE_PASSWORD", "SECRET_KEY", "SUPERUSER_PASSWORD", "SUPERUSER_API_TOKEN", "EMAIL_PASSWORD"},
+	},
+	{
+		ID:       "friendica",
+		Images:   []string{"friendica"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html", VolumeDeclared: true},
+			{Path: "/var/www/data", VolumeDeclared: true, Secondary: true},
+		},
+		SecretEnv: []string{"MYSQL_PASSWORD", "FRIENDICA_ADMIN_PASSWORD", "SMTP_AUTH_PASS", "REDIS_PW"},
+	},
+	{
+		ID:       "mautic",
+		Images:   []string{"mautic/mautic"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html/config", VolumeDeclared: true, MinMajor: 5},
+			{Path: "/var/www/html/docroot/media/files", VolumeDeclared: true, MinMajor: 5},
+			{Path: "/var/www/html/docroot/media/images", VolumeDeclared: true, MinMajor: 5},
+			{Path: "/var/www/html/var/logs", VolumeDeclared: true, MinMajor: 5, Secondary: true},
+		},
+		LatestMajor: 5,
+		SecretEnv:   []string{"MAUTIC_DB_PASSWORD", "MAUTIC_ADMIN_PASSWORD"},
+		User:        "33:33",
+	},
+	{
+		ID:       "docker-mailserver",
+		Images:   []string{"ghcr.io/docker-mailserver/docker-mailserver", "mailserver/docker-mailserver"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/mail"},
+			{Path: "/var/mail-state"},
+			{Path: "/tmp/docker-mailserver"},
+			{Path: "/var/log/mail", Secondary: true},
+		},
+	},
+	{
+		ID:       "sftpgo",
+		Images:   []string{"drakkan/sftpgo", "ghcr.io/drakkan/sftpgo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/srv/sftpgo"},
+			{Path: "/var/lib/sftpgo"},
+		},
+		SecretEnv: []string{"SFTPGO_DATA_PROVIDER__PASSWORD", "SFTPGO_DEFAULT_ADMIN_PASSWORD"},
+		User:      "1000:1000",
+	},
+	{
+		ID:       "acme-companion",
+		Images:   []string{"nginxproxy/acme-companion", "jrcs/letsencrypt-nginx-proxy-companion"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/acme.sh"},
+		},
+	},
+	{
 		ID:       "base-os",
 		Images:   []string{"alpine", "busybox", "debian", "ubuntu", "bash", "alpine/curl", "curlimages/curl"},
 		Stateful: Stateless,
