@@ -40,6 +40,12 @@ type rawImage struct {
 	DataFromArgs   *rawDataArgs  `yaml:"data_from_args"`
 	TagNotMajor    bool          `yaml:"tag_not_major"`
 	User           string        `yaml:"user"`
+	UserVariants   []rawUserVar  `yaml:"user_variants"`
+}
+
+type rawUserVar struct {
+	Variant string `yaml:"variant"`
+	User    string `yaml:"user"`
 }
 
 type rawEnvSw struct {
@@ -151,6 +157,15 @@ func (r *rawImage) convert() (*Image, error) {
 	}
 	if r.User != "" && !isUser(r.User) {
 		return nil, fmt.Errorf("user: want uid or uid:gid, got %q", r.User)
+	}
+	if len(r.UserVariants) > 0 && r.User == "" {
+		return nil, errors.New("user_variants: only with user")
+	}
+	for _, uv := range r.UserVariants {
+		if uv.Variant == "" || strings.ContainsAny(uv.Variant, " -") || !isUser(uv.User) {
+			return nil, fmt.Errorf("user_variants: bad entry %q: %q", uv.Variant, uv.User)
+		}
+		img.UserVariants = append(img.UserVariants, UserVariant{Variant: uv.Variant, User: uv.User})
 	}
 	switch r.Stateful {
 	case "true":

@@ -68,3 +68,30 @@ func TestParseNewKeys(t *testing.T) {
 		t.Error("a family prefix in two entries is accepted")
 	}
 }
+
+// The user an image runs as follows its tag's variant.
+func TestUserFor(t *testing.T) {
+	k := Default()
+	for _, tc := range []struct{ ref, want string }{
+		{"postgres:16", "999:999"},
+		{"postgres:16-alpine", "70:70"},
+		{"postgres:16-alpine3.20", "70:70"},
+		{"postgres:alpine", "70:70"},
+		{"postgres:16-bookworm", "999:999"},
+		{"redis:7-alpine", "999:1000"},
+		{"ollama/ollama:0.5.7", "0"},
+		{"lscr.io/linuxserver/sonarr", "911:911"},
+		{"qdrant/qdrant:v1.12.0", ""},
+	} {
+		m, ok := k.Lookup(tc.ref)
+		if !ok {
+			t.Fatalf("%s: not known", tc.ref)
+		}
+		if got := m.Image.UserFor(m.Tag); got != tc.want {
+			t.Errorf("%s: user %q, want %q", tc.ref, got, tc.want)
+		}
+	}
+	if _, err := Parse([]byte("version: 1\nimages:\n- id: x\n  images: [x]\n  stateful: true\n  user_variants: [{variant: alpine, user: \"70\"}]\n")); err == nil {
+		t.Error("user_variants without user accepted")
+	}
+}

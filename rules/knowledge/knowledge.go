@@ -117,6 +117,13 @@ type ArgHint struct {
 	Unless [][]string
 }
 
+// UserVariant is the user of the image's tags that have Variant as a
+// component (alpine, also alpine3.20).
+type UserVariant struct {
+	Variant string
+	User    string
+}
+
 // Image is one image family.
 type Image struct {
 	ID string
@@ -178,6 +185,9 @@ type Image struct {
 	// entrypoint sets it; "" when not known. A fix that delivers a secret
 	// file must make it readable by this user.
 	User string
+	// UserVariants: tag variants whose image runs as another user
+	// (postgres alpine tags: 70:70). See UserFor.
+	UserVariants []UserVariant
 
 	// user: added by With, wins over built-in entries. Values derived
 	// from the exported fields are not cached here: the built-in entries
