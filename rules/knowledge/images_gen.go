@@ -1332,6 +1332,43 @@ var builtinImages = []Image{
 		},
 	},
 	{
+		ID:       "debezium-zookeeper",
+		Images:   []string{"quay.io/debezium/zookeeper", "debezium/zookeeper"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/zookeeper/data", VolumeDeclared: true},
+			{Path: "/zookeeper/txns", VolumeDeclared: true},
+			{Path: "/zookeeper/conf", VolumeDeclared: true, Secondary: true},
+		},
+		User: "1001:1001",
+	},
+	{
+		ID:       "jellyfin",
+		Images:   []string{"jellyfin/jellyfin"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config", VolumeDeclared: true},
+			{Path: "/cache", VolumeDeclared: true, Secondary: true},
+		},
+	},
+	{
+		ID:       "nginx-proxy-manager",
+		Images:   []string{"jc21/nginx-proxy-manager"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+			{Path: "/etc/letsencrypt", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "navidrome",
+		Images:   []string{"deluan/navidrome", "ghcr.io/navidrome/navidrome"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+	},
+	{
 		ID:       "base-os",
 		Images:   []string{"alpine", "busybox", "debian", "ubuntu", "bash", "alpine/curl", "curlimages/curl"},
 		Stateful: Stateless,
