@@ -145,6 +145,17 @@ func covering(ms []mount, dp knowledge.DataPath) *mount {
 	return best
 }
 
+// versionedPaths reports an image whose data paths depend on the tag
+// (a major version or a variant).
+func versionedPaths(img *knowledge.Image) bool {
+	for _, dp := range img.DataPaths {
+		if dp.MinMajor > 0 || dp.MaxMajor > 0 || len(dp.Variants) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func containsPath(list []string, p string) bool {
 	for _, v := range list {
 		if v == p {
@@ -331,9 +342,10 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 		if cfg.Image != "" {
 			if m, ok := k.Lookup(cfg.Image); ok {
 				s.Match, s.Image, s.DataPaths, s.Alternatives = m, m.Image, m.DataPaths, m.MajorUnknown
-				if tagUnresolved(cfg.Image) {
+				if tagUnresolved(cfg.Image) && versionedPaths(m.Image) {
 					// The tag came from a variable that is not set here: the
 					// version is unknown, so every version's path is a candidate.
+					// (Paths that hold for every version stay all required.)
 					s.DataPaths, s.Alternatives = m.Image.DataPaths, len(m.Image.DataPaths) > 1
 				}
 				if len(s.DataPaths) == 0 {
