@@ -1369,6 +1369,44 @@ var builtinImages = []Image{
 		},
 	},
 	{
+		ID:       "archivebox",
+		Images:   []string{"archivebox/archivebox"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+		User: "911",
+	},
+	{
+		ID:       "code-server",
+		Images:   []string{"codercom/code-server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/home/coder/.local/share/code-server"},
+			{Path: "/home/coder/.config/code-server"},
+		},
+		SecretEnv: []string{"PASSWORD", "HASHED_PASSWORD", "SUDO_PASSWORD", "SUDO_PASSWORD_HASH"},
+		User:      "1000",
+	},
+	{
+		ID:       "crowdsec",
+		Images:   []string{"crowdsecurity/crowdsec"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/crowdsec/data"},
+			{Path: "/etc/crowdsec"},
+		},
+	},
+	{
+		ID:       "netdata",
+		Images:   []string{"netdata/netdata"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/netdata"},
+			{Path: "/var/cache/netdata"},
+		},
+	},
+	{
 		ID:       "base-os",
 		Images:   []string{"alpine", "busybox", "debian", "ubuntu", "bash", "alpine/curl", "curlimages/curl"},
 		Stateful: Stateless,
