@@ -16,7 +16,9 @@ var AnonymousVolume = &lint.Rule{
 		What: "Finds volume mounts with no source: the short form `- /var/lib/mysql` and the long form " +
 			"`type: volume` without `source`. An anonymous volume nested under another mount of the same " +
 			"service (the `- .:/app` plus `- /app/node_modules` idiom) is not reported: it only masks part of " +
-			"that mount and holds no state of its own.",
+			"that mount and holds no state of its own. Nor is a dependency directory (`node_modules`, `vendor`, " +
+			"`.venv`, `target`...) of a service that bind-mounts its source or is built locally: it keeps the " +
+			"image's dependencies visible, and a named volume would keep them stale across rebuilds.",
 		Why: "An anonymous volume has no stable name. Compose reuses it when it recreates the container, but " +
 			"`docker compose down` leaves it behind as a dangling volume and the next `up` creates a new, empty " +
 			"one; `down -v` and `up -V` delete it. Whatever the service wrote there is lost in practice.",
@@ -49,7 +51,7 @@ func checkAnonymousVolume(p *lint.Pass) {
 		for _, m := range s.Mounts {
 			// An empty target comes from an unset variable (${DIR}:${DIR}):
 			// there is nothing to name until it is set.
-			if m.Kind != anonymousVolume || m.Target == "." || maskedByParent(s.Mounts, m) {
+			if m.Kind != anonymousVolume || m.Target == "." || maskedByParent(s.Mounts, m) || dependencyCache(s, m) {
 				continue
 			}
 			p.Report(p.Project.Locate(m.Path...), lint.Finding{

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/composure-dev/composure/rules/lint"
+	"github.com/composure-dev/composure/rules/project"
 )
 
 // FixedContainerName finds container_name.
@@ -34,11 +36,27 @@ var FixedContainerName = &lint.Rule{
 				continue
 			}
 			path := []string{"services", s.Name, "container_name"}
-			p.Report(p.Project.Locate(path...), lint.Finding{
+			loc := p.Project.Locate(path...)
+			p.Report(loc, lint.Finding{
 				Service: s.Name,
 				Path:    dotted(path),
-				Message: fmt.Sprintf("service %q pins container_name %q; it cannot be scaled or run twice on one host: drop it and use the service name", s.Name, s.Config.ContainerName),
+				Message: fmt.Sprintf("service %q pins container_name %s; it cannot be scaled or run twice on one host: drop it and use the service name", s.Name, containerNameLabel(loc, s.Config.ContainerName)),
 			})
 		}
 	},
+}
+
+// containerNameLabel quotes the name as the file writes it when it is
+// interpolated (container_name: ${APP}-db), with what the variables made
+// of it when they are set; an unset variable's placeholder (unset-app) is
+// never shown as if it were the name.
+func containerNameLabel(loc project.Loc, resolved string) string {
+	if loc.Node == nil || loc.Depth != 3 || !strings.Contains(loc.Node.Value, "$") {
+		return fmt.Sprintf("%q", resolved)
+	}
+	raw := loc.Node.Value
+	if resolved == "" || resolved == raw || strings.Contains(resolved, project.PlaceholderPrefix) {
+		return fmt.Sprintf("%q", raw)
+	}
+	return fmt.Sprintf("%q (here %q)", raw, resolved)
 }

@@ -153,7 +153,7 @@ func checkSecretInEnvFile(p *lint.Pass) {
 			}
 			// The services are a slot of the message: a file several
 			// projects load is reported once, naming the services of all.
-			format := escapePercent(fmt.Sprintf("env file %s "+what+" for ", filepath.Base(f.Path), e.Key, secrets.Mask(v.Secret), v.Reason)) +
+			format := escapePercent(fmt.Sprintf("env file %s "+what+" for ", filepath.ToSlash(f.Path), e.Key, secrets.Mask(v.Secret), v.Reason)) +
 				"%s" + escapePercent(fmt.Sprintf("; %s: %s", gitState(f.GitStatus), envFileAdvice(u, e.Key, f.GitStatus)))
 			names := serviceNames(u.Services)
 			p.ReportAt(envEntryPos(f, e), lint.Finding{

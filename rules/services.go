@@ -36,6 +36,9 @@ type service struct {
 	Mounts      []mount
 	// RawImage is `image:` as written, before interpolation.
 	RawImage string
+	// OneShot: the service runs to completion and keeps no state of its
+	// own (see markOneShots).
+	OneShot bool
 
 	env     []envEntry // environment, once envDone (envEntries)
 	envDone bool
@@ -43,6 +46,9 @@ type service struct {
 
 // Stateful reports whether the service keeps state the rules care about.
 func (s *service) Stateful() bool {
+	if s.OneShot {
+		return false
+	}
 	if s.FromDockerfile {
 		return len(s.DataPaths) > 0
 	}
@@ -123,7 +129,7 @@ func covering(ms []mount, dp knowledge.DataPath) *mount {
 	var best *mount
 	for i := range ms {
 		m := &ms[i]
-		if m.Target == dp.Path {
+		if m.Target == dp.Path || containsPath(dp.CoveredBy, m.Target) {
 			return m
 		}
 		if dp.VolumeDeclared {
@@ -137,6 +143,52 @@ func covering(ms []mount, dp knowledge.DataPath) *mount {
 		}
 	}
 	return best
+}
+
+// versionedPaths reports an image whose data paths depend on the tag
+// (a major version or a variant).
+func versionedPaths(img *knowledge.Image) bool {
+	for _, dp := range img.DataPaths {
+		if dp.MinMajor > 0 || dp.MaxMajor > 0 || len(dp.Variants) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func containsPath(list []string, p string) bool {
+	for _, v := range list {
+		if v == p {
+			return true
+		}
+	}
+	return false
+}
+
+// dropSecondary leaves out the logs and snapshots an image writes beside
+// its data (zookeeper /logs, qdrant /qdrant/snapshots) once one of its
+// real data paths is mounted: the service then keeps its state, and what
+// is left is not worth a finding or a volume. With nothing mounted they
+// stay, so a fix keeps them with the data.
+func dropSecondary(paths []knowledge.DataPath, ms []mount) []knowledge.DataPath {
+	mounted, secondary := false, false
+	for _, dp := range paths {
+		if dp.Secondary {
+			secondary = true
+		} else if covering(ms, dp) != nil {
+			mounted = true
+		}
+	}
+	if !mounted || !secondary {
+		return paths
+	}
+	out := make([]knowledge.DataPath, 0, len(paths))
+	for _, dp := range paths {
+		if !dp.Secondary {
+			out = append(out, dp)
+		}
+	}
+	return out
 }
 
 func isAncestor(dir, p string) bool {
@@ -290,9 +342,10 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 		if cfg.Image != "" {
 			if m, ok := k.Lookup(cfg.Image); ok {
 				s.Match, s.Image, s.DataPaths, s.Alternatives = m, m.Image, m.DataPaths, m.MajorUnknown
-				if tagUnresolved(cfg.Image) {
+				if tagUnresolved(cfg.Image) && versionedPaths(m.Image) {
 					// The tag came from a variable that is not set here: the
 					// version is unknown, so every version's path is a candidate.
+					// (Paths that hold for every version stay all required.)
 					s.DataPaths, s.Alternatives = m.Image.DataPaths, len(m.Image.DataPaths) > 1
 				}
 				if len(s.DataPaths) == 0 {
@@ -300,6 +353,7 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 					s.DataPaths = m.Image.DataPathsFromCommand(commandLine(s))
 				}
 				s.relocate()
+				s.DataPaths = dropSecondary(s.DataPaths, s.Mounts)
 			}
 		}
 		if s.Image == nil && cfg.Build != nil {
@@ -312,6 +366,7 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 		}
 		sh.services = append(sh.services, s)
 	}
+	markOneShots(sh.services)
 	return sh
 }
 

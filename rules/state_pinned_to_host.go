@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -22,11 +21,14 @@ var StatePinnedToHost = &lint.Rule{
 		What: "In a stack deployed to Docker Swarm, finds stateful services whose data path is on a `local`-driver " +
 			"named volume (no `driver`, or `driver: local` without a network filesystem in `driver_opts`, and " +
 			"not external) or on a host bind mount, while no placement constraint pins the service to one node " +
-			"(`node.hostname == ...` or `node.id == ...`). A file counts as a Swarm stack when one of its services " +
-			"uses a setting only Swarm reads (`deploy.placement`, `deploy.endpoint_mode`, `deploy.mode: global` " +
-			"or a job mode), or when its name has `stack` or `swarm` as a word (`docker-stack.yml`, " +
-			"`app-stack.yml`, `compose.swarm.yaml`). `deploy.replicas`, `resources` and `update_config` do not " +
-			"count: plain compose files use or copy them too. A constraint on a node label (`node.labels.db == true`) is reported as info only: it pins " +
+			"(`node.hostname == ...` or `node.id == ...`). Whether a project is a Swarm stack is decided for the " +
+			"project, not by one key: a file whose name has `stack` or `swarm` as a word (`docker-stack.yml`, " +
+			"`app-stack.yml`, `compose.swarm.yaml`) is one; otherwise the services that use a setting only Swarm " +
+			"reads (`deploy.placement`, `deploy.endpoint_mode`, `deploy.mode: global` or a job mode) must outnumber " +
+			"the evidence for `docker compose`: services with a key `docker stack deploy` ignores (`build`, " +
+			"`container_name`, `restart`, a `depends_on` condition) and a top-level `name:`. So a plain compose file " +
+			"with one `endpoint_mode: dnsrr` copied from an example is not a stack. `deploy.replicas`, `resources` " +
+			"and `update_config` weigh nothing: plain compose files use or copy them too. A constraint on a node label (`node.labels.db == true`) is reported as info only: it pins " +
 			"the service when exactly one node carries the label, which composure cannot see. Global services " +
 			"(one task per node, each with its own data) and replicated ones (`stateful-replicas`) are left out.",
 		Why: "A local volume or a host directory exists on one node only. When Swarm reschedules the task on " +
@@ -66,38 +68,6 @@ volumes:
 		},
 	},
 	Check: checkStatePinnedToHost,
-}
-
-// stackName matches file names that say Swarm: stack.yml,
-// docker-stack.yml, app-stack.yml, compose.swarm.yaml...
-var stackName = regexp.MustCompile(`(?i)(^|[._-])(stack|swarm)([._-]|$)`)
-
-// swarmStack reports whether the project is meant for docker stack
-// deploy: a service uses a deploy setting only Swarm reads (placement,
-// endpoint_mode, a global or job mode), or a file's name says stack or
-// swarm. update_config and rollback_config do not count: they are copied
-// into plain compose files often enough (docker compose ignores them).
-func swarmStack(p *lint.Pass) bool {
-	for _, f := range p.Project.Files {
-		if stackName.MatchString(filepath.Base(f.Path)) {
-			return true
-		}
-	}
-	for _, s := range servicesOf(p) {
-		d := s.Config.Deploy
-		if d == nil {
-			continue
-		}
-		pl := d.Placement
-		if len(pl.Constraints) > 0 || len(pl.Preferences) > 0 || pl.MaxReplicas > 0 || d.EndpointMode != "" {
-			return true
-		}
-		switch d.Mode {
-		case "global", "replicated-job", "global-job":
-			return true
-		}
-	}
-	return false
 }
 
 // pin is how firmly placement constraints hold a service on one node.

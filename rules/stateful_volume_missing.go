@@ -16,6 +16,7 @@ var StatefulVolumeMissing = &lint.Rule{
 	Title:    "stateful service with nothing mounted on its data path",
 	Severity: lint.Error,
 	Fix:      lint.Safe,
+	Options:  []lint.Option{throwawayDirsOption},
 	Doc: lint.Doc{
 		What: "Finds services whose image keeps data (databases, queues, search indexes, uploads) with no " +
 			"mount on or above the path where the image writes it. Knowledge of images and their data paths " +
@@ -27,7 +28,13 @@ var StatefulVolumeMissing = &lint.Rule{
 			"`mongod --dbpath`). A data directory moved " +
 			"by the image's variable (`PGDATA=/var/lib/postgresql/data/pgdata`) below a path the image declares " +
 			"`VOLUME` for is held only by a mount at or below that path: above it, the anonymous volume " +
-			"covers the data.",
+			"covers the data. What is not state is left out: one-shot jobs (another service waits for them to " +
+			"complete, or they set `restart: \"no\"` and a command, or they sit in profiles only with a command, " +
+			"no ports and no restart policy), and logs or snapshots an image writes beside a data path that is " +
+			"mounted (zookeeper `/logs`, qdrant `/qdrant/snapshots`). Throwaway test databases are reported as " +
+			"info, without a fix: a server told not to sync (`fsync=off`), or a compose file under a directory " +
+			"named by the option `throwaway-dirs` (default `.ci`, `ci`, `.github`, `testing`, `test`, `tests`, " +
+			"`e2e`, `integration-tests`).",
 		Why: "A container's writable layer is deleted with the container. When the image declares `VOLUME`, " +
 			"compose puts the data in an anonymous volume instead: it survives a recreate, but `docker compose " +
 			"down` orphans it and the next `up` starts from an empty one. Either way the database is gone " +
@@ -112,14 +119,20 @@ func checkStatefulVolumeMissing(p *lint.Pass) {
 		if s.FromDockerfile {
 			from = "its Dockerfile declares VOLUME " + list
 		}
-		p.Report(p.Project.Locate("services", s.Name, anchor), lint.Finding{
+		f := lint.Finding{
 			Severity: sev,
 			Service:  s.Name,
 			Path:     dotted([]string{"services", s.Name, anchor}),
 			Message: fmt.Sprintf("service %q (%s) keeps its data in %s but nothing is mounted there; %s: mount a named volume there%s",
 				s.Name, from, list, loss, cacheHint),
-			Fix: mountVolumeFix(p, s, missing),
-		})
+		}
+		if why := throwaway(p, s); why != "" {
+			f.Severity = lint.Info
+			f.Message += "; it looks like a throwaway test database (" + why + "): if so, ignore this finding"
+		} else {
+			f.Fix = mountVolumeFix(p, s, missing)
+		}
+		p.Report(p.Project.Locate("services", s.Name, anchor), f)
 	}
 }
 

@@ -22,6 +22,7 @@ type rawFile struct {
 type rawImage struct {
 	ID             string        `yaml:"id"`
 	Images         []string      `yaml:"images"`
+	Families       []string      `yaml:"families"`
 	Stateful       string        `yaml:"stateful"`
 	Condition      string        `yaml:"condition"`
 	PersistenceOff *rawArgHint   `yaml:"persistence_off"`
@@ -38,6 +39,13 @@ type rawImage struct {
 	StatelessEnv   []rawEnvSw    `yaml:"stateless_when_env"`
 	DataFromArgs   *rawDataArgs  `yaml:"data_from_args"`
 	TagNotMajor    bool          `yaml:"tag_not_major"`
+	User           string        `yaml:"user"`
+	UserVariants   []rawUserVar  `yaml:"user_variants"`
+}
+
+type rawUserVar struct {
+	Variant string `yaml:"variant"`
+	User    string `yaml:"user"`
 }
 
 type rawEnvSw struct {
@@ -62,6 +70,8 @@ type rawDataPath struct {
 	MinMajor       int      `yaml:"min_major"`
 	MaxMajor       int      `yaml:"max_major"`
 	Variants       []string `yaml:"variants"`
+	CoveredBy      []string `yaml:"covered_by"`
+	Secondary      bool     `yaml:"secondary"`
 }
 
 type rawFileEnv struct {
@@ -114,6 +124,14 @@ func Parse(data []byte) (*Knowledge, error) {
 			}
 			k.index[name] = img
 		}
+		for _, prefix := range img.Families {
+			for _, f := range k.families {
+				if f.prefix == prefix {
+					return nil, fmt.Errorf("image %q: family %q is already in %q", img.ID, prefix, f.image.ID)
+				}
+			}
+			k.families = append(k.families, family{prefix, img})
+		}
 		k.images = append(k.images, img)
 	}
 	return k, nil
@@ -135,6 +153,19 @@ func (r *rawImage) convert() (*Image, error) {
 		SecretArgs:     r.SecretArgs,
 		ScanValueEnv:   r.ScanValue,
 		TagNotMajor:    r.TagNotMajor,
+		User:           r.User,
+	}
+	if r.User != "" && !isUser(r.User) {
+		return nil, fmt.Errorf("user: want uid or uid:gid, got %q", r.User)
+	}
+	if len(r.UserVariants) > 0 && r.User == "" {
+		return nil, errors.New("user_variants: only with user")
+	}
+	for _, uv := range r.UserVariants {
+		if uv.Variant == "" || strings.ContainsAny(uv.Variant, " -") || !isUser(uv.User) {
+			return nil, fmt.Errorf("user_variants: bad entry %q: %q", uv.Variant, uv.User)
+		}
+		img.UserVariants = append(img.UserVariants, UserVariant{Variant: uv.Variant, User: uv.User})
 	}
 	switch r.Stateful {
 	case "true":
@@ -166,6 +197,13 @@ func (r *rawImage) convert() (*Image, error) {
 		seen[name] = true
 	}
 	img.Images = r.Images
+	for _, f := range r.Families {
+		name := strings.TrimSuffix(f, "/")
+		if !strings.HasSuffix(f, "/") || name == "" || normalizeRepo(name) != name || strings.ContainsAny(name, "@*?[$ ") {
+			return nil, fmt.Errorf("families: %q is not a normalised repository prefix ending in /", f)
+		}
+	}
+	img.Families = r.Families
 
 	if r.PersistenceOff != nil {
 		if img.Stateful != Conditional {
@@ -190,7 +228,7 @@ func (r *rawImage) convert() (*Image, error) {
 	if img.Stateful == Stateless && (len(r.DataPaths) > 0 || r.DataEnv != "" || r.DataFlag != "") {
 		return nil, errors.New("data_paths, data_env, data_flag: a stateless image has none")
 	}
-	versioned := false
+	versioned, primary := false, false
 	paths := make(map[string]bool, len(r.DataPaths))
 	for _, p := range r.DataPaths {
 		if !isAbsPath(p.Path) {
@@ -216,10 +254,22 @@ func (r *rawImage) convert() (*Image, error) {
 			return nil, fmt.Errorf("data_paths: %q listed twice", p.Path)
 		}
 		paths[key] = true
+		for _, c := range p.CoveredBy {
+			if !isAbsPath(c) || !strings.HasPrefix(c, p.Path+"/") {
+				return nil, fmt.Errorf("data_paths: %q: covered_by %q is not a clean absolute path below it", p.Path, c)
+			}
+		}
 		img.DataPaths = append(img.DataPaths, DataPath{
 			Path: p.Path, VolumeDeclared: *p.VolumeDeclared,
 			MinMajor: p.MinMajor, MaxMajor: p.MaxMajor, Variants: p.Variants,
+			CoveredBy: p.CoveredBy, Secondary: p.Secondary,
 		})
+		if !p.Secondary {
+			primary = true
+		}
+	}
+	if len(r.DataPaths) > 0 && !primary {
+		return nil, errors.New("data_paths: all secondary; at least one must be the data")
 	}
 	if r.LatestMajor < 0 || (r.LatestMajor > 0 && !versioned) {
 		return nil, errors.New("latest_major: only for entries with version-dependent data_paths")
@@ -328,6 +378,13 @@ func isAbsPath(p string) bool {
 		return !strings.Contains(p, "/")
 	}
 	return strings.HasPrefix(p, "/") && path.Clean(p) == p
+}
+
+// isUser accepts a numeric uid or uid:gid.
+func isUser(u string) bool {
+	uid, gid, hasGid := strings.Cut(u, ":")
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	return digits(uid) && (!hasGid || digits(gid))
 }
 
 // isLongFlag reports a long command-line flag: --datadir, --dbpath.

@@ -87,6 +87,10 @@ func TestImagesFileIsValid(t *testing.T) {
 			if repo, _, _ := strings.Cut(strings.TrimPrefix(src, "upstream "), ":"); !strings.Contains(repo, "@") {
 				t.Errorf("upstream source without repo@commit: %s", line)
 			}
+		case strings.HasPrefix(src, "index "):
+			if id, _, _ := strings.Cut(strings.TrimPrefix(src, "index "), " "); id == "" || strings.Trim(id, "0123456789") != "" {
+				t.Errorf("index source without a file id: %s", line)
+			}
 		case strings.HasPrefix(src, "docs "):
 			if !strings.Contains(src, "unverified here") {
 				t.Errorf("docs source not marked unverified: %s", line)

@@ -29,19 +29,24 @@ func Default() *Knowledge {
 // would cost a copy-on-write page fault (together more than the rest of
 // this function).
 func indexBuiltin(images []Image) *Knowledge {
-	names := 0
+	names, families := 0, 0
 	for i := range images {
 		names += len(images[i].Images)
+		families += len(images[i].Families)
 	}
 	k := &Knowledge{
-		images: make([]*Image, len(images)),
-		index:  make(map[string]*Image, names),
+		images:   make([]*Image, len(images)),
+		index:    make(map[string]*Image, names),
+		families: make([]family, 0, families),
 	}
 	for i := range images {
 		img := &images[i]
 		k.images[i] = img
 		for _, name := range img.Images {
 			k.index[name] = img
+		}
+		for _, prefix := range img.Families {
+			k.families = append(k.families, family{prefix, img})
 		}
 	}
 	return k

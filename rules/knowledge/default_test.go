@@ -16,7 +16,7 @@ func TestDefaultEqualsParse(t *testing.T) {
 		t.Fatalf("images.yaml: %v", err)
 	}
 	opts := cmp.Options{
-		cmp.AllowUnexported(Knowledge{}, Image{}, glob{}),
+		cmp.AllowUnexported(Knowledge{}, Image{}, glob{}, family{}),
 		// The index by entry id: the entries themselves are compared in
 		// Knowledge.images, and a changed value would show twice.
 		cmp.Transformer("ids", func(index map[string]*Image) map[string]string {

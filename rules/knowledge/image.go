@@ -219,3 +219,29 @@ func (i *Image) DataPathsFromCommand(cmd []string) []DataPath {
 	}
 	return out
 }
+
+// UserFor returns the uid or uid:gid the image runs as for a tag: the
+// user of the first of UserVariants whose variant is a component of the
+// tag (postgres 16-alpine3.20 → "70:70"), else User; "" when not known.
+func (i *Image) UserFor(tag string) string {
+	for _, uv := range i.UserVariants {
+		if tagHasVariant(tag, uv.Variant) {
+			return uv.User
+		}
+	}
+	return i.User
+}
+
+// tagHasVariant reports a tag component equal to v, or v followed by a
+// version (alpine3.20).
+func tagHasVariant(tag, v string) bool {
+	for _, comp := range strings.Split(tag, "-") {
+		if strings.EqualFold(comp, v) {
+			return true
+		}
+		if len(comp) > len(v) && strings.EqualFold(comp[:len(v)], v) && comp[len(v)] >= '0' && comp[len(v)] <= '9' {
+			return true
+		}
+	}
+	return false
+}

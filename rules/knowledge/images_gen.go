@@ -20,6 +20,10 @@ var builtinImages = []Image{
 		SecretEnv:   []string{"POSTGRES_PASSWORD"},
 		NotSecret:   []string{"POSTGRES_HOST_AUTH_METHOD", "POSTGRES_INITDB_WALDIR", "POSTGRES_INITDB_ARGS", "PGDATA", "POSTGRES_PASSWORD_FILE"},
 		FileEnv:     FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "docker-library file_env: VAR and VAR_FILE together is an error"},
+		User:        "999:999",
+		UserVariants: []UserVariant{
+			{Variant: "alpine", User: "70:70"},
+		},
 	},
 	{
 		ID:       "mysql",
@@ -32,6 +36,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"},
 		NotSecret: []string{"MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD", "MYSQL_ONETIME_PASSWORD", "MYSQL_INITDB_SKIP_TZINFO"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MYSQL_ROOT_HOST", "MYSQL_DATABASE", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"}, Note: "docker-library file_env"},
+		User:      "999:999",
 	},
 	{
 		ID:       "mariadb",
@@ -66,6 +71,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"MSSQL_SA_PASSWORD", "SA_PASSWORD"},
 		NotSecret: []string{"ACCEPT_EULA", "MSSQL_PID"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "no documented *_FILE support"},
+		User:      "10001",
 	},
 	{
 		ID:       "oracle-free",
@@ -96,6 +102,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"COCKROACH_PASSWORD"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "unverified in the reference"},
+		User:      "0",
 	},
 	{
 		ID:       "timescaledb",
@@ -109,6 +116,7 @@ var builtinImages = []Image{
 		SecretEnv:      []string{"POSTGRES_PASSWORD"},
 		NotSecret:      []string{"TS_TUNE_MEMORY", "TS_TUNE_NUM_CPUS", "TS_TUNE_MAX_CONNS", "TS_TUNE_MAX_BG_WORKERS", "NO_TS_TUNE"},
 		FileEnv:        FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "inherited postgres entrypoint"},
+		User:           "70:70",
 	},
 	{
 		ID:       "postgis",
@@ -120,6 +128,10 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"POSTGRES_PASSWORD"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "inherited postgres entrypoint"},
+		User:      "999",
+		UserVariants: []UserVariant{
+			{Variant: "alpine", User: "70"},
+		},
 	},
 	{
 		ID:       "debezium-postgres",
@@ -199,17 +211,19 @@ var builtinImages = []Image{
 		SecretEnv: []string{"POSTGRESQL_PASSWORD", "POSTGRESQL_POSTGRES_PASSWORD", "POSTGRESQL_REPLICATION_PASSWORD", "POSTGRESQL_LDAP_BIND_PASSWORD", "POSTGRESQL_INITSCRIPTS_PASSWORD", "POSTGRES_PASSWORD", "POSTGRES_POSTGRES_PASSWORD", "POSTGRES_REPLICATION_PASSWORD"},
 		NotSecret: []string{"ALLOW_EMPTY_PASSWORD", "POSTGRESQL_PASSWORD_ENCRYPTION", "POSTGRESQL_REPLICATION_USE_PASSFILE", "POSTGRESQL_REPLICATION_PASSFILE_PATH", "POSTGRESQL_TLS_KEY_FILE", "POSTGRESQL_TLS_CERT_FILE"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRESQL_PASSWORD", "POSTGRESQL_POSTGRES_PASSWORD", "POSTGRESQL_REPLICATION_PASSWORD", "POSTGRESQL_LDAP_BIND_PASSWORD", "POSTGRESQL_INITSCRIPTS_PASSWORD", "POSTGRES_PASSWORD", "POSTGRES_POSTGRES_PASSWORD", "POSTGRES_REPLICATION_PASSWORD", "POSTGRESQL_USERNAME", "POSTGRESQL_DATABASE"}, Note: "Bitnami <app>-env.sh: VAR_FILE overrides VAR; an unreadable file is skipped with a warning"},
+		User:      "1001:0",
 	},
 	{
 		ID:       "bitnami-mysql",
 		Images:   []string{"bitnami/mysql", "bitnamilegacy/mysql"},
 		Stateful: Stateful,
 		DataPaths: []DataPath{
-			{Path: "/bitnami/mysql"},
+			{Path: "/bitnami/mysql", CoveredBy: []string{"/bitnami/mysql/data"}},
 		},
 		SecretEnv: []string{"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MYSQL_REPLICATION_PASSWORD"},
 		NotSecret: []string{"ALLOW_EMPTY_PASSWORD"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MYSQL_REPLICATION_PASSWORD"}, Note: "Bitnami env.sh (all listed env vars; only the secrets are listed here)"},
+		User:      "1001",
 	},
 	{
 		ID:       "bitnami-mariadb",
@@ -221,6 +235,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MARIADB_REPLICATION_PASSWORD"},
 		NotSecret: []string{"ALLOW_EMPTY_PASSWORD"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MARIADB_REPLICATION_PASSWORD"}, Note: "Bitnami env.sh (all listed env vars; only the secrets are listed here)"},
+		User:      "1001",
 	},
 	{
 		ID:       "mongo",
@@ -234,6 +249,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"MONGO_INITDB_ROOT_PASSWORD"},
 		NotSecret: []string{"MONGO_INITDB_DATABASE"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_PASSWORD"}, Note: "docker-library file_env"},
+		User:      "999:999",
 	},
 	{
 		ID:       "percona-xtradb-cluster",
@@ -253,6 +269,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"MONGODB_ROOT_PASSWORD", "MONGODB_PASSWORD", "MONGODB_REPLICA_SET_KEY"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MONGODB_ROOT_PASSWORD", "MONGODB_PASSWORD", "MONGODB_REPLICA_SET_KEY"}, Note: "Bitnami env.sh (all listed env vars; only the secrets are listed here)"},
+		User:      "1001",
 	},
 	{
 		ID:       "bitnami-mongodb-sharded",
@@ -274,6 +291,10 @@ var builtinImages = []Image{
 		},
 		SecretArgs: []string{"--requirepass", "--masterauth"},
 		FileEnv:    FileEnv{Suffix: "_FILE", Note: "no env-based password; the docs recommend a config file"},
+		User:       "999:999",
+		UserVariants: []UserVariant{
+			{Variant: "alpine", User: "999:1000"},
+		},
 	},
 	{
 		ID:        "bitnami-redis",
@@ -286,6 +307,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"REDIS_PASSWORD", "REDIS_MASTER_PASSWORD", "REDIS_SENTINEL_PASSWORD"},
 		NotSecret: []string{"ALLOW_EMPTY_PASSWORD"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"REDIS_PASSWORD", "REDIS_MASTER_PASSWORD", "REDIS_SENTINEL_PASSWORD"}, Note: "Bitnami env.sh (all listed env vars; only the secrets are listed here)"},
+		User:      "1001",
 	},
 	{
 		ID:        "bitnami-valkey",
@@ -319,11 +341,16 @@ var builtinImages = []Image{
 		},
 		SecretArgs: []string{"--requirepass"},
 		FileEnv:    FileEnv{Suffix: "_FILE"},
+		User:       "999:999",
+		UserVariants: []UserVariant{
+			{Variant: "alpine", User: "999:1000"},
+		},
 	},
 	{
 		ID:       "memcached",
 		Images:   []string{"memcached", "bitnami/memcached"},
 		Stateful: Stateless,
+		User:     "11211:11211",
 	},
 	{
 		ID:       "couchdb",
@@ -336,6 +363,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"COUCHDB_PASSWORD", "COUCHDB_SECRET", "COUCHDB_ERLANG_COOKIE"},
 		NotSecret: []string{"NODENAME", "ERL_FLAGS"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "the entrypoint reads the plain vars only"},
+		User:      "5984:5984",
 	},
 	{
 		ID:       "couchbase",
@@ -345,6 +373,7 @@ var builtinImages = []Image{
 			{Path: "/opt/couchbase/var", VolumeDeclared: true},
 		},
 		FileEnv: FileEnv{Suffix: "_FILE"},
+		User:    "1000:1000",
 	},
 	{
 		ID:       "cassandra",
@@ -353,6 +382,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/var/lib/cassandra", VolumeDeclared: true},
 		},
+		User: "999:999",
 	},
 	{
 		ID:       "bitnami-cassandra",
@@ -383,6 +413,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"NEO4J_AUTH"},
 		NotSecret: []string{"NEO4J_AUTH_PATH"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", VarsPrefix: []string{"NEO4J_"}, Note: "any NEO4J_*_FILE; the entrypoint exits if the file is unreadable"},
+		User:      "7474:7474",
 	},
 	{
 		ID:       "influxdb",
@@ -408,6 +439,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"CLICKHOUSE_PASSWORD"},
 		NotSecret: []string{"CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "CLICKHOUSE_SKIP_USER_SETUP", "CLICKHOUSE_DB", "CLICKHOUSE_UID", "CLICKHOUSE_GID"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"CLICKHOUSE_PASSWORD"}},
+		User:      "101:101",
 	},
 	{
 		ID:       "questdb",
@@ -440,6 +472,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"ELASTIC_PASSWORD", "KEYSTORE_PASSWORD"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"ELASTIC_PASSWORD", "KEYSTORE_PASSWORD"}, Note: "the file must have mode 0400 or 0600 and be readable by uid 1000; VAR and VAR_FILE together is an error"},
+		User:      "1000:0",
 	},
 	{
 		ID:       "bitnami-elasticsearch",
@@ -458,6 +491,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"OPENSEARCH_INITIAL_ADMIN_PASSWORD"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "not documented"},
+		User:      "1000:1000",
 	},
 	{
 		ID:       "solr",
@@ -466,6 +500,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/var/solr", VolumeDeclared: true},
 		},
+		User: "8983:8983",
 	},
 	{
 		ID:       "meilisearch",
@@ -476,6 +511,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"MEILI_MASTER_KEY"},
 		FileEnv:   FileEnv{Suffix: "_FILE"},
+		User:      "0",
 	},
 	{
 		ID:         "typesense",
@@ -492,7 +528,7 @@ var builtinImages = []Image{
 		Stateful: Stateful,
 		DataPaths: []DataPath{
 			{Path: "/qdrant/storage"},
-			{Path: "/qdrant/snapshots"},
+			{Path: "/qdrant/snapshots", Secondary: true},
 		},
 		SecretEnv: []string{"QDRANT__SERVICE__API_KEY", "QDRANT__SERVICE__READ_ONLY_API_KEY"},
 	},
@@ -522,6 +558,10 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"RABBITMQ_DEFAULT_PASS", "RABBITMQ_ERLANG_COOKIE"},
 		FileEnv:   FileEnv{Broken: true, Suffix: "_FILE", Vars: []string{"RABBITMQ_DEFAULT_PASS", "RABBITMQ_DEFAULT_USER"}, Note: "removed in 3.9; the 4.x entrypoint exits ('RABBITMQ_DEFAULT_PASS_FILE is set but deprecated'). Use rabbitmq.conf default_pass or a definitions file"},
+		User:      "999:999",
+		UserVariants: []UserVariant{
+			{Variant: "alpine", User: "100:101"},
+		},
 	},
 	{
 		ID:       "bitnami-rabbitmq",
@@ -556,6 +596,7 @@ var builtinImages = []Image{
 		NotSecret:    []string{"KAFKA_SSL_KEYSTORE_CREDENTIALS", "KAFKA_SSL_KEYSTORE_FILENAME", "KAFKA_SSL_TRUSTSTORE_FILENAME"},
 		ScanValueEnv: []string{"KAFKA_SASL_JAAS_CONFIG", "KAFKA_LISTENER_NAME_*_SASL_JAAS_CONFIG"},
 		FileEnv:      FileEnv{Suffix: "_FILE", Note: "instead, KAFKA_SSL_*_CREDENTIALS name files under /etc/kafka/secrets"},
+		User:         "1000:1000",
 	},
 	{
 		ID:       "kafka-bitnami",
@@ -567,6 +608,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"KAFKA_INTER_BROKER_PASSWORD", "KAFKA_CONTROLLER_PASSWORD", "KAFKA_CLIENT_PASSWORDS", "KAFKA_CERTIFICATE_PASSWORD", "KAFKA_ZOOKEEPER_PASSWORD", "KAFKA_ZOOKEEPER_TLS_KEYSTORE_PASSWORD", "KAFKA_ZOOKEEPER_TLS_TRUSTSTORE_PASSWORD"},
 		NotSecret: []string{"KAFKA_TLS_TRUSTSTORE_FILE", "KAFKA_ZOOKEEPER_TLS_TRUSTSTORE_FILE", "KAFKA_CFG_SASL_ENABLED_MECHANISMS"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"KAFKA_INTER_BROKER_PASSWORD", "KAFKA_CONTROLLER_PASSWORD", "KAFKA_CLIENT_PASSWORDS", "KAFKA_CERTIFICATE_PASSWORD", "KAFKA_ZOOKEEPER_PASSWORD", "KAFKA_ZOOKEEPER_TLS_KEYSTORE_PASSWORD", "KAFKA_ZOOKEEPER_TLS_TRUSTSTORE_PASSWORD", "KAFKA_CLUSTER_ID", "KAFKA_OPTS"}, Note: "Bitnami kafka-env.sh: every name in kafka_env_vars"},
+		User:      "1001",
 	},
 	{
 		ID:       "debezium-kafka",
@@ -609,8 +651,9 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/data", VolumeDeclared: true},
 			{Path: "/datalog", VolumeDeclared: true},
-			{Path: "/logs", VolumeDeclared: true},
+			{Path: "/logs", VolumeDeclared: true, Secondary: true},
 		},
+		User: "1000:1000",
 	},
 	{
 		ID:       "bitnami-zookeeper",
@@ -621,18 +664,21 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"ZOO_SERVER_PASSWORDS", "ZOO_CLIENT_PASSWORD"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"ZOO_SERVER_PASSWORDS", "ZOO_CLIENT_PASSWORD"}, Note: "Bitnami env.sh"},
+		User:      "1001",
 	},
 	{
 		ID:        "nats",
 		Images:    []string{"nats", "nats-io/nats-server"},
 		Stateful:  Conditional,
 		Condition: "only with JetStream (-js or jetstream {} in the config); persist the -sd/store_dir directory",
+		User:      "0",
 	},
 	{
 		ID:       "etcd",
 		Images:   []string{"quay.io/coreos/etcd", "gcr.io/etcd-development/etcd", "registry.k8s.io/etcd"},
 		Stateful: Stateful,
 		DataEnv:  "ETCD_DATA_DIR",
+		User:     "0",
 	},
 	{
 		ID:       "bitnami-etcd",
@@ -674,6 +720,7 @@ var builtinImages = []Image{
 		SecretEnv:    []string{"MINIO_ROOT_PASSWORD", "MINIO_SECRET_KEY", "MINIO_KMS_SECRET_KEY"},
 		DataFromArgs: DataArgs{After: "server", SkipFlags: []string{"--certs-dir", "-S", "--config-dir", "-C"}, Volumes: []string{"/data"}},
 		FileEnv:      FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_KMS_SECRET_KEY"}, NameOnly: true, Note: "the value is a file name resolved under /run/secrets/ (image default MINIO_ROOT_PASSWORD_FILE=secret_key)"},
+		User:         "0",
 	},
 	{
 		ID:       "bitnami-minio",
@@ -696,6 +743,7 @@ var builtinImages = []Image{
 		StatelessWhenEnv: []EnvSwitch{
 			{Name: "REGISTRY_STORAGE", Except: []string{"filesystem"}},
 		},
+		User: "0",
 	},
 	{
 		ID:       "nextcloud",
@@ -707,6 +755,10 @@ var builtinImages = []Image{
 		SecretEnv: []string{"NEXTCLOUD_ADMIN_PASSWORD", "MYSQL_PASSWORD", "POSTGRES_PASSWORD", "REDIS_HOST_PASSWORD", "SMTP_PASSWORD", "OBJECTSTORE_S3_SECRET", "OBJECTSTORE_S3_KEY", "OBJECTSTORE_S3_SSE_C_KEY", "OBJECTSTORE_SWIFT_USER_PASSWORD"},
 		NotSecret: []string{"OBJECTSTORE_SWIFT_USER_NAME", "OBJECTSTORE_S3_BUCKET", "NEXTCLOUD_TRUSTED_DOMAINS"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"NEXTCLOUD_ADMIN_PASSWORD", "NEXTCLOUD_ADMIN_USER", "MYSQL_DATABASE", "MYSQL_PASSWORD", "MYSQL_USER", "POSTGRES_DB", "POSTGRES_PASSWORD", "POSTGRES_USER", "REDIS_HOST_PASSWORD", "SMTP_PASSWORD", "OBJECTSTORE_S3_KEY", "OBJECTSTORE_S3_SECRET", "OBJECTSTORE_S3_SSE_C_KEY"}, Note: "OBJECTSTORE_SWIFT_USER_PASSWORD has no _FILE form; secrets must be readable by www-data (uid 33)"},
+		User:      "33",
+		UserVariants: []UserVariant{
+			{Variant: "alpine", User: "82"},
+		},
 	},
 	{
 		ID:       "wordpress",
@@ -717,6 +769,10 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"WORDPRESS_DB_PASSWORD", "WORDPRESS_AUTH_KEY", "WORDPRESS_SECURE_AUTH_KEY", "WORDPRESS_LOGGED_IN_KEY", "WORDPRESS_NONCE_KEY", "WORDPRESS_AUTH_SALT", "WORDPRESS_SECURE_AUTH_SALT", "WORDPRESS_LOGGED_IN_SALT", "WORDPRESS_NONCE_SALT"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"WORDPRESS_DB_NAME", "WORDPRESS_DB_USER", "WORDPRESS_DB_PASSWORD", "WORDPRESS_DB_HOST", "WORDPRESS_DB_CHARSET", "WORDPRESS_DB_COLLATE", "WORDPRESS_AUTH_KEY", "WORDPRESS_SECURE_AUTH_KEY", "WORDPRESS_LOGGED_IN_KEY", "WORDPRESS_NONCE_KEY", "WORDPRESS_AUTH_SALT", "WORDPRESS_SECURE_AUTH_SALT", "WORDPRESS_LOGGED_IN_SALT", "WORDPRESS_NONCE_SALT", "WORDPRESS_TABLE_PREFIX", "WORDPRESS_DEBUG", "WORDPRESS_CONFIG_EXTRA"}, Note: "wp-config-docker.php getenv_docker(): _FILE first, trailing CR/LF stripped"},
+		User:      "33",
+		UserVariants: []UserVariant{
+			{Variant: "alpine", User: "82"},
+		},
 	},
 	{
 		ID:       "ghost",
@@ -727,6 +783,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"database__connection__password", "mail__options__auth__pass"},
 		FileEnv:   FileEnv{Suffix: "_FILE"},
+		User:      "1000",
 	},
 	{
 		ID:       "drupal",
@@ -738,6 +795,7 @@ var builtinImages = []Image{
 			{Path: "/var/www/html/profiles"},
 			{Path: "/var/www/html/themes"},
 		},
+		User: "33",
 	},
 	{
 		ID:       "joomla",
@@ -749,6 +807,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"JOOMLA_DB_PASSWORD", "JOOMLA_ADMIN_PASSWORD"},
 		NotSecret: []string{"JOOMLA_DB_PASSWORD_ALLOW_EMPTY", "JOOMLA_ADMIN_USERNAME", "JOOMLA_ADMIN_EMAIL"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"JOOMLA_DB_PASSWORD"}, Note: "JOOMLA_ADMIN_PASSWORD has no _FILE form"},
+		User:      "33",
 	},
 	{
 		ID:       "matomo",
@@ -759,6 +818,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"MATOMO_DATABASE_PASSWORD"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MATOMO_DATABASE_HOST", "MATOMO_DATABASE_USERNAME", "MATOMO_DATABASE_PASSWORD", "MATOMO_DATABASE_DBNAME"}, Note: "docker-library file_env"},
+		User:      "33",
 	},
 	{
 		ID:       "redmine",
@@ -769,6 +829,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"REDMINE_DB_PASSWORD", "REDMINE_SECRET_KEY_BASE", "SECRET_KEY_BASE"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"REDMINE_DB_MYSQL", "REDMINE_DB_POSTGRES", "REDMINE_DB_SQLSERVER", "REDMINE_DB_PORT", "REDMINE_DB_USERNAME", "REDMINE_DB_PASSWORD", "REDMINE_DB_DATABASE", "REDMINE_DB_ENCODING", "REDMINE_SECRET_KEY_BASE"}, Note: "docker-library file_env"},
+		User:      "999:999",
 	},
 	{
 		ID:       "odoo",
@@ -792,6 +853,7 @@ var builtinImages = []Image{
 			{Path: "/mattermost/bleve-indexes"},
 		},
 		ScanValueEnv: []string{"MM_SQLSETTINGS_DATASOURCE"},
+		User:         "2000:2000",
 	},
 	{
 		ID:       "gitea",
@@ -826,6 +888,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/var/jenkins_home", VolumeDeclared: true},
 		},
+		User: "1000:1000",
 	},
 	{
 		ID:       "sonarqube",
@@ -839,6 +902,7 @@ var builtinImages = []Image{
 			{Path: "/opt/sonarqube/logs", VolumeDeclared: true, Variants: []string{"datacenter-search"}},
 		},
 		SecretEnv: []string{"SONAR_JDBC_PASSWORD"},
+		User:      "1000:0",
 	},
 	{
 		ID:       "nexus3",
@@ -848,6 +912,7 @@ var builtinImages = []Image{
 			{Path: "/nexus-data", VolumeDeclared: true},
 		},
 		NotSecret: []string{"INSTALL4J_ADD_VM_PARAMS"},
+		User:      "200:200",
 	},
 	{
 		ID:        "keycloak",
@@ -867,6 +932,7 @@ var builtinImages = []Image{
 			{Name: "DB_VENDOR", Except: []string{"h2"}},
 		},
 		FileEnv: FileEnv{Suffix: "_FILE", Note: "no <VAR>_FILE convention in Keycloak"},
+		User:    "1000:0",
 	},
 	{
 		ID:        "keycloak-legacy",
@@ -891,6 +957,7 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"N8N_ENCRYPTION_KEY", "DB_POSTGRESDB_PASSWORD", "N8N_BASIC_AUTH_PASSWORD", "N8N_SMTP_PASS", "CREDENTIALS_OVERWRITE_DATA"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "docs: _FILE works for most vars; which ones is not recorded"},
+		User:      "1000",
 	},
 	{
 		ID:       "uptime-kuma",
@@ -911,6 +978,7 @@ var builtinImages = []Image{
 		SecretEnv:    []string{"ADMIN_TOKEN", "SMTP_PASSWORD", "PUSH_INSTALLATION_KEY", "YUBICO_SECRET_KEY"},
 		ScanValueEnv: []string{"DATABASE_URL"},
 		FileEnv:      FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"ADMIN_TOKEN", "DATABASE_URL"}},
+		User:         "0",
 	},
 	{
 		ID:       "home-assistant",
@@ -919,6 +987,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/config"},
 		},
+		User: "0",
 	},
 	{
 		ID:       "pihole",
@@ -930,6 +999,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"FTLCONF_webserver_api_password", "WEBPASSWORD"},
 		NotSecret: []string{"WEBPASSWORD_FILE"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "WEBPASSWORD_FILE holds a secret NAME read from /run/secrets/<name>, used only when FTLCONF_webserver_api_password is unset"},
+		User:      "1000:1000",
 	},
 	{
 		ID:       "portainer",
@@ -938,6 +1008,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/data", VolumeDeclared: true},
 		},
+		User: "0",
 	},
 	{
 		ID:       "grafana",
@@ -950,6 +1021,7 @@ var builtinImages = []Image{
 		SecretEnv: []string{"GF_SECURITY_ADMIN_PASSWORD", "GF_DATABASE_PASSWORD", "GF_SMTP_PASSWORD", "GF_SECURITY_SECRET_KEY", "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET"},
 		NotSecret: []string{"GF_SECURITY_ADMIN_USER", "GF_AWS_default_ACCESS_KEY_ID"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "__FILE", VarsPrefix: []string{"GF_"}, Note: "any GF_<SECTION>_<KEY> option; readable by uid 472"},
+		User:      "472:0",
 	},
 	{
 		ID:       "prometheus",
@@ -958,6 +1030,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/prometheus", VolumeDeclared: true},
 		},
+		User: "65534",
 	},
 	{
 		ID:       "loki",
@@ -966,6 +1039,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/loki"},
 		},
+		User: "10001:10001",
 	},
 	{
 		ID:       "pgadmin",
@@ -976,6 +1050,416 @@ var builtinImages = []Image{
 		},
 		SecretEnv: []string{"PGADMIN_DEFAULT_PASSWORD"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "PGADMIN_DEFAULT_PASSWORD_FILE is documented by pgAdmin, not verified in the reference"},
+		User:      "5050:5050",
+	},
+	{
+		ID:       "paperless-ngx",
+		Images:   []string{"ghcr.io/paperless-ngx/paperless-ngx", "paperlessngx/paperless-ngx"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/usr/src/paperless/data", VolumeDeclared: true},
+			{Path: "/usr/src/paperless/media", VolumeDeclared: true},
+			{Path: "/usr/src/paperless/consume", VolumeDeclared: true, Secondary: true},
+			{Path: "/usr/src/paperless/export", VolumeDeclared: true, Secondary: true},
+		},
+		SecretEnv: []string{"PAPERLESS_SECRET_KEY", "PAPERLESS_DBPASS", "PAPERLESS_ADMIN_PASSWORD", "PAPERLESS_EMAIL_HOST_PASSWORD"},
+		User:      "1000:1000",
+	},
+	{
+		ID:       "nifi",
+		Images:   []string{"apache/nifi"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/nifi/nifi-current/conf", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/database_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/flowfile_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/content_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/provenance_repository", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/state", VolumeDeclared: true},
+			{Path: "/opt/nifi/nifi-current/logs", VolumeDeclared: true, Secondary: true},
+		},
+		SecretEnv: []string{"SINGLE_USER_CREDENTIALS_PASSWORD", "NIFI_SENSITIVE_PROPS_KEY", "KEYSTORE_PASSWORD", "TRUSTSTORE_PASSWORD", "KEY_PASSWORD"},
+		User:      "1000:1000",
+	},
+	{
+		ID:       "passbolt",
+		Images:   []string{"passbolt/passbolt"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/passbolt/gpg"},
+			{Path: "/etc/passbolt/jwt"},
+		},
+		SecretEnv: []string{"DATASOURCES_DEFAULT_PASSWORD", "EMAIL_TRANSPORT_DEFAULT_PASSWORD"},
+		User:      "33:33",
+	},
+	{
+		ID:       "ollama",
+		Images:   []string{"ollama/ollama"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/root/.ollama"},
+		},
+		User: "0",
+	},
+	{
+		ID:       "open-webui",
+		Images:   []string{"ghcr.io/open-webui/open-webui"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/app/backend/data"},
+		},
+		SecretEnv: []string{"WEBUI_SECRET_KEY", "OPENAI_API_KEY"},
+	},
+	{
+		ID:       "sentry",
+		Images:   []string{"sentry"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/sentry/files", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"SENTRY_SECRET_KEY", "SENTRY_DB_PASSWORD", "SENTRY_EMAIL_PASSWORD"},
+	},
+	{
+		ID:       "graylog",
+		Images:   []string{"graylog/graylog", "graylog/graylog-enterprise"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/usr/share/graylog/data", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"GRAYLOG_PASSWORD_SECRET", "GRAYLOG_ROOT_PASSWORD_SHA2"},
+	},
+	{
+		ID:       "alertmanager",
+		Images:   []string{"prom/alertmanager", "quay.io/prometheus/alertmanager"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/alertmanager", VolumeDeclared: true},
+		},
+		User: "65534:65534",
+	},
+	{
+		ID:       "hadoop-namenode",
+		Images:   []string{"bde2020/hadoop-namenode"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/hadoop/dfs/name", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "gogs",
+		Images:   []string{"gogs/gogs"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+			{Path: "/backup", VolumeDeclared: true, Secondary: true},
+		},
+	},
+	{
+		ID:       "sameersbn-redmine",
+		Images:   []string{"sameersbn/redmine"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/home/redmine/data", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"DB_PASS", "SMTP_PASS", "REDMINE_SECRET_TOKEN"},
+	},
+	{
+		ID:       "sameersbn-gitlab",
+		Images:   []string{"sameersbn/gitlab"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/home/git/data", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"DB_PASS", "SMTP_PASS", "GITLAB_SECRETS_DB_KEY_BASE", "GITLAB_SECRETS_SECRET_KEY_BASE", "GITLAB_SECRETS_OTP_KEY_BASE", "GITLAB_ROOT_PASSWORD"},
+	},
+	{
+		ID:       "sameersbn-postgresql",
+		Images:   []string{"sameersbn/postgresql", "kkimurak/sameersbn-postgresql"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/postgresql", VolumeDeclared: true},
+		},
+		SecretEnv: []string{"DB_PASS", "REPLICATION_PASS", "PG_PASSWORD"},
+	},
+	{
+		ID:       "adguardhome",
+		Images:   []string{"adguard/adguardhome"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/adguardhome/conf", VolumeDeclared: true},
+			{Path: "/opt/adguardhome/work", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "osixia-openldap",
+		Images:   []string{"osixia/openldap"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/ldap"},
+			{Path: "/etc/ldap/slapd.d"},
+		},
+		SecretEnv: []string{"LDAP_ADMIN_PASSWORD", "LDAP_CONFIG_PASSWORD", "LDAP_READONLY_USER_PASSWORD"},
+	},
+	{
+		ID:       "linuxserver",
+		Images:   []string{"linuxserver/mariadb"},
+		Families: []string{"lscr.io/linuxserver/", "linuxserver/", "ghcr.io/linuxserver/"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config"},
+		},
+		User: "911:911",
+	},
+	{
+		ID:       "linuxserver-luanti",
+		Images:   []string{"lscr.io/linuxserver/luanti", "linuxserver/luanti", "ghcr.io/linuxserver/luanti"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config/.minetest"},
+		},
+		User: "911:911",
+	},
+	{
+		ID:       "linuxserver-stateless",
+		Images:   []string{"lscr.io/linuxserver/socket-proxy", "linuxserver/socket-proxy", "ghcr.io/linuxserver/socket-proxy", "lscr.io/linuxserver/ldap-auth", "linuxserver/ldap-auth", "lscr.io/linuxserver/modmanager", "linuxserver/modmanager", "lscr.io/linuxserver/hishtory-server", "linuxserver/hishtory-server", "lscr.io/linuxserver/your_spotify", "linuxserver/your_spotify", "lscr.io/linuxserver/pairdrop", "linuxserver/pairdrop", "lscr.io/linuxserver/synclounge", "linuxserver/synclounge"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "listmonk",
+		Images:   []string{"listmonk/listmonk"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/listmonk/uploads"},
+		},
+		SecretEnv: []string{"LISTMONK_db__password", "LISTMONK_ADMIN_PASSWORD", "LISTMONK_ADMIN_API_TOKEN"},
+		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", VarsPrefix: []string{"LISTMONK_"}, Note: "the entrypoint reads every LISTMONK_*_FILE that names a regular file; a missing file is skipped"},
+		User:      "0",
+	},
+	{
+		ID:           "postgres-exporter",
+		Images:       []string{"prometheuscommunity/postgres-exporter", "quay.io/prometheuscommunity/postgres-exporter", "wrouesnel/postgres_exporter"},
+		Stateful:     Stateless,
+		SecretEnv:    []string{"DATA_SOURCE_PASS"},
+		ScanValueEnv: []string{"DATA_SOURCE_NAME", "DATA_SOURCE_URI"},
+		FileEnv:      FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"DATA_SOURCE_USER", "DATA_SOURCE_PASS", "DATA_SOURCE_URI"}, Note: "read by the exporter itself; DATA_SOURCE_NAME, when set, wins over the _FILE variables"},
+	},
+	{
+		ID:       "clickhouse-keeper",
+		Images:   []string{"clickhouse/clickhouse-keeper"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/clickhouse-keeper", VolumeDeclared: true},
+			{Path: "/var/lib/clickhouse", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "fabric-node",
+		Images:   []string{"hyperledger/fabric-peer", "hyperledger/fabric-orderer"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/hyperledger", VolumeDeclared: true, CoveredBy: []string{"/var/hyperledger/production"}},
+		},
+	},
+	{
+		ID:       "fabric-ca",
+		Images:   []string{"hyperledger/fabric-ca"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/hyperledger/fabric-ca-server"},
+		},
+	},
+	{
+		ID:       "netbox",
+		Images:   []string{"netboxcommunity/netbox"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/netbox/netbox/media"},
+		},
+		SecretEnv: []string{"DB_PASSWORD", "REDIS_PASSWORD", "REDIS_CACHE_PASSWORD", "SECRET_KEY", "SUPERUSER_PASSWORD", "SUPERUSER_API_TOKEN", "EMAIL_PASSWORD"},
+	},
+	{
+		ID:       "friendica",
+		Images:   []string{"friendica"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html", VolumeDeclared: true},
+			{Path: "/var/www/data", VolumeDeclared: true, Secondary: true},
+		},
+		SecretEnv: []string{"MYSQL_PASSWORD", "FRIENDICA_ADMIN_PASSWORD", "SMTP_AUTH_PASS", "REDIS_PW"},
+	},
+	{
+		ID:       "mautic",
+		Images:   []string{"mautic/mautic"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html/config", VolumeDeclared: true, MinMajor: 5},
+			{Path: "/var/www/html/docroot/media/files", VolumeDeclared: true, MinMajor: 5},
+			{Path: "/var/www/html/docroot/media/images", VolumeDeclared: true, MinMajor: 5},
+			{Path: "/var/www/html/var/logs", VolumeDeclared: true, MinMajor: 5, Secondary: true},
+		},
+		LatestMajor: 5,
+		SecretEnv:   []string{"MAUTIC_DB_PASSWORD", "MAUTIC_ADMIN_PASSWORD"},
+		User:        "33:33",
+	},
+	{
+		ID:       "docker-mailserver",
+		Images:   []string{"ghcr.io/docker-mailserver/docker-mailserver", "mailserver/docker-mailserver"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/mail"},
+			{Path: "/var/mail-state"},
+			{Path: "/tmp/docker-mailserver"},
+			{Path: "/var/log/mail", Secondary: true},
+		},
+	},
+	{
+		ID:       "sftpgo",
+		Images:   []string{"drakkan/sftpgo", "ghcr.io/drakkan/sftpgo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/srv/sftpgo"},
+			{Path: "/var/lib/sftpgo"},
+		},
+		SecretEnv: []string{"SFTPGO_DATA_PROVIDER__PASSWORD", "SFTPGO_DEFAULT_ADMIN_PASSWORD"},
+		User:      "1000:1000",
+	},
+	{
+		ID:       "acme-companion",
+		Images:   []string{"nginxproxy/acme-companion", "jrcs/letsencrypt-nginx-proxy-companion"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/acme.sh"},
+		},
+	},
+	{
+		ID:       "debezium-zookeeper",
+		Images:   []string{"quay.io/debezium/zookeeper", "debezium/zookeeper"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/zookeeper/data", VolumeDeclared: true},
+			{Path: "/zookeeper/txns", VolumeDeclared: true},
+			{Path: "/zookeeper/conf", VolumeDeclared: true, Secondary: true},
+		},
+		User: "1001:1001",
+	},
+	{
+		ID:       "jellyfin",
+		Images:   []string{"jellyfin/jellyfin"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config", VolumeDeclared: true},
+			{Path: "/cache", VolumeDeclared: true, Secondary: true},
+		},
+	},
+	{
+		ID:       "nginx-proxy-manager",
+		Images:   []string{"jc21/nginx-proxy-manager"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+			{Path: "/etc/letsencrypt", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "navidrome",
+		Images:   []string{"deluan/navidrome", "ghcr.io/navidrome/navidrome"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "archivebox",
+		Images:   []string{"archivebox/archivebox"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+		User: "911",
+	},
+	{
+		ID:       "code-server",
+		Images:   []string{"codercom/code-server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/home/coder/.local/share/code-server"},
+			{Path: "/home/coder/.config/code-server"},
+		},
+		SecretEnv: []string{"PASSWORD", "HASHED_PASSWORD", "SUDO_PASSWORD", "SUDO_PASSWORD_HASH"},
+		User:      "1000",
+	},
+	{
+		ID:       "crowdsec",
+		Images:   []string{"crowdsecurity/crowdsec"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/crowdsec/data"},
+			{Path: "/etc/crowdsec"},
+		},
+	},
+	{
+		ID:       "netdata",
+		Images:   []string{"netdata/netdata"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/netdata"},
+			{Path: "/var/cache/netdata"},
+		},
+	},
+	{
+		ID:       "base-os",
+		Images:   []string{"alpine", "busybox", "debian", "ubuntu", "bash", "alpine/curl", "curlimages/curl"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "nginx-proxy",
+		Images:   []string{"nginxproxy/nginx-proxy", "jwilder/nginx-proxy"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "whoami",
+		Images:   []string{"traefik/whoami", "containous/whoami"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "temporal-ui",
+		Images:   []string{"temporalio/ui", "temporalio/admin-tools"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "selenium",
+		Images:   []string{"selenium/hub", "selenium/node-chrome", "selenium/node-firefox", "selenium/node-edge", "selenium/standalone-chrome", "selenium/standalone-firefox"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "converters",
+		Images:   []string{"gotenberg/gotenberg", "apache/tika"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "exporters",
+		Images:   []string{"prom/node-exporter", "quay.io/prometheus/node-exporter", "google/cadvisor", "gcr.io/cadvisor/cadvisor"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "container-tools",
+		Images:   []string{"mcuadros/ofelia", "containrrr/watchtower", "centurylink/watchtower", "cloudflare/cloudflared", "dockersamples/visualizer"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "schema-registry",
+		Images:   []string{"confluentinc/cp-schema-registry"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "mailhog",
+		Images:   []string{"mailhog/mailhog"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "redpanda-console",
+		Images:   []string{"redpandadata/console", "docker.redpanda.com/vectorized/console", "docker.redpanda.com/redpandadata/console"},
+		Stateful: Stateless,
 	},
 	{
 		ID:       "caddy",
@@ -984,6 +1468,7 @@ var builtinImages = []Image{
 		DataPaths: []DataPath{
 			{Path: "/data"},
 		},
+		User: "0",
 	},
 	{
 		ID:        "traefik",
@@ -992,6 +1477,7 @@ var builtinImages = []Image{
 		Condition: "only with ACME/Let's Encrypt: persist the directory of certificatesresolvers.<name>.acme.storage",
 		SecretEnv: []string{"CF_DNS_API_TOKEN", "CF_API_KEY", "CLOUDFLARE_DNS_API_TOKEN", "AWS_SECRET_ACCESS_KEY", "DO_AUTH_TOKEN"},
 		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"CF_DNS_API_TOKEN", "CF_API_KEY", "CLOUDFLARE_DNS_API_TOKEN", "AWS_SECRET_ACCESS_KEY", "DO_AUTH_TOKEN"}, Note: "lego DNS providers read <VAR>_FILE"},
+		User:      "0",
 	},
 	{
 		ID:       "nginx",
@@ -1017,6 +1503,7 @@ var builtinImages = []Image{
 		Images:    []string{"kibana", "docker.elastic.co/kibana/kibana"},
 		Stateful:  Stateless,
 		SecretEnv: []string{"ELASTICSEARCH_PASSWORD", "ELASTICSEARCH_SERVICEACCOUNTTOKEN", "ELASTICSEARCH_SSL_TRUSTSTORE_PASSWORD", "MONITORING_UI_ELASTICSEARCH_PASSWORD", "XPACK_SECURITY_ENCRYPTIONKEY", "XPACK_ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY", "XPACK_REPORTING_ENCRYPTIONKEY"},
+		User:      "1000:0",
 	},
 	{
 		ID:        "phpmyadmin",

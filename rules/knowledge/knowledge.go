@@ -59,6 +59,16 @@ type DataPath struct {
 	// mount above InVolume does not hold the data, since compose puts the
 	// anonymous volume on InVolume on top of it.
 	InVolume string
+	// CoveredBy are paths below Path that the image documents as its data
+	// directory too: a mount on one of them holds the data (bitnami mysql
+	// keeps its data in /bitnami/mysql/data, and its docs mount either).
+	// Only the listed paths count, so a mount one level too deep elsewhere
+	// (postgres .../data/pgdata) is still missing its data.
+	CoveredBy []string
+	// Secondary: logs or snapshots the image writes beside its data
+	// (zookeeper /logs, qdrant /qdrant/snapshots). They are not reported
+	// once a data path that is not secondary is mounted.
+	Secondary bool
 }
 
 // FileEnv describes an image's <VAR>_FILE support.
@@ -107,12 +117,24 @@ type ArgHint struct {
 	Unless [][]string
 }
 
+// UserVariant is the user of the image's tags that have Variant as a
+// component (alpine, also alpine3.20).
+type UserVariant struct {
+	Variant string
+	User    string
+}
+
 // Image is one image family.
 type Image struct {
 	ID string
 	// Images are the normalised repositories the entry matches. In user
 	// entries (With) they may be globs such as "myorg/*-db".
-	Images    []string
+	Images []string
+	// Families are repository prefixes ending in '/' (lscr.io/linuxserver/):
+	// the entry also matches every repository one level below one of them
+	// that no entry names exactly, for vendors whose images all follow one
+	// convention (linuxserver.io keeps state in /config).
+	Families  []string
 	Stateful  Statefulness
 	Condition string // when Stateful == Conditional: when there is state
 	// PersistenceOffArgs: command arguments that turn persistence off
@@ -158,6 +180,14 @@ type Image struct {
 	// (--requirepass <pw>, --api-key=<key>).
 	SecretArgs []string
 	FileEnv    FileEnv
+	// User is the uid, or uid:gid, the image's process runs as and writes
+	// its data with ("999:999", "0" for root), as its Dockerfile or
+	// entrypoint sets it; "" when not known. A fix that delivers a secret
+	// file must make it readable by this user.
+	User string
+	// UserVariants: tag variants whose image runs as another user
+	// (postgres alpine tags: 70:70). See UserFor.
+	UserVariants []UserVariant
 
 	// user: added by With, wins over built-in entries. Values derived
 	// from the exported fields are not cached here: the built-in entries
@@ -184,9 +214,15 @@ type Match struct {
 
 // Knowledge is an immutable index from normalised repository to Image.
 type Knowledge struct {
-	images []*Image          // built-in entries, then user entries
-	index  map[string]*Image // exact repository -> entry; user entries win
-	globs  []glob            // user patterns, in order
+	images   []*Image          // built-in entries, then user entries
+	index    map[string]*Image // exact repository -> entry; user entries win
+	globs    []glob            // user patterns, in order
+	families []family          // built-in vendor prefixes, tried after index
+}
+
+type family struct {
+	prefix string
+	image  *Image
 }
 
 type glob struct {
@@ -226,6 +262,9 @@ func (k *Knowledge) Lookup(ref string) (Match, bool) {
 func (k *Knowledge) find(repo string) *Image {
 	img := k.index[repo]
 	if len(k.globs) == 0 || (img != nil && img.user) {
+		if img == nil {
+			return k.family(repo)
+		}
 		return img
 	}
 	for _, g := range k.globs {
@@ -233,7 +272,21 @@ func (k *Knowledge) find(repo string) *Image {
 			return g.image
 		}
 	}
+	if img == nil {
+		return k.family(repo)
+	}
 	return img
+}
+
+// family finds the vendor entry whose prefix holds repo one level below
+// it: lscr.io/linuxserver/sonarr, not lscr.io/linuxserver/a/b.
+func (k *Knowledge) family(repo string) *Image {
+	for _, f := range k.families {
+		if rest, ok := strings.CutPrefix(repo, f.prefix); ok && rest != "" && strings.IndexByte(rest, '/') < 0 {
+			return f.image
+		}
+	}
+	return nil
 }
 
 // With returns a copy of k extended with user entries (the config key
@@ -248,6 +301,8 @@ func (k *Knowledge) With(extra []Image, patterns []string) *Knowledge {
 		images: make([]*Image, len(k.images), len(k.images)+len(extra)+len(patterns)),
 		index:  make(map[string]*Image, len(k.index)+len(extra)+len(patterns)),
 		globs:  append([]glob(nil), k.globs...),
+		// built-in data, never changed: shared
+		families: k.families,
 	}
 	copy(n.images, k.images)
 	for name, img := range k.index {

@@ -238,6 +238,22 @@ func checkCases() []checkCase {
 		{name: "csrf token", key: "CSRF_TOKEN", raw: "abc", kind: None},
 		{name: "secret name", key: "DOCKER_SECRET_NAME", raw: "db_password", kind: None},
 
+		// ---- values that cannot be secrets, whatever the name (issue 14) ----
+		{name: "rate default", key: "API_KEY_RATE_LIMIT", raw: "${API_KEY_RATE_LIMIT:-60/minute}", kind: None},
+		{name: "rate literal", key: "API_KEY", raw: "100/s", kind: None},
+		{name: "rate limit name, interpolated", key: "API_KEY_RATE_LIMIT", raw: "${LIMIT}", kind: None},
+		{name: "rate per", key: "SECRET_KEY", raw: "5 per hour", kind: None},
+		{name: "bare openai prefix", key: "OPENAI_API_KEY", raw: "sk-", kind: None},
+		{name: "bare stripe prefix", key: "STRIPE_SECRET_KEY", raw: "sk_live_", kind: None},
+		{name: "punctuation only", key: "SECRET_KEY", raw: "---", kind: None},
+		{name: "one dash", key: "DB_PASSWORD", raw: "-", kind: None},
+		{name: "false under a secret name", key: "SECRET_KEY", raw: "false", kind: None},
+		{name: "duration under a token name", key: "TOKEN", raw: "15m", kind: None},
+		// still secrets: a real key after the prefix, a password with a slash
+		{name: "prefix with a key", key: "OPENAI_API_KEY", raw: "sk-abc123def456ghi789", kind: Literal},
+		{name: "slash password", key: "DB_PASSWORD", raw: "pa/ss", kind: Literal},
+		{name: "punctuation in a password", key: "DB_PASSWORD", raw: "-a-", kind: Literal},
+		{name: "rate-like with a word unit", key: "DB_PASSWORD", raw: "60/banana", kind: Literal},
 		// ---- false positives: PWD, AUTH sentinel, empty, placeholders ----
 		{name: "shell PWD", key: "PWD", raw: "projectdir", kind: None},
 		{name: "shell OLDPWD", key: "OLDPWD", raw: "olddir", kind: None},

@@ -107,7 +107,8 @@ func isFileRef(toks []string) bool {
 // and the protocol, class and source settings of Kafka/Confluent clients
 // (`*_CREDENTIALS_SOURCE=OAUTHBEARER`, `..._SECRET_SECURITY_PROTOCOL`,
 // `..._SASL_MECHANISM`, `..._CALLBACK_HANDLER_CLASS`), registry
-// `REGISTRY_AUTH_TOKEN_SERVICE` and hemmelig `SECRET_FORCED_LANGUAGE`.
+// `REGISTRY_AUTH_TOKEN_SERVICE` and hemmelig `SECRET_FORCED_LANGUAGE`, and
+// rate limits (`API_KEY_RATE_LIMIT=60/minute`).
 func nonSecretLast(t string) bool {
 	switch t {
 	case "path", "paths", "dir", "dirs", "directory", "filename", "filenames", "files",
@@ -130,6 +131,8 @@ func nonSecretLast(t string) bool {
 		"language", "lang", "locale", "scope", "scopes",
 		"stdin", "prompt", "hint", "regex", "pattern", "strength", "complexity":
 		return true
+	case "limit", "limits", "rate", "ratelimit", "quota", "throttle":
+		return valueFilters
 	}
 	return false
 }

@@ -608,6 +608,8 @@ func nameValueOK(f family, kwLast bool, v string) bool {
 	switch {
 	case t == "", isBoolish(t), isSentinel(t), isPlaceholder(t), isPath(t), isFileName(t):
 		return false
+	case valueFilters && (isPunctuation(t) || isRate(t) || isBarePrefix(t)):
+		return false
 	case isDigits(t):
 		return kwLast && (f.passwordish() || (f.tokenish() && len(t) >= minDigitSecret))
 	case isDuration(t):
