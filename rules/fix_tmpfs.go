@@ -23,7 +23,7 @@ func tmpfsToVolumeFix(p *lint.Pass, s *service, m mount) *lint.Fix {
 	name := sharedOf(p).volumes.get(s.Name + "-" + lastSegment(m.Target))
 	switch {
 	case m.Path[2] == "tmpfs":
-		list := mappingValue(svc.Node, "tmpfs")
+		list := transform.Value(svc.Node, "tmpfs")
 		switch {
 		case list != nil && list.Kind == yaml.ScalarNode:
 			b.add(transform.RemoveMappingEntry(b.src, svc.Node, "tmpfs"))
@@ -43,9 +43,9 @@ func tmpfsToVolumeFix(p *lint.Pass, s *service, m mount) *lint.Fix {
 		}
 		b.addItems(svc.Node, "volumes", []string{name + ":" + m.Target})
 	case loc.Node.Kind == yaml.MappingNode:
-		b.add(transform.ReplaceScalar(b.src, mappingValue(loc.Node, "type"), "volume"))
+		b.add(transform.ReplaceScalar(b.src, transform.Value(loc.Node, "type"), "volume"))
 		b.add(transform.AddMappingEntry(b.src, loc.Node, "source", name))
-		if mappingValue(loc.Node, "tmpfs") != nil {
+		if transform.Value(loc.Node, "tmpfs") != nil {
 			b.add(transform.RemoveMappingEntry(b.src, loc.Node, "tmpfs"))
 		}
 	default:

@@ -130,7 +130,7 @@ func serviceNode(p *project.Project, name string) (*project.File, *project.Loc) 
 // with all of them at once when it is missing: two separate creations in
 // one fix would write the key twice.
 func (b *fixBuilder) addItems(mapping *yaml.Node, key string, items []string) {
-	if seq := mappingValue(mapping, key); seq != nil && seq.Kind == yaml.SequenceNode {
+	if seq := transform.Value(mapping, key); seq != nil && seq.Kind == yaml.SequenceNode {
 		for _, it := range items {
 			b.add(transform.AppendSequenceItem(b.src, seq, it))
 		}
@@ -155,7 +155,7 @@ func (b *fixBuilder) declare(section string, names []string, values []string) {
 		b.err = transform.ErrUnsupported
 		return
 	}
-	if sec := mappingValue(root, section); sec != nil && sec.Kind == yaml.MappingNode || len(names) == 1 {
+	if sec := transform.Value(root, section); sec != nil && sec.Kind == yaml.MappingNode || len(names) == 1 {
 		for i, n := range names {
 			b.add(transform.AddTopLevelEntry(b.src, b.file.Docs[0], section, n, values[i]))
 		}
@@ -172,19 +172,6 @@ func (b *fixBuilder) declare(section string, names []string, values []string) {
 		}
 	}
 	b.add(transform.EnsureKey(b.src, root, section, block.String(), true))
-}
-
-// mappingValue returns the value of key in a block or flow mapping.
-func mappingValue(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // moveInsertsOutOfDeletions handles one fix that removes whole lines and

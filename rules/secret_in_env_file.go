@@ -352,7 +352,7 @@ func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *
 // service writes it (mapping or KEY=value list), creating environment:
 // when the service has none.
 func addEnvEntry(b *fixBuilder, svc *yaml.Node, key, value string) {
-	switch env := mappingValue(svc, "environment"); {
+	switch env := transform.Value(svc, "environment"); {
 	case env == nil:
 		b.add(transform.EnsureKey(b.src, svc, "environment", key+": "+value, true))
 	case env.Kind == yaml.MappingNode:
@@ -370,8 +370,8 @@ func hasMergeKey(m *yaml.Node) bool {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return false
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "<<" {
+	for key := range transform.Pairs(m) {
+		if key.Value == "<<" {
 			return true
 		}
 	}

@@ -158,20 +158,20 @@ func externalVolumeFix(p *lint.Pass, vol string) *lint.Fix {
 	case n.Kind == yaml.MappingNode && onlyNameAndLocalDriver(n):
 		// `driver: local` is the default, which an external volume
 		// cannot state: the key becomes `external: true`.
-		if i := mappingIndex(n, "driver"); i >= 0 {
+		if i := transform.KeyIndex(n, "driver"); i >= 0 {
 			b.add(transform.ReplaceScalar(b.src, n.Content[i], "external"))
 			b.add(transform.ReplaceScalar(b.src, n.Content[i+1], "true"))
 		} else {
 			b.add(transform.AddMappingEntry(b.src, n, "external", "true"))
 		}
-		if mappingIndex(n, "name") < 0 {
+		if transform.KeyIndex(n, "name") < 0 {
 			b.add(transform.AddMappingEntry(b.src, n, "name", name))
 		}
 	default:
 		var keys []string
 		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				keys = append(keys, n.Content[i].Value)
+			for key := range transform.Pairs(n) {
+				keys = append(keys, key.Value)
 			}
 		}
 		why := "its declaration is not in a form the fix edits"
@@ -190,12 +190,12 @@ func externalVolumeFix(p *lint.Pass, vol string) *lint.Fix {
 // found from the file root (nil when the key is not a direct entry).
 func mappingParent(loc project.Loc) *yaml.Node {
 	root := loc.File.Root()
-	sec := mappingValue(root, "volumes")
+	sec := transform.Value(root, "volumes")
 	if sec == nil || sec.Kind != yaml.MappingNode {
 		return nil
 	}
-	for i := 0; i+1 < len(sec.Content); i += 2 {
-		if sec.Content[i] == loc.Key {
+	for key := range transform.Pairs(sec) {
+		if key == loc.Key {
 			return sec
 		}
 	}
@@ -218,8 +218,7 @@ func onlyNameAndLocalDriver(m *yaml.Node) bool {
 	if len(m.Content) == 0 {
 		return false
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
+	for k, v := range transform.Pairs(m) {
 		switch {
 		case k.Value == "name" && v.Kind == yaml.ScalarNode:
 		case k.Value == "driver" && v.Kind == yaml.ScalarNode && v.Value == "local":
@@ -228,14 +227,4 @@ func onlyNameAndLocalDriver(m *yaml.Node) bool {
 		}
 	}
 	return true
-}
-
-// mappingIndex is the index of key's node in a mapping's Content, or -1.
-func mappingIndex(m *yaml.Node, key string) int {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return i
-		}
-	}
-	return -1
 }

@@ -445,15 +445,14 @@ func mergeAdded(x, y *yaml.Node) (*yaml.Node, bool) {
 // scalar or appears twice (merge keys, complex keys: not merged).
 func pairs(m *yaml.Node) map[string]*yaml.Node {
 	out := make(map[string]*yaml.Node, len(m.Content)/2)
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i]
+	for k, val := range Pairs(m) {
 		if k.Kind != yaml.ScalarNode || k.Value == "<<" {
 			return nil
 		}
 		if _, dup := out[k.Value]; dup {
 			return nil
 		}
-		out[k.Value] = m.Content[i+1]
+		out[k.Value] = val
 	}
 	return out
 }

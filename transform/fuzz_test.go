@@ -165,7 +165,7 @@ func FuzzYAMLEdit(f *testing.F) {
 			t.Fatalf("result does not parse: %v\n%s", err, out)
 		}
 		gm := findAt(&got, yaml.MappingNode, m.Line, m.Column)
-		if gm == nil || pairIndex(gm, "zzfuzz") < 0 || gm.Content[pairIndex(gm, "zzfuzz")+1].Value != "1" {
+		if gm == nil || KeyIndex(gm, "zzfuzz") < 0 || gm.Content[KeyIndex(gm, "zzfuzz")+1].Value != "1" {
 			t.Fatalf("key not added to the mapping at %d:%d:\n%s", m.Line, m.Column, out)
 		}
 		if !bytes.Contains(out, []byte("zzfuzz: 1")) {

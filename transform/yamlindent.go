@@ -38,8 +38,7 @@ func (s *Source) layoutFor(t *tree, target *yaml.Node) layout {
 		if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 {
 			return nil, nil
 		}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			k, v := m.Content[i], m.Content[i+1]
+		for k, v := range Pairs(m) {
 			kc := keyCol(k)
 			if kc < 0 || v.Style&yaml.FlowStyle != 0 || len(v.Content) == 0 {
 				continue

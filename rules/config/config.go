@@ -21,6 +21,7 @@ import (
 	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
+	"github.com/composure-dev/composure/transform"
 )
 
 // FileName is the config file composure looks for.
@@ -132,8 +133,8 @@ func (p *parser) mapping(n *yaml.Node, what string) []pair {
 		return nil
 	}
 	var out []pair
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		out = append(out, pair{n.Content[i], n.Content[i+1]})
+	for key, val := range transform.Pairs(n) {
+		out = append(out, pair{key, val})
 	}
 	return out
 }

@@ -200,8 +200,8 @@ func (p *projectLoader) stableSchemaError(msg string) string {
 		if services == nil {
 			continue
 		}
-		for i := 0; i+1 < len(services.Content); i += 2 {
-			name := services.Content[i].Value
+		for key := range transform.Pairs(services) {
+			name := key.Value
 			if n := at(name); n != nil && n.Kind == reported.Kind && transform.IsNull(n) == transform.IsNull(reported) {
 				return strings.Replace(msg, "services."+m[1]+".", "services."+name+".", 1)
 			}
@@ -239,12 +239,11 @@ func (p *projectLoader) firstNullSchemaError(msg string, depth int) string {
 		if n.Kind != yaml.MappingNode {
 			return false
 		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
+		for k, val := range transform.Pairs(n) {
 			if k.Kind != yaml.ScalarNode || k.Value == "<<" || strings.Contains(k.Value, ".") {
 				continue
 			}
-			if walk(n.Content[i+1], append(path[:len(path):len(path)], k.Value)) {
+			if walk(val, append(path[:len(path):len(path)], k.Value)) {
 				return true
 			}
 		}
@@ -252,8 +251,8 @@ func (p *projectLoader) firstNullSchemaError(msg string, depth int) string {
 	}
 	for _, f := range p.Files {
 		if services := mapValue(f.Root(), "services"); services != nil {
-			for i := 0; i+1 < len(services.Content); i += 2 {
-				if walk(services.Content[i+1], []string{"services", services.Content[i].Value}) {
+			for key, val := range transform.Pairs(services) {
+				if walk(val, []string{"services", key.Value}) {
 					return found
 				}
 			}
@@ -314,8 +313,8 @@ func (p *projectLoader) findVolume(target string) Loc {
 		if services == nil {
 			continue
 		}
-		for i := 0; i+1 < len(services.Content); i += 2 {
-			if loc := lookupFile(f, []string{"services", services.Content[i].Value, "volumes", target}); loc.Depth == 4 {
+		for key := range transform.Pairs(services) {
+			if loc := lookupFile(f, []string{"services", key.Value, "volumes", target}); loc.Depth == 4 {
 				return loc
 			}
 		}
@@ -377,8 +376,8 @@ func (p *projectLoader) missingReference() Loc {
 		// error points at the same place on every run.
 		var order []string
 		if services := mapValue(f.Root(), "services"); services != nil {
-			for i := 0; i+1 < len(services.Content); i += 2 {
-				order = append(order, services.Content[i].Value)
+			for key := range transform.Pairs(services) {
+				order = append(order, key.Value)
 			}
 		}
 		for _, svc := range order {

@@ -10,6 +10,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/transform"
 	"github.com/compose-spec/compose-go/v2/types"
+	composure "github.com/composure-dev/composure/transform"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -91,8 +92,7 @@ func (p *projectLoader) projectName(details types.ConfigDetails, dirName string,
 		if root.Kind != yaml.MappingNode {
 			return "", false, nil
 		}
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			k, v := root.Content[i], root.Content[i+1]
+		for k, v := range composure.Pairs(root) {
 			switch {
 			case k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || k.Value == "<<":
 				return "", false, nil

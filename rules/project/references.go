@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/composure-dev/composure/transform"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -81,8 +82,8 @@ func (p *projectLoader) collectReferences() error {
 		if services == nil || services.Kind != yaml.MappingNode {
 			continue
 		}
-		for i := 0; i+1 < len(services.Content); i += 2 {
-			name, svc := services.Content[i].Value, resolve(services.Content[i+1])
+		for key, val := range transform.Pairs(services) {
+			name, svc := key.Value, resolve(val)
 			ext := resolve(mapValue(svc, "extends"))
 			if ext == nil {
 				continue
