@@ -79,6 +79,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 		return usageError("%v", err)
 	}
 	specs, discoverErrs := specsFor(cfg)
+	printGrouping(o.io.Err, specs)
 	// --external makes volume fixes unsafe; asking for it is the opt-in.
 	res := fixer.Fix(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External, DryRun: o.Diff})
 	if o.Diff {

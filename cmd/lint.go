@@ -239,6 +239,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err := rep.Report(o.io.Out, &res.Result); err != nil {
 		return &exitError{code: ExitInternal, err: err}
 	}
+	printGrouping(o.io.Err, res.Specs)
 	printUnchecked(o.io.Err, res.Projects)
 	return exitFor(&res.Result, threshold)
 }

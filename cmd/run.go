@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/composure-dev/composure/cmd/report"
 	"github.com/composure-dev/composure/rules/lint"
@@ -26,6 +28,27 @@ type runResult struct {
 	report.Result
 	Projects []*project.Project
 	Internal error
+	// Specs are the projects discovery made of the paths.
+	Specs []project.Spec
+}
+
+// printGrouping says on stderr, once per file, how discovery grouped a
+// file when it is not the obvious case: an overlay linted on top of its
+// base, as docker compose -f base -f overlay runs it.
+func printGrouping(w io.Writer, specs []project.Spec) {
+	seen := map[string]bool{}
+	for _, s := range specs {
+		if !s.Overlay || len(s.Files) < 2 {
+			continue
+		}
+		overlay := s.Files[len(s.Files)-1]
+		if seen[overlay] {
+			continue
+		}
+		seen[overlay] = true
+		fmt.Fprintf(w, "%s: note: linted on top of %s, as `docker compose -f %s -f %s` runs it\n",
+			overlay, strings.Join(s.Files[:len(s.Files)-1], " and "), filepath.Base(s.Files[0]), filepath.Base(overlay))
+	}
 }
 
 // specsFor turns the command line into projects: -f files, or discovery.
@@ -49,7 +72,7 @@ func specsFor(cfg runConfig) ([]project.Spec, []report.LoadError) {
 // result in a deterministic order.
 func lintAll(ctx context.Context, cfg runConfig) *runResult {
 	specs, errs := specsFor(cfg)
-	res := &runResult{Result: report.Result{Errors: errs}}
+	res := &runResult{Result: report.Result{Errors: errs}, Specs: specs}
 	res.collect(lint.Run(ctx, specs, cfg.Config))
 	return res
 }

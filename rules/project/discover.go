@@ -15,6 +15,9 @@ import (
 type Spec struct {
 	Files []string
 	Dir   string
+	// Overlay: the last file runs on top of the others (docker compose -f
+	// base -f overlay), found beside its base by discovery.
+	Overlay bool
 }
 
 // mainNames and overrideNames are docker compose's auto-discovery names, in
@@ -90,6 +93,7 @@ func Discover(paths []string) ([]Spec, []error) {
 			continue
 		}
 		dirs := map[string][]string{}
+		shapes := map[string]fileShape{}
 		var order []string
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -110,7 +114,8 @@ func Discover(paths []string) ([]Spec, []error) {
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 				return nil
 			}
-			if IsComposeName(d.Name()) || (isYAMLName(d.Name()) && looksLikeCompose(path)) {
+			if shape, ok := isComposeFile(path); ok {
+				shapes[path] = shape
 				dir := filepath.Dir(path)
 				if _, ok := dirs[dir]; !ok {
 					order = append(order, dir)
@@ -123,7 +128,7 @@ func Discover(paths []string) ([]Spec, []error) {
 			errs = append(errs, &Error{File: p, Msg: describeOSError(err)})
 		}
 		for _, dir := range order {
-			for _, s := range specsInDir(dir, dirs[dir]) {
+			for _, s := range specsInDir(dir, dirs[dir], shapes) {
 				add(s)
 			}
 		}
@@ -131,22 +136,14 @@ func Discover(paths []string) ([]Spec, []error) {
 	return specs, errs
 }
 
-// specsInDir groups the compose-named files of one directory into projects.
 func isYAMLName(name string) bool {
 	lower := strings.ToLower(name)
 	return strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")
 }
 
-// sniffSize bounds how much of a YAML file is read to decide whether it is
-// a compose file under another name (a swarm stack file, say).
-const sniffSize = 64 << 10
-
-// looksLikeCompose reports whether a YAML file not named like a compose
-// file has a top-level `services:` key in its first bytes: stack files
-// (docker-stack.yml) are compose files too, while CI configs and
-// Kubernetes manifests are not.
-func looksLikeCompose(path string) bool {
-	// A symlink may lead to a FIFO, which would block the open.
+// hasServicesLine is the cheap test before a YAML file not named like
+// a compose file is parsed: a top-level `services:` line.
+func hasServicesLine(path string) bool {
 	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
 		return false
 	}
@@ -158,15 +155,38 @@ func looksLikeCompose(path string) bool {
 	buf := make([]byte, sniffSize)
 	n, _ := io.ReadFull(f, buf)
 	for _, line := range bytes.Split(buf[:n], []byte("\n")) {
-		line = bytes.TrimRight(line, " \t\r")
-		if bytes.Equal(line, []byte("services:")) {
+		if bytes.Equal(bytes.TrimRight(line, " \t\r"), []byte("services:")) {
 			return true
 		}
 	}
 	return false
 }
 
-func specsInDir(dir string, names []string) []Spec {
+// isComposeFile decides whether a YAML file found in a directory is a
+// compose file: a *compose*.y(a)ml file (docker compose's own names
+// included) is when it is shaped like one (a workflow named compose.yml
+// is not); any other YAML file is when its top-level `services:` is a
+// mapping of service mappings (a stack file), which a GitLab CI file's
+// `services: [docker:dind]` is not.
+func isComposeFile(path string) (fileShape, bool) {
+	name := filepath.Base(path)
+	switch {
+	case IsComposeName(name):
+		shape, ok := sniff(path)
+		return shape, ok && shape.compose
+	case isYAMLName(name) && hasServicesLine(path):
+		shape, ok := sniff(path)
+		return shape, ok && shape.services
+	}
+	return fileShape{}, false
+}
+
+// specsInDir groups the compose files of one directory into the projects
+// docker compose runs: the main file with its override; each overlay (a
+// file whose services only run on top of the main file's) merged onto the
+// main file, as `docker compose -f compose.yaml -f compose.prod.yaml`
+// runs it; every other file on its own.
+func specsInDir(dir string, names []string, shapes map[string]fileShape) []Spec {
 	sort.Strings(names)
 	has := map[string]bool{}
 	for _, n := range names {
@@ -183,12 +203,37 @@ func specsInDir(dir string, names []string) []Spec {
 		}
 		specs = append(specs, Spec{Files: files, Dir: dir})
 	}
+	var base fileShape
+	if len(specs) > 0 {
+		base = shapes[specs[0].Files[0]]
+	}
 	for _, n := range names {
-		if !used[n] {
-			specs = append(specs, Spec{Files: []string{filepath.Join(dir, n)}, Dir: dir})
+		if used[n] {
+			continue
 		}
+		path := filepath.Join(dir, n)
+		if len(specs) > 0 && isOverlay(shapes[path], base) {
+			specs = append(specs, Spec{Files: []string{specs[0].Files[0], path}, Dir: dir, Overlay: true})
+			continue
+		}
+		specs = append(specs, Spec{Files: []string{path}, Dir: dir})
 	}
 	return specs
+}
+
+// isOverlay reports whether a file only runs on top of base: it has
+// services with neither image, build nor extends, and base defines each
+// of them.
+func isOverlay(f, base fileShape) bool {
+	if len(f.bare) == 0 {
+		return false
+	}
+	for _, s := range f.bare {
+		if !contains(base.serviceNames, s) {
+			return false
+		}
+	}
+	return true
 }
 
 // specForFile returns the project a single named file belongs to: the
@@ -199,6 +244,20 @@ func specForFile(path string) Spec {
 	base := filepath.Base(path)
 	isMain, isOverride := contains(mainNames, base), contains(overrideNames, base)
 	if !isMain && !isOverride {
+		// An overlay named alone (a pre-commit run on compose.prod.yaml)
+		// is linted on top of its base, as it runs.
+		for _, n := range mainNames {
+			main := filepath.Join(dir, n)
+			if st, err := os.Stat(main); err != nil || st.IsDir() {
+				continue
+			}
+			f, fok := sniff(path)
+			b, bok := sniff(main)
+			if fok && bok && isOverlay(f, b) {
+				return Spec{Files: []string{main, path}, Dir: dir, Overlay: true}
+			}
+			break
+		}
 		return Spec{Files: []string{path}, Dir: dir}
 	}
 	present := map[string]bool{}

@@ -1,0 +1,126 @@
+package project
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/transform"
+)
+
+// composeKeys are the top-level keys of the compose specification.
+var composeKeys = map[string]bool{
+	"version": true, "name": true, "services": true, "networks": true, "volumes": true,
+	"secrets": true, "configs": true, "include": true, "models": true,
+}
+
+// sniffSize bounds how much of a YAML file is read to decide whether it
+// is a compose file: a CI config or a Kubernetes manifest is not.
+const sniffSize = 64 << 10
+
+// fileShape is what the first bytes of a YAML file say about it.
+type fileShape struct {
+	// compose: a top-level key is one of the specification's (or an x-
+	// extension), or the file is a legacy v1 file (services at the top
+	// level, each with an image or a build). A file with none (a GitHub
+	// workflow's on: and jobs:) is something else; one with a misspelt
+	// key beside a real one is still compose, for compose-go to refuse.
+	compose bool
+	// services: the top-level `services:` is a mapping of mappings.
+	services bool
+	// serviceNames are the services it defines, and bare the ones with
+	// neither image, build nor extends (they only run on top of another
+	// file's definition).
+	serviceNames []string
+	bare         []string
+}
+
+// sniff reads the start of a regular file and parses it. A file that is
+// not YAML, or too large to decide from its start, is said to be compose
+// shaped: compose-go will say what is wrong with it.
+func sniff(path string) (fileShape, bool) {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return fileShape{}, false // a symlink to a FIFO would block the open
+	}
+	f, err := openRead(path)
+	if err != nil {
+		return fileShape{}, false
+	}
+	defer f.Close()
+	buf := make([]byte, sniffSize+1)
+	n, _ := io.ReadFull(f, buf)
+	if n > sniffSize {
+		return fileShape{compose: true}, true
+	}
+	return shapeOf(buf[:n]), true
+}
+
+// shapeOf classifies YAML content by its first document's top level.
+func shapeOf(content []byte) fileShape {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil || len(doc.Content) == 0 {
+		return fileShape{compose: true}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return fileShape{compose: true}
+	}
+	var shape fileShape
+	for k, v := range transform.Pairs(root) {
+		v = resolve(v)
+		if composeKeys[k.Value] || strings.HasPrefix(k.Value, "x-") {
+			shape.compose = true
+		}
+		// A legacy v1 file (services at the top level, even an overlay
+		// of them with only ports and environment), or a misspelt
+		// `services:` key (`service:`) above service mappings: compose,
+		// for the loader to report.
+		if serviceLike(v) {
+			shape.compose = true
+		}
+		for _, svc := range transform.Pairs(v) {
+			if svc = resolve(svc); mapValue(svc, "image") != nil || mapValue(svc, "build") != nil {
+				shape.compose = true
+			}
+		}
+		if k.Value == "services" && v.Kind == yaml.MappingNode {
+			shape.services = true
+			for name, svc := range transform.Pairs(v) {
+				svc = resolve(svc)
+				if svc.Kind != yaml.MappingNode {
+					shape.services = false
+					continue
+				}
+				shape.serviceNames = append(shape.serviceNames, name.Value)
+				if mapValue(svc, "image") == nil && mapValue(svc, "build") == nil && mapValue(svc, "extends") == nil {
+					shape.bare = append(shape.bare, name.Value)
+				}
+			}
+		}
+	}
+	if len(root.Content) == 0 {
+		shape.compose = true
+	}
+	return shape
+}
+
+// serviceKeys are keys only a compose service mapping has together.
+var serviceKeys = []string{"image", "build", "ports", "environment", "volumes", "command", "links", "depends_on",
+	"restart", "env_file", "expose", "entrypoint", "container_name", "external_links", "net", "volumes_from"}
+
+// serviceLike reports whether a mapping has keys of a compose service.
+func serviceLike(m *yaml.Node) bool {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return false
+	}
+	for k := range transform.Pairs(m) {
+		if slices.Contains(serviceKeys, k.Value) {
+			return true
+		}
+	}
+	return false
+}
