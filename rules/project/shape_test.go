@@ -38,8 +38,8 @@ func TestIsOverlay(t *testing.T) {
 		want bool
 	}{
 		{"services:\n  db:\n    environment: {A: b}\n", true},
-		{"services:\n  db:\n    image: postgres:17\n", false},                      // runs alone
-		{"services:\n  cache:\n    environment: {A: b}\n", false},                     // not the base's
+		{"services:\n  db:\n    image: postgres:17\n", false},                       // runs alone
+		{"services:\n  cache:\n    environment: {A: b}\n", false},                   // not the base's
 		{"services:\n  db:\n    environment: {}\n  new:\n    image: redis\n", true}, // adds a service too
 	} {
 		if got := isOverlay(shapeOf([]byte(c.src)), base); got != c.want {
