@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,5 +58,40 @@ func TestOverlayLintedOnItsBase(t *testing.T) {
 		if !strings.Contains(errOut, "compose.prod.yaml: note: linted on top of "+filepath.Join(dir, "compose.yaml")) {
 			t.Errorf("%v: stderr does not say how the overlay was linted: %q", args, errOut)
 		}
+	}
+}
+
+// What git ignores is not searched: a virtualenv's vendored compose file
+// (a database without a volume) is not the project's.
+func TestGitignoredNotSearched(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found")
+	}
+	dir := t.TempDir()
+	mustWrite := func(rel, content string) {
+		t.Helper()
+		path := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWrite("compose.yaml", "services:\n  web:\n    image: nginx\n")
+	mustWrite(".venv/lib/site/docker-compose.yml", "services:\n  db:\n    image: postgres:16\n")
+	mustWrite("dist/compose.yaml", "services:\n  db:\n    image: postgres:16\n")
+	mustWrite(".gitignore", ".venv/\n/dist\n")
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Skipf("git init: %v %s", err, out)
+	}
+	rep, errOut, code := lintLayout(t, dir)
+	if code != ExitOK || len(rep.Findings) != 0 {
+		t.Errorf("exit %d, findings %+v, stderr %s; want the ignored files left alone", code, rep.Findings, errOut)
+	}
+	// Without the ignore lines, the same tree has two databases to report.
+	mustWrite(".gitignore", "")
+	if rep, _, _ := lintLayout(t, dir); len(rep.Findings) < 2 {
+		t.Errorf("without .gitignore: findings %+v, want both databases", rep.Findings)
 	}
 }

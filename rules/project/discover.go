@@ -89,11 +89,26 @@ func Discover(paths []string) ([]Spec, []error) {
 			continue
 		}
 		if !info.IsDir() {
-			add(specForFile(p))
+			// A YAML file named on the command line (pre-commit passes
+			// every staged one) that is not a compose file is skipped, as
+			// a directory search skips it.
+			if _, ok := isComposeFile(p); ok || !isYAMLName(p) {
+				add(specForFile(p))
+			}
 			continue
 		}
 		dirs := map[string][]string{}
 		shapes := map[string]fileShape{}
+		// What git ignores (a virtualenv, a build output, a vendored
+		// copy) is not the project's: never searched.
+		ignored := gitIgnored(p)
+		isIgnored := func(path string) bool {
+			if len(ignored) == 0 {
+				return false
+			}
+			abs, err := filepath.Abs(path)
+			return err == nil && ignored[abs]
+		}
 		var order []string
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -104,9 +119,12 @@ func Discover(paths []string) ([]Spec, []error) {
 				return nil
 			}
 			if d.IsDir() {
-				if path != p && skipDirs[d.Name()] {
+				if path != p && (skipDirs[d.Name()] || isIgnored(path)) {
 					return fs.SkipDir
 				}
+				return nil
+			}
+			if isIgnored(path) {
 				return nil
 			}
 			// WalkDir does not follow symlinks, so a symlink loop cannot
@@ -172,8 +190,10 @@ func isComposeFile(path string) (fileShape, bool) {
 	name := filepath.Base(path)
 	switch {
 	case IsComposeName(name):
+		// One that cannot be read (a symlink loop, a FIFO, no
+		// permission) is linted, for the loader to say what is wrong.
 		shape, ok := sniff(path)
-		return shape, ok && shape.compose
+		return shape, !ok || shape.compose
 	case isYAMLName(name) && hasServicesLine(path):
 		shape, ok := sniff(path)
 		return shape, ok && shape.services

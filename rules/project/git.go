@@ -218,3 +218,26 @@ func GitignorePattern(rel string) string {
 	}
 	return b.String()
 }
+
+// gitIgnored lists what git ignores under dir, as absolute paths (a
+// directory without its trailing slash): the untracked files and whole
+// directories .gitignore, .git/info/exclude and the global excludes
+// match. nil when dir is in no work tree, or git is missing or refuses
+// it: discovery then searches everything, as before.
+func gitIgnored(dir string) map[string]bool {
+	out, err := runGit(context.Background(), dir, nil, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory", "--no-empty-directory")
+	if err != nil {
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	ignored := map[string]bool{}
+	for _, rel := range strings.Split(string(out), "\x00") {
+		if rel = strings.TrimSuffix(rel, "/"); rel != "" {
+			ignored[filepath.Join(abs, filepath.FromSlash(rel))] = true
+		}
+	}
+	return ignored
+}
