@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/project"
 )
 
 // Where a service's knowledge comes from besides the curated entry for its
@@ -34,6 +35,9 @@ func (s *service) know(m knowledge.Match, ref string) {
 // the service stateful (FromImageConfig). It reports whether a config was
 // read.
 func (s *service) knowFromConfig(k *knowledge.Knowledge, ref string) bool {
+	if strings.Contains(ref, project.PlaceholderPrefix) {
+		return false // an unset variable: not a name to ask about
+	}
 	c, ok := k.ImageConfigs().ImageConfig(ref)
 	if !ok {
 		return false

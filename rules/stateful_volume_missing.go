@@ -81,7 +81,7 @@ func checkStatefulVolumeMissing(p *lint.Pass) {
 		}
 		if s.FromImageConfig && sev == lint.Error {
 			// Only the image's own VOLUME says so, not a curated entry.
-			sev = lint.Warning
+			sev, cacheHint = lint.Warning, "; if it holds nothing worth keeping, ignore this finding"
 		}
 		missing := s.uncovered()
 		if len(missing) == 0 {
@@ -127,11 +127,11 @@ func checkStatefulVolumeMissing(p *lint.Pass) {
 		case s.FromDockerfile:
 			from = "its Dockerfile declares VOLUME " + list
 		case s.BuiltFrom != "" && s.FromImageConfig:
-			from = "built from " + s.BuiltFrom + ", whose image config declares VOLUME " + list
+			from = "built from " + s.BuiltFrom + ", read from its image config"
 		case s.BuiltFrom != "":
 			from = "built from " + s.BuiltFrom
 		case s.FromImageConfig:
-			from = s.Label() + ", whose image config declares VOLUME " + list
+			from = s.Label() + ", read from its image config"
 		}
 		f := lint.Finding{
 			Severity: sev,

@@ -1,0 +1,239 @@
+package imagefacts
+
+import (
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// testRegistry serves images built in the test from an in-process
+// registry; requests counts what reached it. Nothing leaves the machine:
+// its address is 127.0.0.1, which go-containerregistry speaks plain HTTP to.
+type testRegistry struct {
+	*httptest.Server
+	host     string
+	requests atomic.Int64
+}
+
+func newTestRegistry(t *testing.T) *testRegistry {
+	t.Helper()
+	r := &testRegistry{}
+	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.requests.Add(1)
+		h.ServeHTTP(w, req)
+	}))
+	t.Cleanup(r.Close)
+	r.host = strings.TrimPrefix(r.URL, "http://")
+	return r
+}
+
+// image builds an image whose config carries volumes, user and env.
+func image(t *testing.T, cfg v1.Config) v1.Image {
+	t.Helper()
+	img, err := mutate.Config(empty.Image, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func (r *testRegistry) push(t *testing.T, repoTag string, img v1.Image) string {
+	t.Helper()
+	ref, err := name.ParseReference(r.host + "/" + repoTag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref, img); err != nil {
+		t.Fatal(err)
+	}
+	return ref.String()
+}
+
+func (r *testRegistry) pushIndex(t *testing.T, repoTag string, imgs map[string]v1.Image) string {
+	t.Helper()
+	idx := v1.ImageIndex(empty.Index)
+	for arch, img := range imgs {
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
+	}
+	ref, err := name.ParseReference(r.host + "/" + repoTag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.WriteIndex(ref, idx); err != nil {
+		t.Fatal(err)
+	}
+	return ref.String()
+}
+
+// registryResolver reads from registries only: DOCKER_HOST points at a
+// socket nobody listens on, and the keychain is empty (anonymous).
+func registryResolver(t *testing.T, cache *Cache, arch string) *Resolver {
+	t.Helper()
+	env := map[string]string{"DOCKER_HOST": "unix://" + filepath.Join(t.TempDir(), "none.sock")}
+	return New(Options{Mode: ModeRegistry, Getenv: func(k string) string { return env[k] }, Cache: cache,
+		Registry: &Registry{Keychain: authn.NewMultiKeychain(), Arch: arch}})
+}
+
+func TestRegistryConfig(t *testing.T) {
+	reg := newTestRegistry(t)
+	ref := reg.push(t, "acme/store:1.0", image(t, v1.Config{
+		Volumes: map[string]struct{}{"/var/lib/store": {}, "/var/log/store": {}},
+		User:    "store", Env: []string{"STORE_HOME=/var/lib/store"}, WorkingDir: "/srv",
+		Entrypoint: []string{"store"}, Cmd: []string{"serve"},
+	}))
+	r := registryResolver(t, &Cache{Dir: t.TempDir(), TTL: time.Hour}, "amd64")
+	cfg, ok := r.ImageConfig(ref)
+	if !ok {
+		t.Fatalf("no config for %s; notes: %q", ref, r.Notes())
+	}
+	if want := []string{"/var/lib/store", "/var/log/store"}; !reflect.DeepEqual(cfg.Volumes, want) {
+		t.Errorf("Volumes = %q, want %q", cfg.Volumes, want)
+	}
+	if cfg.User != "store" || cfg.WorkingDir != "/srv" || cfg.Source != SourceRegistry || !strings.HasPrefix(cfg.Digest, "sha256:") {
+		t.Errorf("config = %+v", cfg)
+	}
+	if !reflect.DeepEqual(cfg.Entrypoint, []string{"store"}) || !reflect.DeepEqual(cfg.Cmd, []string{"serve"}) || !reflect.DeepEqual(cfg.Env, []string{"STORE_HOME=/var/lib/store"}) {
+		t.Errorf("entrypoint, cmd, env = %q, %q, %q", cfg.Entrypoint, cfg.Cmd, cfg.Env)
+	}
+	notes := strings.Join(r.Notes(), "\n")
+	if !strings.Contains(notes, "no Docker engine answered") || !strings.Contains(notes, "read from their registries only") {
+		t.Errorf("notes do not say the engine did not answer: %q", notes)
+	}
+	// Asked again, from another service or project: no second request.
+	before := reg.requests.Load()
+	if _, ok := r.ImageConfig(ref); !ok || reg.requests.Load() != before {
+		t.Errorf("second lookup: ok=%v, %d more requests", ok, reg.requests.Load()-before)
+	}
+}
+
+func TestRegistryIndexPicksPlatform(t *testing.T) {
+	reg := newTestRegistry(t)
+	amd := image(t, v1.Config{Volumes: map[string]struct{}{"/amd64": {}}})
+	arm := image(t, v1.Config{Volumes: map[string]struct{}{"/arm64": {}}})
+	ref := reg.pushIndex(t, "acme/multi:2", map[string]v1.Image{"amd64": amd, "arm64": arm})
+	for arch, want := range map[string]string{"arm64": "/arm64", "amd64": "/amd64", "s390x": "/amd64"} {
+		r := registryResolver(t, &Cache{}, arch)
+		cfg, ok := r.ImageConfig(ref)
+		if !ok {
+			t.Fatalf("%s: no config; notes: %q", arch, r.Notes())
+		}
+		if len(cfg.Volumes) != 1 || cfg.Volumes[0] != want {
+			t.Errorf("host %s: Volumes = %q, want [%s]", arch, cfg.Volumes, want)
+		}
+	}
+}
+
+func TestRegistryCache(t *testing.T) {
+	reg := newTestRegistry(t)
+	ref := reg.push(t, "acme/cached:3", image(t, v1.Config{Volumes: map[string]struct{}{"/data": {}}}))
+	dir := t.TempDir()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	if _, ok := registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64").ImageConfig(ref); !ok {
+		t.Fatal("first lookup failed")
+	}
+	first, _ := registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64").ImageConfig(ref)
+	reg.Close() // offline from here on
+
+	// Within the TTL, a new run (a new resolver) reads the cache.
+	now = now.Add(30 * time.Minute)
+	r := registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64")
+	cfg, ok := r.ImageConfig(ref)
+	if !ok || cfg.Source != SourceCache || !reflect.DeepEqual(cfg.Volumes, []string{"/data"}) {
+		t.Fatalf("within TTL: ok=%v cfg=%+v notes=%q", ok, cfg, r.Notes())
+	}
+	// By digest, the entry never expires.
+	now = now.Add(1000 * time.Hour)
+	byDigest := reg.host + "/acme/cached@" + first.Digest
+	r = registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64")
+	if cfg, ok := r.ImageConfig(byDigest); !ok || cfg.Source != SourceCache {
+		t.Errorf("by digest after the TTL: ok=%v cfg=%+v notes=%q", ok, cfg, r.Notes())
+	}
+	// The tag's entry has expired: the registry is asked, does not answer,
+	// and the run says so instead of failing.
+	cfg, ok = r.ImageConfig(ref)
+	if ok {
+		t.Errorf("expired tag entry served: %+v", cfg)
+	}
+	notes := strings.Join(r.Notes(), "\n")
+	if !strings.Contains(notes, "registry "+reg.host+" did not answer") {
+		t.Errorf("notes do not name the registry that did not answer: %q", notes)
+	}
+}
+
+func TestRegistryRefusesWithNote(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}`)
+	}))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/private/app:1"
+	r := registryResolver(t, &Cache{}, "amd64")
+	if cfg, ok := r.ImageConfig(ref); ok {
+		t.Fatalf("config from a registry that refuses: %+v", cfg)
+	}
+	notes := strings.Join(r.Notes(), "\n")
+	if !strings.Contains(notes, "could not read the config of "+ref) || !strings.Contains(notes, "denied") {
+		t.Errorf("notes = %q", notes)
+	}
+}
+
+func TestRegistryTimeout(t *testing.T) {
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { <-block }))
+	defer srv.Close()
+	defer close(block)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	r := registryResolver(t, &Cache{}, "amd64")
+	r.opts.RegistryTimeout = 200 * time.Millisecond
+	start := time.Now()
+	for _, ref := range []string{host + "/a:1", host + "/b:1", host + "/c:1"} {
+		if _, ok := r.ImageConfig(ref); ok {
+			t.Fatal("config from a registry that never answers")
+		}
+	}
+	// One timeout, then the registry is skipped for the rest of the run.
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("three lookups took %v", d)
+	}
+	notes := strings.Join(r.Notes(), "\n")
+	if !strings.Contains(notes, "did not answer") || !strings.Contains(notes, "3 images there were not checked") {
+		t.Errorf("notes = %q", notes)
+	}
+}
+
+func TestUsableRef(t *testing.T) {
+	for ref, want := range map[string]bool{
+		"postgres:16": true, "ghcr.io/a/b@sha256:abc": true, "scratch": false, "": false,
+		"app:${TAG}": false, "a b": false,
+	} {
+		if got := usableRef(ref); got != want {
+			t.Errorf("usableRef(%q) = %v, want %v", ref, got, want)
+		}
+	}
+}
+
+func vols(paths ...string) v1.Config {
+	m := map[string]struct{}{}
+	for _, p := range paths {
+		m[p] = struct{}{}
+	}
+	return v1.Config{Volumes: m}
+}
