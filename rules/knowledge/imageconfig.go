@@ -112,3 +112,7 @@ func (c *ImageConfig) EnvValue(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// IsUserEntry reports an entry from the config file's `stateful-images:`
+// rather than the curated data.
+func (i *Image) IsUserEntry() bool { return i.user }
