@@ -228,6 +228,17 @@ func (r *Resolver) fromRegistry(ref string) *knowledge.ImageConfig {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.opts.RegistryTimeout)
 	defer cancel()
+	if !ok && cache != nil && cache.Dir != "" {
+		// The tag's entry expired or is missing: when the digest it
+		// points to now is cached, a HEAD is all it costs.
+		if d, err := r.opts.Registry.Digest(ctx, parsed); err == nil {
+			if cfg, hit := cache.Config(d, platform); hit {
+				r.store(parsed.String(), platform, cfg)
+				cfg.Source = SourceCache
+				return cfg
+			}
+		}
+	}
 	cfg, err := r.opts.Registry.ImageConfig(ctx, parsed)
 	if err != nil {
 		var unreachable *unreachableError
@@ -242,14 +253,19 @@ func (r *Resolver) fromRegistry(ref string) *knowledge.ImageConfig {
 		r.fail(ref, err)
 		return nil
 	}
-	if err := cache.Put(parsed.String(), platform, cfg); err != nil {
+	r.store(parsed.String(), platform, cfg)
+	return cfg
+}
+
+// store writes a registry answer to the cache; the first failure is noted.
+func (r *Resolver) store(ref, platform string, cfg *knowledge.ImageConfig) {
+	if err := r.opts.Cache.Put(ref, platform, cfg); err != nil {
 		r.mu.Lock()
 		if r.cacheErr == nil {
 			r.cacheErr = err
 		}
 		r.mu.Unlock()
 	}
-	return cfg
 }
 
 func (r *Resolver) fail(ref string, err error) {

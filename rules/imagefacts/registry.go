@@ -51,6 +51,16 @@ func (r *Registry) options(ctx context.Context) []remote.Option {
 	return opts
 }
 
+// Digest returns the digest ref points to now, with a HEAD request: one
+// that registries do not count against pull rate limits (Docker Hub).
+func (r *Registry) Digest(ctx context.Context, ref name.Reference) (string, error) {
+	desc, err := remote.Head(ref, r.options(ctx)...)
+	if err != nil {
+		return "", classify(err)
+	}
+	return desc.Digest.String(), nil
+}
+
 // ImageConfig fetches ref's config. The result's Digest is the digest ref
 // resolved to (an index's, for a multi-platform image), which the cache
 // keys it by.

@@ -28,6 +28,7 @@ type testRegistry struct {
 	*httptest.Server
 	host     string
 	requests atomic.Int64
+	gets     atomic.Int64 // GET requests for manifests (what Docker Hub rate-limits)
 }
 
 func newTestRegistry(t *testing.T) *testRegistry {
@@ -36,6 +37,9 @@ func newTestRegistry(t *testing.T) *testRegistry {
 	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.requests.Add(1)
+		if req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/manifests/") {
+			r.gets.Add(1)
+		}
 		h.ServeHTTP(w, req)
 	}))
 	t.Cleanup(r.Close)
@@ -141,34 +145,56 @@ func TestRegistryIndexPicksPlatform(t *testing.T) {
 
 func TestRegistryCache(t *testing.T) {
 	reg := newTestRegistry(t)
-	ref := reg.push(t, "acme/cached:3", image(t, v1.Config{Volumes: map[string]struct{}{"/data": {}}}))
+	ref := reg.push(t, "acme/cached:3", image(t, vols("/data")))
 	dir := t.TempDir()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	if _, ok := registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64").ImageConfig(ref); !ok {
-		t.Fatal("first lookup failed")
+	run := func() *Resolver {
+		return registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: func() time.Time { return now }}, "amd64")
 	}
-	first, _ := registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64").ImageConfig(ref)
+	first, ok := run().ImageConfig(ref)
+	if !ok || first.Source != SourceRegistry {
+		t.Fatalf("first lookup: ok=%v cfg=%+v", ok, first)
+	}
+
+	// Within the TTL, a new run (a new resolver) reads the cache and asks
+	// nothing.
+	now = now.Add(30 * time.Minute)
+	requests := reg.requests.Load()
+	if cfg, ok := run().ImageConfig(ref); !ok || cfg.Source != SourceCache || !reflect.DeepEqual(cfg.Volumes, []string{"/data"}) {
+		t.Errorf("within the TTL: ok=%v cfg=%+v", ok, cfg)
+	}
+	if reg.requests.Load() != requests {
+		t.Errorf("%d requests within the TTL", reg.requests.Load()-requests)
+	}
+
+	// After the TTL, with the tag still on the same digest, a HEAD
+	// refreshes the entry: no manifest GET.
+	now = now.Add(2 * time.Hour)
+	gets := reg.gets.Load()
+	if cfg, ok := run().ImageConfig(ref); !ok || cfg.Source != SourceCache {
+		t.Errorf("after the TTL, same digest: ok=%v cfg=%+v", ok, cfg)
+	}
+	if reg.gets.Load() != gets {
+		t.Errorf("%d manifest GETs to refresh an unchanged tag", reg.gets.Load()-gets)
+	}
+
+	// A tag moved to new content is read again once its entry expires.
+	reg.push(t, "acme/cached:3", image(t, vols("/data", "/moved")))
+	now = now.Add(2 * time.Hour)
+	if cfg, ok := run().ImageConfig(ref); !ok || cfg.Source != SourceRegistry || len(cfg.Volumes) != 2 {
+		t.Errorf("after the tag moved: ok=%v cfg=%+v", ok, cfg)
+	}
 	reg.Close() // offline from here on
 
-	// Within the TTL, a new run (a new resolver) reads the cache.
-	now = now.Add(30 * time.Minute)
-	r := registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64")
-	cfg, ok := r.ImageConfig(ref)
-	if !ok || cfg.Source != SourceCache || !reflect.DeepEqual(cfg.Volumes, []string{"/data"}) {
-		t.Fatalf("within TTL: ok=%v cfg=%+v notes=%q", ok, cfg, r.Notes())
-	}
 	// By digest, the entry never expires.
 	now = now.Add(1000 * time.Hour)
-	byDigest := reg.host + "/acme/cached@" + first.Digest
-	r = registryResolver(t, &Cache{Dir: dir, TTL: time.Hour, Now: clock}, "amd64")
-	if cfg, ok := r.ImageConfig(byDigest); !ok || cfg.Source != SourceCache {
+	r := run()
+	if cfg, ok := r.ImageConfig(reg.host + "/acme/cached@" + first.Digest); !ok || cfg.Source != SourceCache || len(cfg.Volumes) != 1 {
 		t.Errorf("by digest after the TTL: ok=%v cfg=%+v notes=%q", ok, cfg, r.Notes())
 	}
 	// The tag's entry has expired: the registry is asked, does not answer,
 	// and the run says so instead of failing.
-	cfg, ok = r.ImageConfig(ref)
-	if ok {
+	if cfg, ok := r.ImageConfig(ref); ok {
 		t.Errorf("expired tag entry served: %+v", cfg)
 	}
 	notes := strings.Join(r.Notes(), "\n")
