@@ -34,7 +34,7 @@ type service struct {
 	// Dockerfile is what the service's Dockerfile says (nil: no build, or
 	// no Dockerfile read).
 	Dockerfile *knowledge.Dockerfile
-	// Config is the image config Image was made from (FromImageConfig),
+	// ImageConfig is the image config Image was made from (FromImageConfig),
 	// or that was read without making the image stateful.
 	ImageConfig *knowledge.ImageConfig
 	// FromImageConfig: Image comes only from the image's own config (its
