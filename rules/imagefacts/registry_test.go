@@ -1,10 +1,12 @@
 package imagefacts
 
 import (
+	"encoding/base64"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -262,4 +264,81 @@ func vols(paths ...string) v1.Config {
 		m[p] = struct{}{}
 	}
 	return v1.Config{Volumes: m}
+}
+
+// The registry wants credentials; they come from the user's docker config
+// (DOCKER_CONFIG/config.json), as `docker login` leaves them, through the
+// default keychain.
+func TestRegistryDockerConfigAuth(t *testing.T) {
+	reg := newTestRegistry(t)
+	ref := reg.push(t, "private/app:1", image(t, vols("/srv/app")))
+	const user, pass = "ci-bot", "not-a-real-token"
+	var denied atomic.Int64
+	guarded := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if u, p, ok := req.BasicAuth(); !ok || u != user || p != pass {
+			denied.Add(1)
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		reg.Config.Handler.ServeHTTP(w, req)
+	}))
+	defer guarded.Close()
+	host := strings.TrimPrefix(guarded.URL, "http://")
+	ref = host + strings.TrimPrefix(ref, reg.host)
+
+	env := map[string]string{"DOCKER_HOST": "unix://" + filepath.Join(t.TempDir(), "none.sock")}
+	resolver := func() *Resolver {
+		return New(Options{Mode: ModeRegistry, Getenv: func(k string) string { return env[k] }, Cache: &Cache{}, Registry: &Registry{Arch: "amd64"}})
+	}
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	r := resolver()
+	if _, ok := r.ImageConfig(ref); ok || denied.Load() == 0 {
+		t.Fatalf("read without credentials (denied %d)", denied.Load())
+	}
+	if notes := strings.Join(r.Notes(), "\n"); !strings.Contains(notes, "could not read the config of "+ref) {
+		t.Errorf("notes = %q", notes)
+	}
+
+	dir := t.TempDir()
+	auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"auths":{"`+host+`":{"auth":"`+auth+`"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DOCKER_CONFIG", dir)
+	r = resolver()
+	if cfg, ok := r.ImageConfig(ref); !ok || len(cfg.Volumes) != 1 || cfg.Volumes[0] != "/srv/app" {
+		t.Errorf("with the docker config's credentials: ok=%v cfg=%+v notes=%q", ok, cfg, r.Notes())
+	}
+}
+
+// Docker Hub's flow without credentials: a 401 names a token service,
+// which hands out an anonymous pull token.
+func TestRegistryAnonymousToken(t *testing.T) {
+	reg := newTestRegistry(t)
+	ref := reg.push(t, "library/thing:1", image(t, vols("/thing")))
+	var tokens atomic.Int64
+	var guarded *httptest.Server
+	guarded = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/token" {
+			if req.Header.Get("Authorization") != "" {
+				t.Errorf("credentials sent for an anonymous token: %q", req.Header.Get("Authorization"))
+			}
+			tokens.Add(1)
+			io.WriteString(w, `{"token":"anonymous-pull"}`)
+			return
+		}
+		if req.Header.Get("Authorization") != "Bearer anonymous-pull" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+guarded.URL+`/token",service="test",scope="repository:library/thing:pull"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		reg.Config.Handler.ServeHTTP(w, req)
+	}))
+	defer guarded.Close()
+	ref = strings.TrimPrefix(guarded.URL, "http://") + strings.TrimPrefix(ref, reg.host)
+	r := registryResolver(t, &Cache{}, "amd64")
+	if cfg, ok := r.ImageConfig(ref); !ok || len(cfg.Volumes) != 1 || tokens.Load() == 0 {
+		t.Errorf("ok=%v cfg=%+v tokens=%d notes=%q", ok, cfg, tokens.Load(), r.Notes())
+	}
 }
