@@ -87,7 +87,8 @@ func (s *service) knowBuilt(content []byte, k *knowledge.Knowledge) {
 			inherited = s.DataPaths
 		}
 		s.Image, s.BuiltFrom, s.FromImageConfig = nil, "", false
-		s.DataPaths = append(vols, missingFrom(inherited, vols)...)
+		vols = append(vols, missingFrom(inherited, vols)...)
+		s.DataPaths = vols
 		s.FromDockerfile = true
 		return
 	}

@@ -57,7 +57,7 @@ func engineHost(getenv func(string) string) string {
 func NewEngine(host string, tls bool) (*Engine, error) {
 	u, err := url.Parse(host)
 	if err != nil {
-		return nil, fmt.Errorf("DOCKER_HOST %q: %v", host, err)
+		return nil, fmt.Errorf("DOCKER_HOST %q: %w", host, err)
 	}
 	e := &Engine{Host: host}
 	tr := &http.Transport{DisableCompression: true}
@@ -117,7 +117,7 @@ func (e *Engine) ImageConfig(ctx context.Context, ref string) (*knowledge.ImageC
 	}
 	var img engineImage
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&img); err != nil {
-		return nil, fmt.Errorf("engine answer: %v", err)
+		return nil, fmt.Errorf("engine answer: %w", err)
 	}
 	c := &knowledge.ImageConfig{
 		Digest: img.ID, Env: img.Config.Env, User: img.Config.User, WorkingDir: img.Config.WorkingDir,

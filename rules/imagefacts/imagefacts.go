@@ -187,7 +187,7 @@ func (r *Resolver) fromEngine(ref string) (*knowledge.ImageConfig, error) {
 	if errors.As(err, &unreachable) {
 		r.engineMu.Lock()
 		if r.engineErr == nil {
-			r.engineErr = fmt.Errorf("no Docker engine answered at %s (%v)", e.Host, unreachable.err)
+			r.engineErr = fmt.Errorf("no Docker engine answered at %s (%w)", e.Host, unreachable.err)
 		}
 		r.engineMu.Unlock()
 	}

@@ -235,12 +235,12 @@ func expandVars(s string, scopes ...map[string]string) string {
 				word = rest[1:]
 			}
 			v, ok := lookup(name)
-			switch {
-			case op == ":-" || op == "-":
+			switch op {
+			case ":-", "-":
 				if !ok || (op == ":-" && v == "") {
 					v, ok = word, true
 				}
-			case op == ":+" || op == "+":
+			case ":+", "+":
 				if ok && (op == "+" || v != "") {
 					v = word
 				} else {
