@@ -149,3 +149,21 @@ func TestEngineHost(t *testing.T) {
 		t.Error("ssh accepted")
 	}
 }
+
+// In registry mode without DOCKER_HOST, a missing engine is the usual CI
+// runner, not news; with DOCKER_HOST set, it is said.
+func TestRegistryModeQuietWithoutEngine(t *testing.T) {
+	reg := newTestRegistry(t)
+	ref := reg.push(t, "acme/quiet:1", image(t, vols("/data")))
+	for _, env := range []map[string]string{{"HOME": t.TempDir()}, {"DOCKER_HOST": "unix://" + filepath.Join(t.TempDir(), "none.sock")}} {
+		r := New(Options{Mode: ModeRegistry, Getenv: func(k string) string { return env[k] }, Cache: &Cache{}, Registry: registryResolver(t, nil, "amd64").opts.Registry})
+		r.engine, r.engineErr = NewEngine("unix://"+filepath.Join(t.TempDir(), "none.sock"), false) // not /var/run/docker.sock, whatever the machine has
+		if _, ok := r.ImageConfig(ref); !ok {
+			t.Fatalf("no config; notes %q", r.Notes())
+		}
+		notes := strings.Join(r.Notes(), "\n")
+		if said := strings.Contains(notes, "no Docker engine answered"); said != (env["DOCKER_HOST"] != "") {
+			t.Errorf("DOCKER_HOST=%q: notes %q", env["DOCKER_HOST"], notes)
+		}
+	}
+}
