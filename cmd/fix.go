@@ -102,6 +102,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	} else if err := rep.Report(o.io.Out, &left.Result); err != nil {
 		return &exitError{code: ExitInternal, err: err}
 	}
+	printImageNotes(o.io.Err, o.resolver)
 	if len(res.Refused) > 0 {
 		return &exitError{code: ExitIncomplete}
 	}

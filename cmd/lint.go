@@ -15,6 +15,7 @@ import (
 	"github.com/composure-dev/composure/cmd/report"
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/config"
+	"github.com/composure-dev/composure/rules/imagefacts"
 	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
@@ -37,6 +38,9 @@ type lintOptions struct {
 	Severities []string
 	Jobs       int
 	Config     string
+	// Images is --images: off, local or registry ("": the config's).
+	Images   string
+	resolver *imagefacts.Resolver
 }
 
 func newLintCmd(io *IOStreams) *cobra.Command {
@@ -70,6 +74,7 @@ func addLintFlags(c *cobra.Command, o *lintOptions) {
 	f.StringArrayVar(&o.Severities, "severity", nil, "set a rule's severity, RULE=off|info|warning|error (repeatable)")
 	f.IntVarP(&o.Jobs, "jobs", "j", 0, "projects linted in parallel (default: number of CPUs)")
 	f.StringVar(&o.Config, "config", "", "config file (default: "+config.FileName+" in the linted directory or a parent)")
+	f.StringVar(&o.Images, "images", "", "read unknown images' configs: off, local (the Docker engine) or registry (default: the config's images:, else off)")
 }
 
 // usageError is a bad flag value: exit code 2 before anything is linted.
@@ -109,6 +114,9 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 		if len(file.Images) > 0 {
 			cfg.Knowledge = knowledge.Default().With(file.Images, nil)
 		}
+	}
+	if err := o.useImages(&cfg.Config, file); err != nil {
+		return cfg, err
 	}
 	for _, id := range o.Enable {
 		if rules.ByID(id) == nil {
@@ -241,6 +249,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	}
 	printGrouping(o.io.Err, res.Specs)
 	printUnchecked(o.io.Err, res.Projects)
+	printImageNotes(o.io.Err, o.resolver)
 	return exitFor(&res.Result, threshold)
 }
 

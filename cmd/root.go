@@ -22,7 +22,7 @@ func NewRoot(io *IOStreams) *cobra.Command {
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetIn(io.In)
-	root.AddCommand(newLintCmd(io), newFixCmd(io), newRulesCmd(io), newInitCmd(io), newExplainCmd(io), newVersionCmd(io))
+	root.AddCommand(newLintCmd(io), newFixCmd(io), newImagesCmd(io), newRulesCmd(io), newInitCmd(io), newExplainCmd(io), newVersionCmd(io))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

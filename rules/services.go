@@ -25,8 +25,21 @@ type service struct {
 	// DataPaths are where the service keeps state: from the knowledge for
 	// its image and tag, or from its Dockerfile's VOLUME lines.
 	DataPaths []knowledge.DataPath
-	// FromDockerfile is set when DataPaths come from a local Dockerfile.
+	// FromDockerfile is set when DataPaths come from a local Dockerfile's
+	// VOLUME lines.
 	FromDockerfile bool
+	// BuiltFrom is the base image of the final stage of the service's
+	// Dockerfile when Image is what it inherits from it.
+	BuiltFrom string
+	// Dockerfile is what the service's Dockerfile says (nil: no build, or
+	// no Dockerfile read).
+	Dockerfile *knowledge.Dockerfile
+	// ImageConfig is the image config Image was made from (FromImageConfig),
+	// or that was read without making the image stateful.
+	ImageConfig *knowledge.ImageConfig
+	// FromImageConfig: Image comes only from the image's own config (its
+	// declared VOLUMEs), not from a curated or user entry.
+	FromImageConfig bool
 	// Alternatives: the image's version is unknown and DataPaths are the
 	// candidate paths of its versions; one covered path is enough.
 	Alternatives bool
@@ -208,6 +221,8 @@ func (s *service) relocate() {
 	if s.Image.DataEnv != "" {
 		if v := s.Config.Environment[s.Image.DataEnv]; v != nil {
 			value, by = *v, s.Image.DataEnv
+		} else if v, ok := s.dockerfileEnv(s.Image.DataEnv); ok {
+			value, by = v, s.Image.DataEnv+" (set by its Dockerfile)"
 		}
 	}
 	if s.Image.DataFlag != "" {
@@ -341,28 +356,15 @@ func newShared(p *project.Project, k *knowledge.Knowledge) *shared {
 		}
 		if cfg.Image != "" {
 			if m, ok := k.Lookup(cfg.Image); ok {
-				s.Match, s.Image, s.DataPaths, s.Alternatives = m, m.Image, m.DataPaths, m.MajorUnknown
-				if tagUnresolved(cfg.Image) && versionedPaths(m.Image) {
-					// The tag came from a variable that is not set here: the
-					// version is unknown, so every version's path is a candidate.
-					// (Paths that hold for every version stay all required.)
-					s.DataPaths, s.Alternatives = m.Image.DataPaths, len(m.Image.DataPaths) > 1
-				}
-				if len(s.DataPaths) == 0 {
-					// minio keeps its data where `server <path>` says
-					s.DataPaths = m.Image.DataPathsFromCommand(commandLine(s))
-				}
-				s.relocate()
-				s.DataPaths = dropSecondary(s.DataPaths, s.Mounts)
+				s.know(m, cfg.Image)
+			} else if k.ImageConfigs() != nil && cfg.Build == nil {
+				// The name of an image built here is not asked about: the
+				// registry may not have it, or may learn a private name.
+				s.knowFromConfig(k, cfg.Image)
 			}
 		}
 		if s.Image == nil && cfg.Build != nil {
-			for _, v := range knowledge.ParseDockerfileVolumes(p.Dockerfiles[name]) {
-				if strings.HasPrefix(v, "/") && !strings.Contains(v, "$") {
-					s.DataPaths = append(s.DataPaths, knowledge.DataPath{Path: path.Clean(v), VolumeDeclared: true})
-				}
-			}
-			s.FromDockerfile = len(s.DataPaths) > 0
+			s.knowBuilt(p.Dockerfiles[name], k)
 		}
 		sh.services = append(sh.services, s)
 	}

@@ -21,8 +21,11 @@ var StatefulVolumeMissing = &lint.Rule{
 		What: "Finds services whose image keeps data (databases, queues, search indexes, uploads) with no " +
 			"mount on or above the path where the image writes it. Knowledge of images and their data paths " +
 			"is built in (postgres, mysql, mariadb, mongo, redis, elasticsearch and many more, keyed by tag " +
-			"where the path changed, as for postgres 18); services built locally count as stateful when their " +
-			"Dockerfile declares `VOLUME`. Images whose state is optional (redis, valkey...) are reported as a " +
+			"where the path changed, as for postgres 18); a service built locally inherits the knowledge of its " +
+			"Dockerfile's final base image (`FROM caddy:2.10.0-alpine`, through stage names and `ARG` defaults) " +
+			"and counts as stateful when the Dockerfile declares `VOLUME`. With `--images=local|registry`, an image " +
+			"no entry knows is read from the local engine or its registry: the `VOLUME`s its config declares " +
+			"(leaving out logs, caches, tmp, run and sockets) are reported as a warning. Images whose state is optional (redis, valkey...) are reported as a " +
 			"warning, and not at all when the service visibly turns persistence off. The data path follows the " +
 			"image's variable or server flag when the service sets one (`PGDATA`, `mysqld --datadir=`, " +
 			"`mongod --dbpath`). A data directory moved " +
@@ -76,6 +79,10 @@ func checkStatefulVolumeMissing(p *lint.Pass) {
 		case maybe:
 			sev, cacheHint = lint.Warning, "; if it is only a cache, turn persistence off or ignore this finding"
 		}
+		if s.FromImageConfig && sev == lint.Error {
+			// Only the image's own VOLUME says so, not a curated entry.
+			sev, cacheHint = lint.Warning, "; if it holds nothing worth keeping, ignore this finding"
+		}
 		missing := s.uncovered()
 		if len(missing) == 0 {
 			continue
@@ -89,7 +96,7 @@ func checkStatefulVolumeMissing(p *lint.Pass) {
 			list = strings.Join(paths, " or ") + " (depending on the version)"
 		}
 		anchor := "image"
-		if s.FromDockerfile || s.Config.Image == "" {
+		if s.FromDockerfile || s.BuiltFrom != "" || s.Config.Image == "" {
 			anchor = "build"
 		}
 		if old, dp := otherVersionMount(s); old != nil {
@@ -116,8 +123,15 @@ func checkStatefulVolumeMissing(p *lint.Pass) {
 			loss = "it is inside the image's VOLUME " + v + ", whose anonymous volume `docker compose down` orphans, and a mount above " + v + " does not reach it"
 		}
 		from := s.Label()
-		if s.FromDockerfile {
+		switch {
+		case s.FromDockerfile:
 			from = "its Dockerfile declares VOLUME " + list
+		case s.BuiltFrom != "" && s.FromImageConfig:
+			from = "built from " + s.BuiltFrom + ", read from its image config"
+		case s.BuiltFrom != "":
+			from = "built from " + s.BuiltFrom
+		case s.FromImageConfig:
+			from = s.Label() + ", read from its image config"
 		}
 		f := lint.Finding{
 			Severity: sev,

@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/composure-dev/composure/rules/imagefacts"
 	"github.com/composure-dev/composure/rules/knowledge"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
@@ -37,6 +38,9 @@ type Config struct {
 	Options map[string]lint.Options
 	Ignores []lint.Ignore
 	Images  []knowledge.Image
+	// ImagesMode is `images:`, where unknown images' configs are read
+	// from: off, local or registry ("" when not set).
+	ImagesMode string
 }
 
 // Find returns the config file in dir or its nearest parent, or "".
@@ -89,8 +93,13 @@ func Parse(file string, content []byte, catalogue []*lint.Rule) (*Config, error)
 			p.ignores(kv.val, c)
 		case "stateful-images":
 			p.images(kv.val, c)
+		case "images":
+			c.ImagesMode = p.scalar(kv.val, "images")
+			if _, err := imagefacts.ParseMode(c.ImagesMode); err != nil && p.err == nil {
+				p.fail(kv.val, "images: %v", err)
+			}
 		default:
-			p.fail(kv.key, "unknown key %q (want rules, ignore or stateful-images)", kv.key.Value)
+			p.fail(kv.key, "unknown key %q (want rules, ignore, stateful-images or images)", kv.key.Value)
 		}
 	}
 	if p.err != nil {
@@ -349,6 +358,12 @@ stateful-images: []
 #    volume-declared: false
 #    secret-env: [APP_DB_PASSWORD]
 #    file-env: [APP_DB_PASSWORD]
+
+# Where to read the configs (declared VOLUMEs, user) of images none of the
+# above knows: off, local (the Docker engine, never pulling) or registry
+# (the engine, then a cache under the user cache directory, then the
+# registry). --images on the command line wins.
+images: off
 `)
 	return b.String()
 }

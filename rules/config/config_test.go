@@ -31,10 +31,14 @@ stateful-images:
     data-paths: [/var/lib/app]
     volume-declared: true
     file-env: [APP_PASSWORD]
+images: registry
 `
 	c, err := Parse("x/.composure.yaml", []byte(src), rules.All())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.ImagesMode != "registry" {
+		t.Errorf("ImagesMode = %q, want registry", c.ImagesMode)
 	}
 	if c.Severity["fixed-container-name"] != lint.Off || c.Severity["secret-in-environment"] != lint.Warning {
 		t.Errorf("severities = %v", c.Severity)
@@ -63,6 +67,8 @@ func TestParseErrors(t *testing.T) {
 		{"stateful-images:\n  - image: x/db\n    data-paths: [var/lib]\n", `not an absolute container path`},
 		{"stateful-images:\n  - image: x/db\n    data-paths: [/d]\n    volume-declared: maybe\n", `volume-declared must be true or false`},
 		{"rules: [a]\n", `rules must be a mapping`},
+		{"images: cloud\n", `1:9: images: "cloud": want off, local or registry`},
+		{"images: [local]\n", `1:9: images must be a string`},
 	}
 	for _, c := range cases {
 		_, err := Parse(".composure.yaml", []byte(c.src), rules.All())
@@ -80,8 +86,12 @@ func TestParseErrors(t *testing.T) {
 // The starter config parses and lists every rule.
 func TestStarter(t *testing.T) {
 	s := Starter(rules.All())
-	if _, err := Parse("starter", []byte(s), rules.All()); err != nil {
+	c, err := Parse("starter", []byte(s), rules.All())
+	if err != nil {
 		t.Fatalf("starter config does not parse: %v", err)
+	}
+	if c.ImagesMode != "off" {
+		t.Errorf("starter images: %q, want off", c.ImagesMode)
 	}
 	for _, r := range rules.All() {
 		if !strings.Contains(s, "# "+r.ID+":") {

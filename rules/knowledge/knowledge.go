@@ -218,6 +218,9 @@ type Knowledge struct {
 	index    map[string]*Image // exact repository -> entry; user entries win
 	globs    []glob            // user patterns, in order
 	families []family          // built-in vendor prefixes, tried after index
+	// configs reads image configs for images no entry knows; nil when
+	// images mode is off (WithImageConfigs).
+	configs ImageConfigs
 }
 
 type family struct {
@@ -303,6 +306,7 @@ func (k *Knowledge) With(extra []Image, patterns []string) *Knowledge {
 		globs:  append([]glob(nil), k.globs...),
 		// built-in data, never changed: shared
 		families: k.families,
+		configs:  k.configs,
 	}
 	copy(n.images, k.images)
 	for name, img := range k.index {

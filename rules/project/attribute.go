@@ -298,7 +298,7 @@ func sortProperties(msg string) string {
 // emptyValueError reports whether a compose-go message is about a value
 // that came out empty, which an unset variable explains.
 func emptyValueError(msg string) bool {
-	for _, s := range []string{"empty", "''", "neither an image nor a build", "failed to cast", "Invalid hostPort"} {
+	for _, s := range []string{"empty", "''", "neither an image nor a build", "failed to cast", "Invalid hostPort", "invalid hostPort"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

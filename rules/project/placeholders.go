@@ -167,8 +167,9 @@ func (p *projectLoader) collectPortTemplates() map[string]map[string]bool {
 	return out
 }
 
-// portErrorRe matches the errors of parsing a short-syntax port.
-var portErrorRe = regexp.MustCompile(`^(?:No port specified|Invalid (?:ip address|containerPort|hostPort|proto|ranges? specified)|Empty string specified for ports)`)
+// portErrorRe matches the errors of parsing a short-syntax port, in either
+// case: docker/go-connections 0.7 lower-cased them ("invalid hostPort").
+var portErrorRe = regexp.MustCompile(`(?i)^(?:no port specified|Invalid (?:ip address|containerPort|hostPort|proto|ranges? specified)|Empty string specified for ports)`)
 
 // findPortError locates the first short-syntax port entry, in file order,
 // that gives msg once interpolated as the load did.
