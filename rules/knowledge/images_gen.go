@@ -1955,16 +1955,467 @@ var builtinImages = []Image{
 		},
 	},
 	{
-		ID:       "vimagick-airflow",
-		Images:   []string{"vimagick/airflow"},
+		ID:       "easypi-stateless",
+		Images:   []string{"easypi/obfsproxy-arm", "easypi/shairplay-arm", "easypi/aircast-arm64", "easypi/fteproxy-arm", "easypi/hans-arm", "easypi/n2n-arm", "easypi/node-media-server-arm", "easypi/phpvirtualbox-arm", "easypi/shoutcast-arm", "easypi/squid-arm", "easypi/ffmpeg-arm"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "bitnami-ghost",
+		Images:   []string{"bitnami/ghost", "bitnamilegacy/ghost"},
 		Stateful: Stateful,
 		DataPaths: []DataPath{
-			{Path: "/opt/airflow", VolumeDeclared: true},
+			{Path: "/bitnami/ghost"},
 		},
 	},
 	{
-		ID:       "easypi-stateless",
-		Images:   []string{"easypi/obfsproxy-arm", "easypi/shairplay-arm", "easypi/aircast-arm64", "easypi/fteproxy-arm", "easypi/hans-arm", "easypi/n2n-arm", "easypi/node-media-server-arm", "easypi/phpvirtualbox-arm", "easypi/shoutcast-arm", "easypi/squid-arm", "easypi/ffmpeg-arm"},
+		ID:       "bitnami-influxdb",
+		Images:   []string{"bitnami/influxdb", "bitnamilegacy/influxdb"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/influxdb"},
+		},
+	},
+	{
+		ID:       "bitnami-magento",
+		Images:   []string{"bitnami/magento", "bitnamilegacy/magento"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/magento"},
+		},
+	},
+	{
+		ID:       "bitnami-mariadb-galera",
+		Images:   []string{"bitnami/mariadb-galera", "bitnamilegacy/mariadb-galera"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/mariadb"},
+		},
+	},
+	{
+		ID:       "bitnami-matomo",
+		Images:   []string{"bitnami/matomo", "bitnamilegacy/matomo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/matomo"},
+		},
+	},
+	{
+		ID:       "bitnami-mediawiki",
+		Images:   []string{"bitnami/mediawiki", "bitnamilegacy/mediawiki"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/mediawiki"},
+		},
+	},
+	{
+		ID:       "bitnami-moodle",
+		Images:   []string{"bitnami/moodle", "bitnamilegacy/moodle"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/moodle"},
+			{Path: "/bitnami/moodledata"},
+		},
+	},
+	{
+		ID:       "bitnami-odoo",
+		Images:   []string{"bitnami/odoo", "bitnamilegacy/odoo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/odoo"},
+		},
+	},
+	{
+		ID:       "bitnami-redmine",
+		Images:   []string{"bitnami/redmine", "bitnamilegacy/redmine"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/redmine"},
+		},
+	},
+	{
+		ID:       "bitnami-solr",
+		Images:   []string{"bitnami/solr", "bitnamilegacy/solr"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/solr"},
+		},
+	},
+	{
+		ID:       "bitnami-wordpress",
+		Images:   []string{"bitnami/wordpress", "bitnamilegacy/wordpress"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/wordpress"},
+		},
+	},
+	{
+		ID:       "bitnami-discourse",
+		Images:   []string{"bitnami/discourse", "bitnamilegacy/discourse"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/discourse"},
+		},
+	},
+	{
+		ID:       "bitnami-postgresql-repmgr",
+		Images:   []string{"bitnami/postgresql-repmgr", "bitnamilegacy/postgresql-repmgr"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/postgresql"},
+		},
+	},
+	{
+		ID:       "bitnami-parse",
+		Images:   []string{"bitnami/parse", "bitnamilegacy/parse"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/parse"},
+		},
+	},
+	{
+		ID:       "bitnami-openldap",
+		Images:   []string{"bitnami/openldap", "bitnamilegacy/openldap"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/openldap"},
+		},
+		SecretEnv: []string{"LDAP_ADMIN_PASSWORD", "LDAP_PASSWORDS", "LDAP_CONFIG_ADMIN_PASSWORD"},
+	},
+	{
+		ID:       "thehive4",
+		Images:   []string{"thehiveproject/thehive4"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/thp/thehive/data"},
+			{Path: "/opt/thp/thehive/index"},
+		},
+	},
+	{
+		ID:       "thehive5",
+		Images:   []string{"strangebee/thehive"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/thp/thehive/data"},
+			{Path: "/opt/thp/thehive/index"},
+		},
+	},
+	{
+		ID:       "zulip-server",
+		Images:   []string{"ghcr.io/zulip/zulip-server", "zulip/docker-zulip"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "zulip-postgresql",
+		Images:   []string{"zulip/zulip-postgresql"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/postgresql/data"},
+		},
+		SecretEnv: []string{"POSTGRES_PASSWORD"},
+	},
+	{
+		ID:       "nextcloud-aio",
+		Images:   []string{"ghcr.io/nextcloud-releases/all-in-one", "nextcloud/all-in-one"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/mnt/docker-aio-config"},
+		},
+	},
+	{
+		ID:       "graylog-forwarder",
+		Images:   []string{"graylog/graylog-forwarder"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/graylog-forwarder"},
+		},
+	},
+	{
+		ID:       "hedgedoc",
+		Images:   []string{"quay.io/hedgedoc/hedgedoc", "hedgedoc/hedgedoc"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/hedgedoc/public/uploads"},
+		},
+		SecretEnv: []string{"CMD_SESSION_SECRET", "CMD_DB_PASSWORD"},
+	},
+	{
+		ID:       "mariadb-debug",
+		Images:   []string{"quay.io/mariadb-foundation/mariadb-debug"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/mysql"},
+		},
+		SecretEnv: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD"},
+	},
+	{
+		ID:       "invoiceninja",
+		Images:   []string{"invoiceninja/invoiceninja-debian"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html/storage"},
+		},
+	},
+	{
+		ID:       "taiga-back",
+		Images:   []string{"taigaio/taiga-back"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/taiga-back/media"},
+		},
+	},
+	{
+		ID:       "bookstack-solidnerd",
+		Images:   []string{"solidnerd/bookstack"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/bookstack/public/uploads"},
+			{Path: "/var/www/bookstack/storage/uploads"},
+		},
+	},
+	{
+		ID:       "wazuh-indexer",
+		Images:   []string{"wazuh/wazuh-indexer"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/wazuh-indexer"},
+		},
+	},
+	{
+		ID:       "mediawiki",
+		Images:   []string{"mediawiki"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html/images"},
+		},
+	},
+	{
+		ID:       "geonetwork",
+		Images:   []string{"geonetwork"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/catalogue-data"},
+		},
+	},
+	{
+		ID:       "plex",
+		Images:   []string{"plexinc/pms-docker"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config"},
+		},
+	},
+	{
+		ID:       "syncthing",
+		Images:   []string{"syncthing/syncthing"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/syncthing"},
+		},
+	},
+	{
+		ID:       "synapse",
+		Images:   []string{"matrixdotorg/synapse"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "kubo",
+		Images:   []string{"ipfs/kubo", "ipfs/go-ipfs"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data/ipfs"},
+		},
+	},
+	{
+		ID:       "minecraft-server",
+		Images:   []string{"itzg/minecraft-server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "node-red",
+		Images:   []string{"nodered/node-red"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "photoprism",
+		Images:   []string{"photoprism/photoprism"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/photoprism/storage"},
+		},
+		SecretEnv: []string{"PHOTOPRISM_ADMIN_PASSWORD", "PHOTOPRISM_DATABASE_PASSWORD"},
+	},
+	{
+		ID:       "headscale",
+		Images:   []string{"headscale/headscale"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/headscale"},
+		},
+	},
+	{
+		ID:       "memos",
+		Images:   []string{"neosmemo/memos"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/opt/memos"},
+		},
+	},
+	{
+		ID:       "openvpn-as",
+		Images:   []string{"openvpn/openvpn-as"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/openvpn"},
+		},
+	},
+	{
+		ID:       "owntracks-recorder",
+		Images:   []string{"owntracks/recorder"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/store"},
+		},
+	},
+	{
+		ID:       "rustdesk-server",
+		Images:   []string{"rustdesk/rustdesk-server-s6"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "esphome",
+		Images:   []string{"esphome/esphome", "ghcr.io/esphome/esphome"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config"},
+		},
+	},
+	{
+		ID:       "beszel",
+		Images:   []string{"henrygd/beszel"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/beszel_data"},
+		},
+	},
+	{
+		ID:       "upsnap",
+		Images:   []string{"ghcr.io/seriousm4x/upsnap", "seriousm4x/upsnap"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/app/pb_data"},
+		},
+	},
+	{
+		ID:       "opengist",
+		Images:   []string{"ghcr.io/thomiceli/opengist"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opengist"},
+		},
+	},
+	{
+		ID:       "ergo",
+		Images:   []string{"ghcr.io/ergochat/ergo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/ircd"},
+		},
+	},
+	{
+		ID:       "atlassian",
+		Images:   []string{"atlassian/confluence", "atlassian/confluence-server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/atlassian/application-data/confluence"},
+		},
+	},
+	{
+		ID:       "atlassian-jira",
+		Images:   []string{"atlassian/jira-core", "atlassian/jira-software", "atlassian/jira-servicemanagement"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/atlassian/application-data/jira"},
+		},
+	},
+	{
+		ID:       "artifactory-oss",
+		Images:   []string{"docker.bintray.io/jfrog/artifactory-oss", "releases-docker.jfrog.io/jfrog/artifactory-oss"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/opt/jfrog/artifactory"},
+		},
+	},
+	{
+		ID:       "hivemq-ce",
+		Images:   []string{"hivemq/hivemq-ce", "hivemq/hivemq4"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/hivemq/data"},
+		},
+	},
+	{
+		ID:       "thehive3",
+		Images:   []string{"thehiveproject/thehive"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "web-stateless",
+		Images:   []string{"httpd", "postfixadmin", "openresty/openresty", "tiangolo/nginx-rtmp"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "api-gateways",
+		Images:   []string{"devopsfaith/krakend", "predic8/membrane", "postgrest/postgrest", "hasura/graphql-engine", "luzifer/nginx-sso", "edoburu/pgbouncer"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "test-servers",
+		Images:   []string{"kennethreitz/httpbin", "jwilder/whoami", "tutum/hello-world", "hello-world", "mockserver/mockserver", "ghcr.io/letsencrypt/pebble", "letsencrypt/pebble", "djfarrelly/maildev", "maildev/maildev", "apicurio/apicurio-registry-mem"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "browsers-and-renderers",
+		Images:   []string{"chromedp/headless-shell", "grafana/grafana-image-renderer", "dgtlmoon/sockpuppetbrowser", "flaresolverr/flaresolverr", "lightpanda/browser", "h2non/imaginary"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "docker-agents",
+		Images:   []string{"gliderlabs/logspout", "gliderlabs/registrator", "nickfedor/watchtower", "favonia/cloudflare-ddns", "bretfisher/visualizer"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "web-uis",
+		Images:   []string{"appbaseio/dejavu", "swaggerapi/swagger-ui", "corentinth/it-tools", "excalidraw/excalidraw", "opensearchproject/opensearch-dashboards", "memgraph/lab", "owntracks/frontend", "ghcr.io/gurucomputing/headscale-ui", "ohmyform/ui", "provectuslabs/kafka-ui", "reallibrephotos/librephotos-frontend"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "relays",
+		Images:   []string{"excalidraw/excalidraw-room", "jitsi/excalidraw-backend", "schollz/croc", "webhooksite/laravel-echo-server"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "dev-tools",
+		Images:   []string{"composer", "mcr.microsoft.com/mssql-tools", "minio/mc", "mcr.microsoft.com/devcontainers/go", "wbitt/network-multitool", "confluentinc/cp-kafkacat", "confluentinc/ksqldb-cli", "confluentinc/cp-ksql-cli"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "metrics-forwarders",
+		Images:   []string{"atlassianlabs/gostatsd", "prom/graphite-exporter", "basi/node-exporter", "basi/socat"},
 		Stateful: Stateless,
 	},
 }
