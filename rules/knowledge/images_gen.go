@@ -1512,4 +1512,910 @@ var builtinImages = []Image{
 		SecretEnv: []string{"PMA_PASSWORD", "MYSQL_ROOT_PASSWORD", "PMA_CONTROLPASS"},
 		FileEnv:   FileEnv{Suffix: "_FILE", Note: "the docs list *_FILE for some vars; not verified in the reference"},
 	},
+	{
+		ID:       "debezium-example-mongodb",
+		Images:   []string{"quay.io/debezium/example-mongodb", "debezium/example-mongodb"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data/db", VolumeDeclared: true},
+		},
+		DataFlag: "--dbpath",
+		User:     "999:999",
+	},
+	{
+		ID:       "debezium-server",
+		Images:   []string{"quay.io/debezium/server", "debezium/server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/debezium/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "frappe-erpnext",
+		Images:   []string{"frappe/erpnext", "frappe/frappe"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/home/frappe/frappe-bench/sites", VolumeDeclared: true},
+			{Path: "/home/frappe/frappe-bench/logs", VolumeDeclared: true, Secondary: true},
+		},
+	},
+	{
+		ID:       "vimagick-i2pd",
+		Images:   []string{"vimagick/i2pd"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/i2pd", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-mpd",
+		Images:   []string{"vimagick/mpd"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/mpd", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-ntopng",
+		Images:   []string{"vimagick/ntopng"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/ntopng", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-rslsync",
+		Images:   []string{"vimagick/rslsync"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-tiddlywiki",
+		Images:   []string{"vimagick/tiddlywiki"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-tor",
+		Images:   []string{"vimagick/tor"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/tor", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-vault",
+		Images:   []string{"vimagick/vault"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/vault", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-vnstat",
+		Images:   []string{"vimagick/vnstat"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/vnstat", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-scrapyd",
+		Images:   []string{"vimagick/scrapyd"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/scrapyd", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-openhab",
+		Images:   []string{"vimagick/openhab"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/app/userdata", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-mediagoblin",
+		Images:   []string{"vimagick/mediagoblin"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/mediagoblin", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-hbdg",
+		Images:   []string{"vimagick/hbdg"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/root/.homebridge", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-urlwatch",
+		Images:   []string{"vimagick/urlwatch"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/root/.urlwatch", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-openrefine",
+		Images:   []string{"vimagick/openrefine"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-django-cms",
+		Images:   []string{"vimagick/django-cms"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/app/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-graphite",
+		Images:   []string{"vimagick/graphite"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/graphite/storage", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-dokuwiki",
+		Images:   []string{"vimagick/dokuwiki"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html/conf", VolumeDeclared: true},
+			{Path: "/var/www/html/data/pages", VolumeDeclared: true},
+			{Path: "/var/www/html/data/meta", VolumeDeclared: true},
+			{Path: "/var/www/html/data/media", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "vimagick-apacheds",
+		Images:   []string{"vimagick/apacheds"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/apacheds"},
+		},
+	},
+	{
+		ID:       "vimagick-flashmq",
+		Images:   []string{"vimagick/flashmq"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/flashmq"},
+		},
+	},
+	{
+		ID:       "vimagick-moodle",
+		Images:   []string{"vimagick/moodle"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/moodledata"},
+		},
+	},
+	{
+		ID:       "vimagick-phpbb",
+		Images:   []string{"vimagick/phpbb"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/store"},
+		},
+	},
+	{
+		ID:       "fabric-couchdb",
+		Images:   []string{"hyperledger/fabric-couchdb"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/couchdb/data"},
+		},
+		SecretEnv: []string{"COUCHDB_PASSWORD"},
+	},
+	{
+		ID:       "sonic",
+		Images:   []string{"valeriansaliou/sonic"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/sonic/store"},
+		},
+	},
+	{
+		ID:       "graylog-datanode",
+		Images:   []string{"graylog/graylog-datanode"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/graylog-datanode"},
+		},
+	},
+	{
+		ID:       "lldap",
+		Images:   []string{"lldap/lldap", "nitnelave/lldap"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+		SecretEnv: []string{"LLDAP_JWT_SECRET", "LLDAP_LDAP_USER_PASS", "LLDAP_KEY_SEED"},
+	},
+	{
+		ID:       "wg-easy",
+		Images:   []string{"ghcr.io/wg-easy/wg-easy", "weejewel/wg-easy"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/wireguard"},
+		},
+		SecretEnv: []string{"PASSWORD", "PASSWORD_HASH"},
+	},
+	{
+		ID:       "drone-server",
+		Images:   []string{"drone/drone"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+		SecretEnv: []string{"DRONE_RPC_SECRET", "DRONE_GITHUB_CLIENT_SECRET", "DRONE_GITEA_CLIENT_SECRET", "DRONE_GITLAB_CLIENT_SECRET"},
+	},
+	{
+		ID:       "ipsec-vpn-server",
+		Images:   []string{"hwdsl2/ipsec-vpn-server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/ipsec.d"},
+		},
+		SecretEnv: []string{"VPN_IPSEC_PSK", "VPN_PASSWORD"},
+	},
+	{
+		ID:       "watchyourlan",
+		Images:   []string{"aceberg/watchyourlan"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data/WatchYourLAN"},
+		},
+	},
+	{
+		ID:       "debezium-connect",
+		Images:   []string{"quay.io/debezium/connect", "debezium/connect", "quay.io/debezium/connect-base", "debezium/connect-base"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "temporal-server",
+		Images:   []string{"temporalio/server", "temporalio/auto-setup"},
+		Stateful: Stateless,
+		User:     "1000:1000",
+	},
+	{
+		ID:       "vimagick-stateless",
+		Images:   []string{"vimagick/fteproxy", "vimagick/ggr", "vimagick/icecast", "vimagick/jsonwire-grid", "vimagick/n2n", "vimagick/obfsproxy", "vimagick/polipo", "vimagick/ariang", "vimagick/bittorrent-tracker", "vimagick/cadvisor", "vimagick/chinadns", "vimagick/dante", "vimagick/delegated", "vimagick/frp", "vimagick/ices", "vimagick/iptables", "vimagick/jamapi", "vimagick/mysql-proxy", "vimagick/nextdns", "vimagick/outline-ss-server", "vimagick/piknik", "vimagick/pptp", "vimagick/pptpd", "vimagick/shoutcast", "vimagick/slacker", "vimagick/statsd", "vimagick/sniproxy", "vimagick/squid", "vimagick/phpvirtualbox", "vimagick/l2tpd"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "voting-app",
+		Images:   []string{"dockersamples/examplevotingapp_vote", "dockersamples/examplevotingapp_result", "dockersamples/examplevotingapp_worker", "bretfisher/examplevotingapp_vote", "bretfisher/examplevotingapp_result", "bretfisher/examplevotingapp_worker"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "language-runtimes",
+		Images:   []string{"node", "python", "php", "haproxy", "haproxytech/haproxy-alpine", "haproxytech/haproxy-debian", "telegraf"},
+		Stateful: Stateless,
+	},
+	{
+		ID:        "kong",
+		Images:    []string{"kong", "kong/kong-gateway", "kong/kong"},
+		Stateful:  Stateless,
+		SecretEnv: []string{"KONG_PG_PASSWORD"},
+	},
+	{
+		ID:       "cortex",
+		Images:   []string{"thehiveproject/cortex"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "stateless-apps",
+		Images:   []string{"amruthpillai/reactive-resume", "calcom.docker.scarf.sh/calcom/cal.com", "calcom/cal.com", "miniflux/miniflux", "ghcr.io/browserless/chromium", "browserless/chrome", "mcr.microsoft.com/playwright", "scrapinghub/splash", "n8nio/runners"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "pipeline-stateless",
+		Images:   []string{"confluentinc/cp-kafka-rest", "otel/opentelemetry-collector-contrib", "otel/opentelemetry-collector", "fluent/fluent-bit", "docker.elastic.co/apm/apm-server", "contentsquareplatform/chproxy", "daskdev/dask"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "ui-stateless",
+		Images:   []string{"joxit/docker-registry-ui", "landoop/schema-registry-ui", "aerokube/selenoid-ui"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "cli-tools",
+		Images:   []string{"alpine/openssl", "appropriate/curl", "hyperledger/fabric-tools", "drone/agent", "drone/drone-runner-docker"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "guestbook-frontend",
+		Images:   []string{"gcr.io/google-samples/gb-frontend"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "easypi-zookeeper-arm",
+		Images:   []string{"easypi/zookeeper-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+			{Path: "/datalog", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-hbdg-arm",
+		Images:   []string{"easypi/hbdg-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/root/.homebridge", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-i2pd-arm",
+		Images:   []string{"easypi/i2pd-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/i2pd", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-kafka-arm",
+		Images:   []string{"easypi/kafka-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/kafka", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-mariadb-arm",
+		Images:   []string{"easypi/mariadb-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/mysql", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-motion-arm64",
+		Images:   []string{"easypi/motion-arm64"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/motion", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-murmur-arm",
+		Images:   []string{"easypi/murmur-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/murmur", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-node-red-arm",
+		Images:   []string{"easypi/node-red-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-scrapyd-arm",
+		Images:   []string{"easypi/scrapyd-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/scrapyd", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-superset-arm",
+		Images:   []string{"easypi/superset-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/superset", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-tile38-arm",
+		Images:   []string{"easypi/tile38-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-hass-arm",
+		Images:   []string{"easypi/hass-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/hass", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-openvpn-arm",
+		Images:   []string{"easypi/openvpn-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/etc/openvpn", VolumeDeclared: true},
+		},
+	},
+	{
+		ID:       "easypi-prosody-arm",
+		Images:   []string{"easypi/prosody-arm"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/prosody"},
+		},
+	},
+	{
+		ID:       "easypi-stateless",
+		Images:   []string{"easypi/obfsproxy-arm", "easypi/shairplay-arm", "easypi/aircast-arm64", "easypi/fteproxy-arm", "easypi/hans-arm", "easypi/n2n-arm", "easypi/node-media-server-arm", "easypi/phpvirtualbox-arm", "easypi/shoutcast-arm", "easypi/squid-arm", "easypi/ffmpeg-arm"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "bitnami-ghost",
+		Images:   []string{"bitnami/ghost", "bitnamilegacy/ghost"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/ghost"},
+		},
+	},
+	{
+		ID:       "bitnami-influxdb",
+		Images:   []string{"bitnami/influxdb", "bitnamilegacy/influxdb"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/influxdb"},
+		},
+	},
+	{
+		ID:       "bitnami-magento",
+		Images:   []string{"bitnami/magento", "bitnamilegacy/magento"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/magento"},
+		},
+	},
+	{
+		ID:       "bitnami-mariadb-galera",
+		Images:   []string{"bitnami/mariadb-galera", "bitnamilegacy/mariadb-galera"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/mariadb"},
+		},
+	},
+	{
+		ID:       "bitnami-matomo",
+		Images:   []string{"bitnami/matomo", "bitnamilegacy/matomo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/matomo"},
+		},
+	},
+	{
+		ID:       "bitnami-mediawiki",
+		Images:   []string{"bitnami/mediawiki", "bitnamilegacy/mediawiki"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/mediawiki"},
+		},
+	},
+	{
+		ID:       "bitnami-moodle",
+		Images:   []string{"bitnami/moodle", "bitnamilegacy/moodle"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/moodle"},
+			{Path: "/bitnami/moodledata"},
+		},
+	},
+	{
+		ID:       "bitnami-odoo",
+		Images:   []string{"bitnami/odoo", "bitnamilegacy/odoo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/odoo"},
+		},
+	},
+	{
+		ID:       "bitnami-redmine",
+		Images:   []string{"bitnami/redmine", "bitnamilegacy/redmine"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/redmine"},
+		},
+	},
+	{
+		ID:       "bitnami-solr",
+		Images:   []string{"bitnami/solr", "bitnamilegacy/solr"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/solr"},
+		},
+	},
+	{
+		ID:       "bitnami-wordpress",
+		Images:   []string{"bitnami/wordpress", "bitnamilegacy/wordpress"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/wordpress"},
+		},
+	},
+	{
+		ID:       "bitnami-discourse",
+		Images:   []string{"bitnami/discourse", "bitnamilegacy/discourse"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/discourse"},
+		},
+	},
+	{
+		ID:       "bitnami-postgresql-repmgr",
+		Images:   []string{"bitnami/postgresql-repmgr", "bitnamilegacy/postgresql-repmgr"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/postgresql"},
+		},
+	},
+	{
+		ID:       "bitnami-parse",
+		Images:   []string{"bitnami/parse", "bitnamilegacy/parse"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/parse"},
+		},
+	},
+	{
+		ID:       "bitnami-openldap",
+		Images:   []string{"bitnami/openldap", "bitnamilegacy/openldap"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/bitnami/openldap"},
+		},
+		SecretEnv: []string{"LDAP_ADMIN_PASSWORD", "LDAP_PASSWORDS", "LDAP_CONFIG_ADMIN_PASSWORD"},
+	},
+	{
+		ID:       "thehive4",
+		Images:   []string{"thehiveproject/thehive4"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/thp/thehive/data"},
+			{Path: "/opt/thp/thehive/index"},
+		},
+	},
+	{
+		ID:       "thehive5",
+		Images:   []string{"strangebee/thehive"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/thp/thehive/data"},
+			{Path: "/opt/thp/thehive/index"},
+		},
+	},
+	{
+		ID:       "zulip-server",
+		Images:   []string{"ghcr.io/zulip/zulip-server", "zulip/docker-zulip"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "zulip-postgresql",
+		Images:   []string{"zulip/zulip-postgresql"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/postgresql/data"},
+		},
+		SecretEnv: []string{"POSTGRES_PASSWORD"},
+	},
+	{
+		ID:       "nextcloud-aio",
+		Images:   []string{"ghcr.io/nextcloud-releases/all-in-one", "nextcloud/all-in-one"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/mnt/docker-aio-config"},
+		},
+	},
+	{
+		ID:       "graylog-forwarder",
+		Images:   []string{"graylog/graylog-forwarder"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/graylog-forwarder"},
+		},
+	},
+	{
+		ID:       "hedgedoc",
+		Images:   []string{"quay.io/hedgedoc/hedgedoc", "hedgedoc/hedgedoc"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/hedgedoc/public/uploads"},
+		},
+		SecretEnv: []string{"CMD_SESSION_SECRET", "CMD_DB_PASSWORD"},
+	},
+	{
+		ID:       "mariadb-debug",
+		Images:   []string{"quay.io/mariadb-foundation/mariadb-debug"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/mysql"},
+		},
+		SecretEnv: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD"},
+	},
+	{
+		ID:       "invoiceninja",
+		Images:   []string{"invoiceninja/invoiceninja-debian"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html/storage"},
+		},
+	},
+	{
+		ID:       "taiga-back",
+		Images:   []string{"taigaio/taiga-back"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/taiga-back/media"},
+		},
+	},
+	{
+		ID:       "bookstack-solidnerd",
+		Images:   []string{"solidnerd/bookstack"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/bookstack/public/uploads"},
+			{Path: "/var/www/bookstack/storage/uploads"},
+		},
+	},
+	{
+		ID:       "wazuh-indexer",
+		Images:   []string{"wazuh/wazuh-indexer"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/wazuh-indexer"},
+		},
+	},
+	{
+		ID:       "mediawiki",
+		Images:   []string{"mediawiki"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/www/html/images"},
+		},
+	},
+	{
+		ID:       "geonetwork",
+		Images:   []string{"geonetwork"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/catalogue-data"},
+		},
+	},
+	{
+		ID:       "plex",
+		Images:   []string{"plexinc/pms-docker"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config"},
+		},
+	},
+	{
+		ID:       "syncthing",
+		Images:   []string{"syncthing/syncthing"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/syncthing"},
+		},
+	},
+	{
+		ID:       "synapse",
+		Images:   []string{"matrixdotorg/synapse"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "kubo",
+		Images:   []string{"ipfs/kubo", "ipfs/go-ipfs"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data/ipfs"},
+		},
+	},
+	{
+		ID:       "minecraft-server",
+		Images:   []string{"itzg/minecraft-server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "node-red",
+		Images:   []string{"nodered/node-red"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "photoprism",
+		Images:   []string{"photoprism/photoprism"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/photoprism/storage"},
+		},
+		SecretEnv: []string{"PHOTOPRISM_ADMIN_PASSWORD", "PHOTOPRISM_DATABASE_PASSWORD"},
+	},
+	{
+		ID:       "headscale",
+		Images:   []string{"headscale/headscale"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/lib/headscale"},
+		},
+	},
+	{
+		ID:       "memos",
+		Images:   []string{"neosmemo/memos"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/opt/memos"},
+		},
+	},
+	{
+		ID:       "openvpn-as",
+		Images:   []string{"openvpn/openvpn-as"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/openvpn"},
+		},
+	},
+	{
+		ID:       "owntracks-recorder",
+		Images:   []string{"owntracks/recorder"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/store"},
+		},
+	},
+	{
+		ID:       "rustdesk-server",
+		Images:   []string{"rustdesk/rustdesk-server-s6"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/data"},
+		},
+	},
+	{
+		ID:       "esphome",
+		Images:   []string{"esphome/esphome", "ghcr.io/esphome/esphome"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/config"},
+		},
+	},
+	{
+		ID:       "beszel",
+		Images:   []string{"henrygd/beszel"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/beszel_data"},
+		},
+	},
+	{
+		ID:       "upsnap",
+		Images:   []string{"ghcr.io/seriousm4x/upsnap", "seriousm4x/upsnap"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/app/pb_data"},
+		},
+	},
+	{
+		ID:       "opengist",
+		Images:   []string{"ghcr.io/thomiceli/opengist"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opengist"},
+		},
+	},
+	{
+		ID:       "ergo",
+		Images:   []string{"ghcr.io/ergochat/ergo"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/ircd"},
+		},
+	},
+	{
+		ID:       "atlassian",
+		Images:   []string{"atlassian/confluence", "atlassian/confluence-server"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/atlassian/application-data/confluence"},
+		},
+	},
+	{
+		ID:       "atlassian-jira",
+		Images:   []string{"atlassian/jira-core", "atlassian/jira-software", "atlassian/jira-servicemanagement"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/atlassian/application-data/jira"},
+		},
+	},
+	{
+		ID:       "artifactory-oss",
+		Images:   []string{"docker.bintray.io/jfrog/artifactory-oss", "releases-docker.jfrog.io/jfrog/artifactory-oss"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/var/opt/jfrog/artifactory"},
+		},
+	},
+	{
+		ID:       "hivemq-ce",
+		Images:   []string{"hivemq/hivemq-ce", "hivemq/hivemq4"},
+		Stateful: Stateful,
+		DataPaths: []DataPath{
+			{Path: "/opt/hivemq/data"},
+		},
+	},
+	{
+		ID:       "thehive3",
+		Images:   []string{"thehiveproject/thehive"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "web-stateless",
+		Images:   []string{"httpd", "postfixadmin", "openresty/openresty", "tiangolo/nginx-rtmp"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "api-gateways",
+		Images:   []string{"devopsfaith/krakend", "predic8/membrane", "postgrest/postgrest", "hasura/graphql-engine", "luzifer/nginx-sso", "edoburu/pgbouncer"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "test-servers",
+		Images:   []string{"kennethreitz/httpbin", "jwilder/whoami", "tutum/hello-world", "hello-world", "mockserver/mockserver", "ghcr.io/letsencrypt/pebble", "letsencrypt/pebble", "djfarrelly/maildev", "maildev/maildev", "apicurio/apicurio-registry-mem"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "browsers-and-renderers",
+		Images:   []string{"chromedp/headless-shell", "grafana/grafana-image-renderer", "dgtlmoon/sockpuppetbrowser", "flaresolverr/flaresolverr", "lightpanda/browser", "h2non/imaginary"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "docker-agents",
+		Images:   []string{"gliderlabs/logspout", "gliderlabs/registrator", "nickfedor/watchtower", "favonia/cloudflare-ddns", "bretfisher/visualizer"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "web-uis",
+		Images:   []string{"appbaseio/dejavu", "swaggerapi/swagger-ui", "corentinth/it-tools", "excalidraw/excalidraw", "opensearchproject/opensearch-dashboards", "memgraph/lab", "owntracks/frontend", "ghcr.io/gurucomputing/headscale-ui", "ohmyform/ui", "provectuslabs/kafka-ui", "reallibrephotos/librephotos-frontend"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "relays",
+		Images:   []string{"excalidraw/excalidraw-room", "jitsi/excalidraw-backend", "schollz/croc", "webhooksite/laravel-echo-server"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "dev-tools",
+		Images:   []string{"composer", "mcr.microsoft.com/mssql-tools", "minio/mc", "mcr.microsoft.com/devcontainers/go", "wbitt/network-multitool", "confluentinc/cp-kafkacat", "confluentinc/ksqldb-cli", "confluentinc/cp-ksql-cli"},
+		Stateful: Stateless,
+	},
+	{
+		ID:       "metrics-forwarders",
+		Images:   []string{"atlassianlabs/gostatsd", "prom/graphite-exporter", "basi/node-exporter", "basi/socat"},
+		Stateful: Stateless,
+	},
 }
