@@ -95,3 +95,21 @@ func TestGitignoredNotSearched(t *testing.T) {
 		t.Errorf("without .gitignore: findings %+v, want both databases", rep.Findings)
 	}
 }
+
+// COMPOSE_FILE in the directory's .env chooses the project's files, as
+// docker compose reads it: the database of the second file (which alone
+// does not load: its network is the first file's) is linted with the
+// first, with no load error.
+func TestComposeFileInDotEnv(t *testing.T) {
+	dir := filepath.Join("testdata", "layouts", "compose-file")
+	rep, errOut, code := lintLayout(t, dir)
+	if code != ExitFindings || len(rep.Errors) != 0 {
+		t.Fatalf("exit %d, errors %+v, stderr %s; want 1 and no error", code, rep.Errors, errOut)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Rule != "stateful-volume-missing" || filepath.Base(rep.Findings[0].File) != "db.yaml" {
+		t.Errorf("findings %+v; want db.yaml's database", rep.Findings)
+	}
+	if !strings.Contains(errOut, "the files COMPOSE_FILE names") {
+		t.Errorf("stderr does not say how the files were grouped: %q", errOut)
+	}
+}

@@ -38,6 +38,11 @@ type runResult struct {
 func printGrouping(w io.Writer, specs []project.Spec) {
 	seen := map[string]bool{}
 	for _, s := range specs {
+		if s.ComposeFile && !seen[s.Files[0]] {
+			seen[s.Files[0]] = true
+			fmt.Fprintf(w, "%s: note: linted as one project with %s, the files COMPOSE_FILE names\n", s.Files[0], strings.Join(s.Files[1:], ", "))
+			continue
+		}
 		if !s.Overlay || len(s.Files) < 2 {
 			continue
 		}

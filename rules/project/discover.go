@@ -18,6 +18,8 @@ type Spec struct {
 	// Overlay: the last file runs on top of the others (docker compose -f
 	// base -f overlay), found beside its base by discovery.
 	Overlay bool
+	// ComposeFile: the files are the ones COMPOSE_FILE names.
+	ComposeFile bool
 }
 
 // mainNames and overrideNames are docker compose's auto-discovery names, in
@@ -214,7 +216,16 @@ func specsInDir(dir string, names []string, shapes map[string]fileShape) []Spec 
 	}
 	used := map[string]bool{}
 	var specs []Spec
-	if main := first(mainNames, has); main != "" {
+	if files := composeFileEnv(dir); len(files) > 0 {
+		// COMPOSE_FILE chooses the project's files instead of the
+		// default names, as docker compose run in dir does.
+		specs = append(specs, Spec{Files: files, Dir: dir, ComposeFile: true})
+		for _, f := range files {
+			if filepath.Dir(f) == filepath.Clean(dir) {
+				used[filepath.Base(f)] = true
+			}
+		}
+	} else if main := first(mainNames, has); main != "" {
 		files := []string{filepath.Join(dir, main)}
 		used[main] = true
 		if ov := first(overrideNames, has); ov != "" {
