@@ -43,6 +43,9 @@ func TestCorpusGolden(t *testing.T) {
 		if f.Fix != nil {
 			fix = f.Fix.Applicability.String()
 		}
+		if f.Partial {
+			fix = "partial"
+		}
 		lines = append(lines, fmt.Sprintf("%s:%d:%d %s %s %s fix=%s %s: %s", rel(f.Pos.File), f.Pos.Line, f.Pos.Column,
 			f.Severity, f.Rule, f.Service, fix, f.Path, f.Message))
 	}

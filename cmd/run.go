@@ -104,6 +104,8 @@ func (res *runResult) collect(outs []lint.Outcome) {
 			continue
 		case o.Err != nil:
 			res.Errors = append(res.Errors, toLoadError(o.Err))
+			// what could still be checked on a project that does not load
+			res.Findings = append(res.Findings, o.Findings...)
 			continue
 		}
 		res.Projects = append(res.Projects, o.Project)

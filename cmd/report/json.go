@@ -28,6 +28,8 @@ type jsonFinding struct {
 	Service   string   `json:"service,omitempty"`
 	Path      string   `json:"path"`
 	Fix       *jsonFix `json:"fix,omitempty"`
+	// Partial: found in a project that does not load (never blind).
+	Partial bool `json:"partial,omitempty"`
 }
 
 type jsonFix struct {
@@ -80,6 +82,7 @@ func (jsonReporter) Report(w io.Writer, r *Result) error {
 			EndColumn: f.Pos.EndColumn,
 			Service:   f.Service,
 			Path:      f.Path,
+			Partial:   f.Partial,
 		}
 		if f.Fix != nil {
 			jf.Fix = &jsonFix{Title: f.Fix.Title, Applicability: f.Fix.Applicability.String()}

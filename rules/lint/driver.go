@@ -81,6 +81,9 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 	p, err := load(ctx, spec, cfg.Load)
 	if err != nil {
 		o.Err = err
+		if p != nil && p.Partial {
+			o.Findings = partialFindings(p, k, cfg)
+		}
 		return o
 	}
 	o.Project = p
@@ -101,4 +104,24 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 // not): an ignore comment naming a disabled rule is not a typo.
 func (cfg *Config) known(id string) bool {
 	return slices.ContainsFunc(cfg.Catalogue, func(r *Rule) bool { return r.ID == id })
+}
+
+// partialFindings checks a project that does not load on the model
+// compose-go made of it without checking its references (never blind: a
+// secret in a broken file is still committed). The findings are marked
+// Partial and carry no fix: a fix must be verified by loading the result,
+// and nothing here loads.
+func partialFindings(p *project.Project, k *knowledge.Knowledge, cfg Config) []Finding {
+	fs, err := Check(p, k, cfg.Rules, cfg.Run)
+	if err != nil {
+		return nil // a rule that panics on a broken model: the load error stands
+	}
+	out := Process(p, fs, &cfg).Findings
+	for i := range out {
+		out[i].Partial, out[i].Fix = true, nil
+	}
+	if cfg.ReleaseModels {
+		p.Release()
+	}
+	return out
 }

@@ -19,7 +19,8 @@ import (
 func composeFileEnv(dir string) []string {
 	_, inShell := os.LookupEnv(consts.ComposeFilePath)
 	if !inShell {
-		content, err := os.ReadFile(filepath.Join(dir, ".env"))
+		// Bounded, never blocking: a .env may be a FIFO or a link into /proc.
+		content, err := readBounded(filepath.Join(dir, ".env"))
 		if err != nil || !bytes.Contains(content, []byte(consts.ComposeFilePath)) {
 			return nil
 		}

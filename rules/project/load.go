@@ -68,6 +68,11 @@ type Project struct {
 	// in Extra as files without YAML documents) and the top-level secret
 	// files (git status only). See envfile.go.
 	EnvFiles map[string]*EnvFile
+	// Partial: the project does not load (Load returned its error too),
+	// and Model is what compose-go made of it without checking that its
+	// references hold. Rules run on it; its findings carry no fix.
+	Partial bool
+
 	// FileRefs are the absolute paths of every env file and label file
 	// the services name, whether or not it exists: what the load would
 	// read if it were there (the fixer's reuse of outcomes needs this).
@@ -190,7 +195,21 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 	}
 	if err != nil {
 		l.env = env // to find the port entry an error names
-		return nil, l.attribute(l.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
+		err = l.attribute(l.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
+		// Never blind: a project whose references do not hold (an
+		// undefined volume, network, secret or service) still has
+		// services that are well-formed on their own. The model without
+		// the consistency checks is returned beside the error, marked
+		// Partial: rules run on it, and nothing is fixed from it.
+		degraded, err2 := l.loadModel(ctx, absDir, env, opts.Profiles, false, true)
+		if err2 != nil {
+			return nil, err
+		}
+		model, p.Partial = degraded, true
+		p.Model, p.Name = model, model.Name
+		l.readDockerfiles()
+		l.readEnvFiles(ctx, opts.Overlay)
+		return p, err
 	}
 	p.Model = model
 	p.Name = model.Name
