@@ -158,7 +158,7 @@ type Finding struct {
 	// Partial: found in a project that does not load, on what compose-go
 	// could make of it (never blind); such findings carry no fix.
 	Partial bool
-	Fix            *Fix
+	Fix     *Fix
 	// Redact lists secret texts at this place. They are never printed: a
 	// reporter that shows source lines masks them there.
 	Redact []string
