@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/composure-dev/composure/cmd/buildinfo"
 )
 
 // NewRoot builds the command tree.
@@ -18,7 +20,10 @@ func NewRoot(io *IOStreams) *cobra.Command {
 			"environment variables in Docker Compose projects, and says exactly where.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --version prints what `composure version` prints.
+		Version: buildinfo.Get().Version,
 	}
+	root.SetVersionTemplate(buildinfo.Get().String())
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetIn(io.In)

@@ -12,7 +12,7 @@ var formats = []struct {
 	new  func(Options) Reporter
 }{
 	{"text", NewText},
-	{"json", func(Options) Reporter { return NewJSON() }},
+	{"json", newJSON},
 	{"sarif", NewSARIF},
 	{"github", func(Options) Reporter { return NewGitHub() }},
 	{"junit", func(Options) Reporter { return NewJUnit() }},

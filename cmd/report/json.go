@@ -14,6 +14,14 @@ type jsonReport struct {
 	Findings []jsonFinding `json:"findings"`
 	Errors   []jsonError   `json:"errors"`
 	Summary  jsonSummary   `json:"summary"`
+	// Tool names the composure that wrote the report; left out when the
+	// caller gave no version (added after v1's first fields: optional).
+	Tool *jsonTool `json:"tool,omitempty"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
 }
 
 type jsonFinding struct {
@@ -51,14 +59,17 @@ type jsonSummary struct {
 	Fixable  int `json:"fixable"`
 }
 
-type jsonReporter struct{}
+type jsonReporter struct{ opts Options }
 
 // NewJSON returns the reporter for the version 1 JSON contract: one object,
 // indented with two spaces, followed by a newline. findings and errors are
 // always arrays, never null.
 func NewJSON() Reporter { return jsonReporter{} }
 
-func (jsonReporter) Report(w io.Writer, r *Result) error {
+// newJSON is NewJSON with options: Version fills the tool object.
+func newJSON(opts Options) Reporter { return jsonReporter{opts: opts} }
+
+func (j jsonReporter) Report(w io.Writer, r *Result) error {
 	out := jsonReport{
 		Version:  1,
 		Findings: make([]jsonFinding, 0, len(r.Findings)),
@@ -69,6 +80,9 @@ func (jsonReporter) Report(w io.Writer, r *Result) error {
 			Errors:   len(r.Errors),
 			Fixable:  r.Fixable(),
 		},
+	}
+	if j.opts.Version != "" {
+		out.Tool = &jsonTool{Name: "composure", Version: j.opts.Version}
 	}
 	for _, f := range r.Findings {
 		jf := jsonFinding{
