@@ -41,8 +41,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "== build"
 go build -o "$tmp/composure" .
-go build -o "$tmp/floor" ./bench/floor
-go build -o "$tmp/startup" ./bench/startup
+go build -o "$tmp/floor" ./bench/floor/main.go
+go build -o "$tmp/startup" ./bench/startup/main.go
 echo "go: $(go version | cut -d' ' -f3-), CPUs: $(nproc), commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
 have_hyperfine=false
 if hv=$(hyperfine --version 2> /dev/null) && [ -n "$hv" ]; then

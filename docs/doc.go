@@ -2,4 +2,4 @@
 // generated from the rule values.
 package docs
 
-//go:generate go run ./gen .
+//go:generate go run ./gen/main.go .

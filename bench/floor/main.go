@@ -1,3 +1,5 @@
+//go:build ignore
+
 // Command floor is the YAML-parse floor of a composure run: it reads the
 // given files and parses every document of each into yaml.Node trees with
 // go.yaml.in/yaml/v4 (the parser composure itself uses), in GOMAXPROCS
@@ -9,6 +11,9 @@
 // -list names a file holding one path per line (added to the arguments).
 // A summary goes to stderr; the exit code is 0 even when some files do not
 // parse (composure reports those too).
+//
+// (Built only by name, never by ./...: `go install ./...`, which pre-commit's
+// golang hook runs, builds composure alone.)
 package main
 
 import (

@@ -1,12 +1,17 @@
+//go:build ignore
+
 // Command prof runs one composure command line in-process under the CPU
 // profiler (and optionally writes a heap profile at the end), so a whole
 // CLI run, discovery and reporting included, can be read with pprof:
 //
-//	go run ./bench/prof -cpuprofile cpu.out -- lint --format json ../shared/corpus/dev
+//	go run ./bench/prof/main.go -cpuprofile cpu.out -- lint --format json ../shared/corpus/dev
 //	go tool pprof -top -cum cpu.out
 //
 // The command's output is discarded; its exit code and wall time are
 // printed on stderr.
+//
+// (Built only by name, never by ./...: `go install ./...`, which pre-commit's
+// golang hook runs, builds composure alone.)
 package main
 
 import (

@@ -1,14 +1,19 @@
+//go:build ignore
+
 // Command startup splits a single-file `composure lint` run (what a
 // pre-commit hook does) into its one-time costs, measured in a fresh
 // process after package initialisation (see GODEBUG=inittrace=1 for that):
 //
-//	go run ./bench/startup FILE
+//	go run ./bench/startup/main.go FILE
 //
 // It prints the first call of knowledge.Default (indexing the image facts generated from images.yaml),
 // compose-go's schema compilation (its first schema.Validate), the command
 // tree's construction, then `lint --format json FILE` run twice in-process:
 // the first run still pays whatever else is done once, the second is warm.
 // With -cold the lint runs first, before anything is warmed up.
+//
+// (Built only by name, never by ./...: `go install ./...`, which pre-commit's
+// golang hook runs, builds composure alone.)
 package main
 
 import (

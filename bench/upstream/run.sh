@@ -27,7 +27,7 @@ echo "replace github.com/compose-spec/compose-go/v2 => $tmp/compose-go" >> "$tmp
 
 go build -o "$tmp/composure" .
 go build -modfile="$tmp/go.mod" -o "$tmp/composure-patched" .
-go build -o "$tmp/floor" ./bench/floor
+go build -o "$tmp/floor" ./bench/floor/main.go
 
 findings() { "$1" lint --format json "$corpus" 2> /dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); json.dump([d["findings"], sorted(e["file"] for e in d.get("errors", []))], sys.stdout)' || true; }
 if [ "$(findings "$tmp/composure")" = "$(findings "$tmp/composure-patched")" ]; then

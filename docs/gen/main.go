@@ -1,15 +1,17 @@
+//go:build ignore
+
 // Command gen writes docs/rules.md, docs/rules/<id>.md and the README's
-// rule table from the rule values. Run it with `go generate ./...`.
+// rule table from the rule values. Run it with `go generate ./...`
+// (docs/doc.go: go run ./gen/main.go .). It is built only by name, never
+// by ./..., so `go install ./...` (pre-commit's golang hook) builds
+// composure alone.
 package main
 
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/composure-dev/composure/rules"
-	"github.com/composure-dev/composure/rules/lint"
+	"github.com/composure-dev/composure/docs/gen"
 )
 
 func main() {
@@ -17,65 +19,8 @@ func main() {
 	if len(os.Args) > 1 {
 		dir = os.Args[1]
 	}
-	if err := write(dir); err != nil {
+	if err := gen.Write(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
-}
-
-// write renders every page under dir (the docs folder).
-func write(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "rules"), 0o755); err != nil {
-		return err
-	}
-	for name, text := range Pages() {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			return err
-		}
-	}
-	readme := filepath.Join(dir, "..", "README.md")
-	old, err := os.ReadFile(readme)
-	if err != nil {
-		return err
-	}
-	updated, err := WithRuleTable(string(old))
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(readme, []byte(updated), 0o644)
-}
-
-// The README's rule table sits between these two lines.
-const (
-	tableStart = "<!-- rules table: generated from the rule values by `go generate ./...`; do not edit -->\n"
-	tableEnd   = "<!-- end of rules table -->\n"
-)
-
-// WithRuleTable returns the README text with its rule table rendered
-// anew from the catalogue.
-func WithRuleTable(readme string) (string, error) {
-	i := strings.Index(readme, tableStart)
-	j := strings.Index(readme, tableEnd)
-	if i < 0 || j < i {
-		return "", fmt.Errorf("README.md has no rule table markers (%q ... %q)", strings.TrimSpace(tableStart), strings.TrimSpace(tableEnd))
-	}
-	var b strings.Builder
-	b.WriteString("| rule | default | fix | finds |\n|---|---|---|---|\n")
-	for _, r := range rules.All() {
-		def := r.Severity.String()
-		if r.DefaultOff {
-			def += ", off"
-		}
-		fmt.Fprintf(&b, "| [`%s`](docs/rules/%s.md) | %s | %s | %s |\n", r.ID, r.ID, def, r.Fix, r.Title)
-	}
-	return readme[:i+len(tableStart)] + b.String() + readme[j:], nil
-}
-
-// Pages maps each generated file, relative to docs/, to its content.
-func Pages() map[string]string {
-	pages := map[string]string{"rules.md": lint.CatalogueMarkdown(rules.All())}
-	for _, r := range rules.All() {
-		pages[filepath.Join("rules", r.ID+".md")] = r.Markdown()
-	}
-	return pages
 }

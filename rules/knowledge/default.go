@@ -9,7 +9,7 @@ import "sync"
 // compiler lays out as static data. The tag keeps a stale images_gen.go
 // that no longer compiles out of the generator's own build.
 //
-//go:generate go run -tags knowledgegen ./gen
+//go:generate go run -tags knowledgegen ./gen/main.go
 
 var (
 	defaultOnce sync.Once

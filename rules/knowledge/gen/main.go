@@ -1,8 +1,13 @@
+//go:build ignore
+
 // Command gen writes images_gen.go, the Go form of images.yaml, in the
 // current directory. `go generate ./rules/knowledge` runs it there, with the
 // build tag that leaves the old images_gen.go out of the build:
 //
-//	go run -tags knowledgegen ./gen
+//	go run -tags knowledgegen ./gen/main.go
+//
+// It is built only by name, never by ./..., so `go install ./...`
+// (pre-commit's golang hook) builds composure alone.
 package main
 
 import (
