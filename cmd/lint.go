@@ -41,6 +41,7 @@ type lintOptions struct {
 	// Images is --images: off, local or registry ("": the config's).
 	Images   string
 	resolver *imagefacts.Resolver
+	Output   outputOptions
 }
 
 func newLintCmd(io *IOStreams) *cobra.Command {
@@ -57,6 +58,7 @@ func newLintCmd(io *IOStreams) *cobra.Command {
 		},
 	}
 	addLintFlags(c, opts)
+	addOutputFlags(c, &opts.Output)
 	return c
 }
 
@@ -226,25 +228,19 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err != nil {
 		return err
 	}
-	ropts := report.Options{Color: color, Version: version(), Catalogue: rules.All()}
-	// On a terminal, text shows each finding's source line, masked: the
-	// files are known once they are linted.
-	var source func(string) []byte
-	if o.Format == "text" && o.io.OutTTY {
-		ropts.Source = func(file string) []byte { return source(file) }
-	}
-	rep, err := report.New(o.Format, ropts)
+	out, err := o.Output.open(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All()})
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	res := lintAll(ctx, cfg)
 	if res.Internal != nil {
+		out.close()
 		return &exitError{code: ExitInternal, err: res.Internal}
 	}
-	if ropts.Source != nil {
-		source = redactedSource(res)
+	if o.io.OutTTY {
+		out.showSource(redactedSource(res))
 	}
-	if err := rep.Report(o.io.Out, &res.Result); err != nil {
+	if err := out.write(o.io.Out, &res.Result); err != nil {
 		return &exitError{code: ExitInternal, err: err}
 	}
 	printGrouping(o.io.Err, res.Specs)
