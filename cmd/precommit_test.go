@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,33 +50,7 @@ type preCommitHook struct {
 	Verbose                 bool     `yaml:"verbose"`
 }
 
-// action is the part of action.yml the test checks.
-type action struct {
-	Name        string `yaml:"name"`
-	Description string `yaml:"description"`
-	Inputs      map[string]struct {
-		Description string  `yaml:"description"`
-		Default     *string `yaml:"default"`
-	} `yaml:"inputs"`
-	Outputs map[string]struct {
-		Value string `yaml:"value"`
-	} `yaml:"outputs"`
-	Runs struct {
-		Using string `yaml:"using"`
-		Steps []struct {
-			ID    string            `yaml:"id"`
-			Name  string            `yaml:"name"`
-			If    string            `yaml:"if"`
-			Uses  string            `yaml:"uses"`
-			Shell string            `yaml:"shell"`
-			Run   string            `yaml:"run"`
-			Env   map[string]string `yaml:"env"`
-			With  map[string]string `yaml:"with"`
-		} `yaml:"steps"`
-	} `yaml:"runs"`
-}
-
-func TestActionAndHooksFiles(t *testing.T) {
+func TestHooksFile(t *testing.T) {
 	t.Run("pre-commit hooks", func(t *testing.T) {
 		data, err := os.ReadFile(filepath.Join("..", ".pre-commit-hooks.yaml"))
 		must(t, err)
@@ -150,141 +123,6 @@ func TestActionAndHooksFiles(t *testing.T) {
 		}
 	})
 
-	t.Run("action", func(t *testing.T) {
-		a := loadAction(t)
-		if a.Runs.Using != "composite" {
-			t.Errorf("runs.using %q, want composite", a.Runs.Using)
-		}
-		if a.Name == "" || a.Description == "" {
-			t.Error("name and description are required by GitHub")
-		}
-		for in, def := range map[string]string{
-			"paths": ".", "format": "sarif", "fail-on": "warning", "config": "",
-			"output": "composure.sarif", "version": "",
-		} {
-			i, ok := a.Inputs[in]
-			switch {
-			case !ok:
-				t.Errorf("input %q missing", in)
-			case i.Description == "":
-				t.Errorf("input %q has no description", in)
-			case i.Default == nil || *i.Default != def:
-				t.Errorf("input %q: default %v, want %q", in, i.Default, def)
-			}
-		}
-		for _, out := range []string{"exit-code", "output"} {
-			if o, ok := a.Outputs[out]; !ok || !strings.Contains(o.Value, "steps.lint.outputs."+out) {
-				t.Errorf("output %q: %+v, want it from steps.lint", out, o)
-			}
-		}
-		var setupGo, install, lint bool
-		for _, s := range a.Runs.Steps {
-			switch {
-			case strings.HasPrefix(s.Uses, "actions/setup-go@"):
-				setupGo = true
-			case strings.Contains(s.Run, "go install"):
-				// The action's checkout is its ref: github.action_ref is
-				// unreliable inside composite actions (actions/runner#2473).
-				install = strings.Contains(s.Run, "github.com/composure-dev/composure@") &&
-					strings.Contains(s.Env["ACTION_PATH"], "github.action_path") &&
-					strings.Contains(s.Env["ACTION_REF"], "github.action_ref")
-			case s.ID == "lint":
-				lint = true
-			}
-			if s.Run != "" && s.Shell == "" {
-				t.Errorf("step %q: composite run steps need a shell", s.Name)
-			}
-			// Inputs reach scripts through env, never pasted into the script.
-			if strings.Contains(s.Run, "${{") {
-				t.Errorf("step %q: expression inside run; pass it through env", s.Name)
-			}
-		}
-		if !setupGo || !install || !lint {
-			t.Errorf("steps: setup-go %v, go install at the action's ref %v, lint %v", setupGo, install, lint)
-		}
-	})
-
-	t.Run("action lint script", testActionLintScript)
-}
-
-func loadAction(t *testing.T) action {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "action.yml"))
-	must(t, err)
-	var a action
-	if err := yaml.Load(data, &a); err != nil {
-		t.Fatalf("action.yml: %v", err)
-	}
-	return a
-}
-
-// testActionLintScript runs the action's lint and fail steps with bash
-// against a stub composure: the report is written whatever the exit code,
-// the exit code becomes an output, and the last step fails with it.
-func testActionLintScript(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("bash not on PATH")
-	}
-	steps := map[string]string{}
-	for _, s := range loadAction(t).Runs.Steps {
-		if s.ID != "" {
-			steps[s.ID] = s.Run
-		}
-	}
-	if steps["lint"] == "" || steps["fail"] == "" {
-		t.Fatal("action.yml: want run steps with ids lint and fail")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	must(t, os.Mkdir(bin, 0o755))
-	calls := filepath.Join(dir, "calls")
-	stub := "#!/bin/sh\n{ echo CALL; for a in \"$@\"; do echo \"$a\"; done; } >> \"$STUB_CALLS\"\necho '{\"stub\":\"report\"}'\nexit \"$STUB_CODE\"\n"
-	must(t, os.WriteFile(filepath.Join(bin, "composure"), []byte(stub), 0o755))
-	ghOutput := filepath.Join(dir, "github_output")
-	must(t, os.WriteFile(ghOutput, nil, 0o644))
-
-	cmd := exec.Command(bash, "-c", steps["lint"])
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"STUB_CALLS="+calls, "STUB_CODE=1",
-		"LINT_PATHS=deploy/compose.yaml  *\n-dash",
-		"FORMAT=sarif", "FAIL_ON=error", "CONFIG=ci/composure.yaml",
-		"OUTPUT=reports/composure.sarif", "GITHUB_OUTPUT="+ghOutput,
-	)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("lint step failed (it must record the code and succeed): %v\n%s", err, out)
-	}
-	report, err := os.ReadFile(filepath.Join(dir, "reports", "composure.sarif"))
-	if err != nil || string(report) != "{\"stub\":\"report\"}\n" {
-		t.Errorf("report: %q, %v", report, err)
-	}
-	outputs, _ := os.ReadFile(ghOutput)
-	for _, want := range []string{"exit-code=1\n", "output=reports/composure.sarif\n"} {
-		if !strings.Contains(string(outputs), want) {
-			t.Errorf("GITHUB_OUTPUT lacks %q:\n%s", want, outputs)
-		}
-	}
-	logged, _ := os.ReadFile(calls)
-	got := strings.Split(strings.TrimPrefix(string(logged), "CALL\n"), "CALL\n")
-	wantFirst := "lint\n--format\nsarif\n--fail-on\nerror\n--config\nci/composure.yaml\n--\ndeploy/compose.yaml\n*\n-dash\n"
-	if len(got) != 2 || got[0] != wantFirst {
-		t.Errorf("composure calls:\n%s\nwant first:\n%s(then a text run for the log)", logged, wantFirst)
-	} else if !strings.Contains(got[1], "--format\ntext\n--fail-on\nnever\n") {
-		t.Errorf("second call %q, want a text run with --fail-on never", got[1])
-	}
-
-	for _, code := range []int{1, 2, 3} {
-		cmd := exec.Command(bash, "-c", steps["fail"])
-		cmd.Env = append(os.Environ(), "CODE="+strconv.Itoa(code), "FAIL_ON=warning")
-		out, err := cmd.CombinedOutput()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != code || !strings.Contains(string(out), "::error") {
-			t.Errorf("fail step with code %d: %v, want exit %d and an ::error annotation\n%s", code, err, code, out)
-		}
-	}
 }
 
 // TestPreCommitEndToEnd runs the hooks with the real pre-commit: `pre-commit
