@@ -228,7 +228,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := o.Output.open(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All()})
+	out, err := o.Output.open(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All(), DocsRef: docsRef()})
 	if err != nil {
 		return err
 	}

@@ -25,3 +25,8 @@ func newVersionCmd(io *IOStreams) *cobra.Command {
 func version() string {
 	return buildinfo.Get().Version
 }
+
+// docsRef is the git ref rule links point at: this release's tag, or main.
+func docsRef() string {
+	return buildinfo.Get().DocsRef()
+}

@@ -38,6 +38,8 @@ type jsonFinding struct {
 	Fix       *jsonFix `json:"fix,omitempty"`
 	// Partial: found in a project that does not load (never blind).
 	Partial bool `json:"partial,omitempty"`
+	// URL is the rule's documentation (added in v1: optional).
+	URL string `json:"url,omitempty"`
 }
 
 type jsonFix struct {
@@ -97,6 +99,7 @@ func (j jsonReporter) Report(w io.Writer, r *Result) error {
 			Service:   f.Service,
 			Path:      f.Path,
 			Partial:   f.Partial,
+			URL:       RuleURL(j.opts.DocsRef, f.Rule),
 		}
 		if f.Fix != nil {
 			jf.Fix = &jsonFix{Title: f.Fix.Title, Applicability: f.Fix.Applicability.String()}

@@ -64,6 +64,9 @@ type Options struct {
 	Source func(file string) []byte
 	// Version is the composure version SARIF names; "" means "dev".
 	Version string
+	// DocsRef is the git ref rule links point at (RuleURL): the release
+	// tag, or "" (main) for a devel build.
+	DocsRef string
 	// Dir is the directory Finding.Pos.File is relative to (SARIF's
 	// %SRCROOT%); SARIF also makes fix edits' absolute paths relative to it.
 	// "" means the current directory.

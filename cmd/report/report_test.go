@@ -398,6 +398,7 @@ type contract struct {
 			Title         string `json:"title"`
 			Applicability string `json:"applicability"`
 		} `json:"fix"`
+		URL string `json:"url"`
 	} `json:"findings"`
 	Errors []struct {
 		File    string `json:"file"`
@@ -437,6 +438,9 @@ func TestJSONContract(t *testing.T) {
 		if f.Fix != nil && (g.Fix.Title != f.Fix.Title || g.Fix.Applicability != f.Fix.Applicability.String()) {
 			t.Errorf("finding %d fix = %+v", i, *g.Fix)
 		}
+		if want := "https://github.com/composure-dev/composure/blob/main/docs/rules/" + f.Rule + ".md"; g.URL != want {
+			t.Errorf("finding %d url = %q, want %q", i, g.URL, want)
+		}
 	}
 	if got, want := c.Summary, (struct{ Files, Findings, Errors, Fixable int }{3, 8, 3, 2}); got.Files != want.Files ||
 		got.Findings != want.Findings || got.Errors != want.Errors || got.Fixable != want.Fixable {
@@ -464,7 +468,7 @@ func TestJSONContract(t *testing.T) {
 		slices.Sort(k)
 		return k
 	}
-	all := []string{"column", "end_column", "end_line", "file", "fix", "line", "message", "path", "rule", "service", "severity"}
+	all := []string{"column", "end_column", "end_line", "file", "fix", "line", "message", "path", "rule", "service", "severity", "url"}
 	for _, tc := range []struct {
 		what string
 		got  map[string]json.RawMessage
@@ -641,7 +645,7 @@ func TestTextEscapesControlCharacters(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	if strings.ContainsAny(out, "\x1b") || strings.Count(out, "\n") != 2 || !strings.Contains(out, `K\x1b[2J\x0aFAKE`) {
+	if strings.ContainsAny(out, "\x1b") || strings.Count(out, "\n") != 3 || !strings.Contains(out, `K\x1b[2J\x0aFAKE`) {
 		t.Errorf("control characters not escaped:\n%q", out)
 	}
 }

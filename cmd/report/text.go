@@ -76,10 +76,27 @@ func (t *textReporter) Report(w io.Writer, r *Result) error {
 		b.WriteString(printable(e.Message))
 		b.WriteByte('\n')
 	}
+	t.ruleLinks(&b, r)
 	b.WriteString(summary(r))
 	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ruleLinks names each reported rule's page once, in order of first
+// appearance, after the findings: the lines above stay one per finding.
+func (t *textReporter) ruleLinks(b *strings.Builder, r *Result) {
+	seen := map[string]bool{}
+	for _, f := range r.Findings {
+		if seen[f.Rule] {
+			continue
+		}
+		seen[f.Rule] = true
+		b.WriteString(t.paint("["+f.Rule+"]", color.Faint))
+		b.WriteByte(' ')
+		b.WriteString(RuleURL(t.opts.DocsRef, f.Rule))
+		b.WriteByte('\n')
+	}
 }
 
 func (t *textReporter) finding(b *strings.Builder, f lint.Finding, cache map[string][]string) {
