@@ -200,15 +200,11 @@ func failThreshold(s string) (lint.Severity, error) {
 }
 
 func (o *lintOptions) useColor() (bool, error) {
-	switch o.Color {
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	case "auto":
-		return o.io.OutTTY && o.io.Getenv("NO_COLOR") == "", nil
+	on, ok := colorFor(o.Color, o.io.OutTTY, o.io.Getenv)
+	if !ok {
+		return false, usageError("--color %q: want auto, always or never", o.Color)
 	}
-	return false, usageError("--color %q: want auto, always or never", o.Color)
+	return on, nil
 }
 
 func runLint(ctx context.Context, o *lintOptions) error {
@@ -237,7 +233,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 		out.close()
 		return &exitError{code: ExitInternal, err: res.Internal}
 	}
-	if o.io.OutTTY {
+	if show, _ := showSourceFor(o.Output.ShowSource, o.io.OutTTY, o.io.Getenv); show {
 		out.showSource(redactedSource(res))
 	}
 	if err := out.write(o.io.Out, &res.Result); err != nil {
@@ -246,6 +242,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	printGrouping(o.io.Err, res.Specs)
 	printUnchecked(o.io.Err, res.Projects)
 	printImageNotes(o.io.Err, o.resolver)
+	warnNoComposeFile(o.io.Err, o.Paths, res.Files, len(res.Errors))
 	return exitFor(&res.Result, threshold)
 }
 

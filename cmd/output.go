@@ -19,12 +19,16 @@ import (
 type outputOptions struct {
 	File   string
 	Format string
+	// ShowSource is auto, always or never: source lines under each text
+	// finding (masked secrets), by default on a terminal only.
+	ShowSource string
 }
 
 func addOutputFlags(c *cobra.Command, o *outputOptions) {
 	f := c.Flags()
 	f.StringVarP(&o.File, "output-file", "o", "", "write the report to FILE instead of stdout (parent directories are created)")
 	f.StringVar(&o.Format, "output-format", "", "format of --output-file (default: --format); stdout then gets the --format report too")
+	f.StringVar(&o.ShowSource, "show-source", "auto", "source line and caret under each text finding: auto (on a terminal), always (CI logs too) or never")
 }
 
 // output is where the reports of one run go.
@@ -41,6 +45,9 @@ type output struct {
 // open validates the output flags and creates the file before anything is
 // linted, so a path that cannot be written fails at once (exit 2).
 func (o outputOptions) open(format string, ropts report.Options) (*output, error) {
+	if _, ok := showSourceFor(o.ShowSource, false, nil); !ok {
+		return nil, usageError("--show-source %q: want auto, always or never", o.ShowSource)
+	}
 	if o.File == "" {
 		if o.Format != "" {
 			return nil, usageError("--output-format needs --output-file")

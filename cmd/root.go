@@ -28,7 +28,8 @@ func NewRoot(io *IOStreams) *cobra.Command {
 	root.SetErr(io.Err)
 	root.SetIn(io.In)
 	root.AddCommand(newLintCmd(io), newFixCmd(io), newImagesCmd(io), newRulesCmd(io), newInitCmd(io), newExplainCmd(io), newVersionCmd(io))
-	root.CompletionOptions.DisableDefaultCmd = true
+	// cobra's `composure completion bash|zsh|fish|powershell` stays on:
+	// shells and the Homebrew cask load it.
 	return root
 }
 
