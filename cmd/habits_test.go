@@ -86,3 +86,37 @@ func TestWarnsWhenNoComposeFile(t *testing.T) {
 		t.Errorf("a linted project warns: %q", errOut)
 	}
 }
+
+func runStdin(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	io := &IOStreams{In: strings.NewReader(stdin), Out: &out, Err: &errb, Getenv: func(string) string { return "" }}
+	code = Execute(io, args)
+	return out.String(), errb.String(), code
+}
+
+func TestLintStdin(t *testing.T) {
+	src := "services:\n  db:\n    image: postgres:16\n"
+	out, errOut, code := runStdin(t, src, "lint", "-")
+	if code != ExitFindings || !strings.HasPrefix(out, "-:3:5: error: ") || !strings.Contains(out, "[stateful-volume-missing]") {
+		t.Errorf("lint -: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// --stdin-filename names the content and shadows the file on disk:
+	// testdata/project/compose.yaml has six findings, this content one.
+	out, _, code = runStdin(t, src, "lint", "--format", "json", "--stdin-filename", "testdata/project/compose.yaml", "-")
+	if code != ExitFindings || strings.Count(out, `"rule":`) != 1 || !strings.Contains(out, `"file": "testdata/project/compose.yaml"`) {
+		t.Errorf("--stdin-filename: exit %d\n%s", code, out)
+	}
+	out, _, code = runStdin(t, "services:\n  web:\n    image: nginx:1.27\n", "lint", "-")
+	if code != ExitOK || !strings.Contains(out, "no problems in 1 file") {
+		t.Errorf("clean stdin: exit %d, %q", code, out)
+	}
+	for _, args := range [][]string{{"lint", "-", "testdata/project"}, {"lint", "--stdin-filename", "x.yaml", "testdata/project"}} {
+		if _, errOut, code := runStdin(t, src, args...); code != ExitIncomplete || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want a usage error", args, code, errOut)
+		}
+	}
+	if out, _, code := runStdin(t, "services: [\n", "lint", "-"); code != ExitIncomplete || !strings.Contains(out, "-:2:1: error: ") {
+		t.Errorf("invalid stdin: exit %d, %q; want exit 2 and its position", code, out)
+	}
+}

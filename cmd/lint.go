@@ -42,6 +42,7 @@ type lintOptions struct {
 	Images   string
 	resolver *imagefacts.Resolver
 	Output   outputOptions
+	Stdin    stdinOptions
 }
 
 func newLintCmd(io *IOStreams) *cobra.Command {
@@ -58,7 +59,7 @@ func newLintCmd(io *IOStreams) *cobra.Command {
 		},
 	}
 	addLintFlags(c, opts)
-	addOutputFlags(c, &opts.Output)
+	addOutputFlags(c, opts)
 	return c
 }
 
@@ -212,8 +213,14 @@ func runLint(ctx context.Context, o *lintOptions) error {
 		ctx = context.Background()
 	}
 	warmUp()
+	if err := o.readStdin(); err != nil {
+		return err
+	}
 	cfg, err := o.buildRunConfig()
 	if err != nil {
+		return err
+	}
+	if cfg.Load.Overlay, err = o.stdinOverlay(); err != nil {
 		return err
 	}
 	threshold, err := failThreshold(o.FailOn)

@@ -24,8 +24,11 @@ type outputOptions struct {
 	ShowSource string
 }
 
-func addOutputFlags(c *cobra.Command, o *outputOptions) {
+// addOutputFlags adds the flags only lint has: its outputs and stdin.
+func addOutputFlags(c *cobra.Command, lo *lintOptions) {
+	o := &lo.Output
 	f := c.Flags()
+	f.StringVar(&lo.Stdin.Filename, "stdin-filename", "", "with the path -: the name the compose file read from stdin is linted as (its folder is the project's)")
 	f.StringVarP(&o.File, "output-file", "o", "", "write the report to FILE instead of stdout (parent directories are created)")
 	f.StringVar(&o.Format, "output-format", "", "format of --output-file (default: --format); stdout then gets the --format report too")
 	f.StringVar(&o.ShowSource, "show-source", "auto", "source line and caret under each text finding: auto (on a terminal), always (CI logs too) or never")
