@@ -65,6 +65,9 @@ func Find(dir string) string {
 // Load reads a config file and validates it against the catalogue: the
 // rules, their options and their kinds.
 func Load(file string, catalogue []*lint.Rule) (*Config, error) {
+	// Messages name the file as the user would: relative to the working
+	// directory when it is inside it (Find returns absolute paths).
+	file = project.RelToWorkingDir(file)
 	content, perr := project.ReadBounded(file)
 	if perr != nil {
 		return nil, &project.Error{File: file, Msg: "cannot read config: " + perr.Msg}
@@ -95,24 +98,25 @@ func Parse(file string, content []byte, catalogue []*lint.Rule) (*Config, error)
 			p.images(kv.val, c)
 		case "images":
 			c.ImagesMode = p.scalar(kv.val, "images")
-			if _, err := imagefacts.ParseMode(c.ImagesMode); err != nil && p.err == nil {
+			if _, err := imagefacts.ParseMode(c.ImagesMode); err != nil && kv.val.Kind == yaml.ScalarNode {
 				p.fail(kv.val, "images: %v", err)
 			}
 		default:
-			p.fail(kv.key, "unknown key %q (want rules, ignore, stateful-images or images)", kv.key.Value)
+			p.fail(kv.key, "unknown key %q%s (want rules, ignore, stateful-images or images)", kv.key.Value, didYouMean(kv.key.Value, []string{"rules", "ignore", "stateful-images", "images"}))
 		}
 	}
-	if p.err != nil {
-		return nil, p.err
+	if len(p.errs) > 0 {
+		return nil, p.errs
 	}
 	return c, nil
 }
 
-// parser keeps the first error, with its position.
+// parser collects every error, each with its position, so one run names
+// all that is wrong with a config instead of one per run.
 type parser struct {
 	file      string
 	catalogue []*lint.Rule
-	err       *project.Error
+	errs      Errors
 }
 
 // rule finds a rule of the catalogue by id.
@@ -127,9 +131,13 @@ func (p *parser) rule(id string) *lint.Rule {
 
 type pair struct{ key, val *yaml.Node }
 
+// maxErrors bounds what a config that is not one at all (a compose file
+// passed as --config) prints.
+const maxErrors = 20
+
 func (p *parser) fail(n *yaml.Node, format string, a ...any) {
-	if p.err == nil {
-		p.err = &project.Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, a...)}
+	if len(p.errs) < maxErrors {
+		p.errs = append(p.errs, &project.Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, a...)})
 	}
 }
 
@@ -179,7 +187,7 @@ func (p *parser) rules(n *yaml.Node, c *Config) {
 	for _, kv := range p.mapping(n, "rules") {
 		r := p.rule(kv.key.Value)
 		if r == nil {
-			p.fail(kv.key, "unknown rule %q (see 'composure rules')", kv.key.Value)
+			p.fail(kv.key, "unknown rule %q%s (see 'composure rules')", kv.key.Value, didYouMean(kv.key.Value, p.ruleIDs()))
 			continue
 		}
 		if kv.val.Kind == yaml.ScalarNode && kv.val.Tag != "!!null" {
@@ -195,7 +203,7 @@ func (p *parser) rules(n *yaml.Node, c *Config) {
 			}
 			spec := r.Option(name)
 			if spec == nil {
-				p.fail(opt.key, "unknown option %q for rule %s (%s)", name, r.ID, knownOptions(r))
+				p.fail(opt.key, "unknown option %q for rule %s%s (%s)", name, r.ID, didYouMean(name, optionNames(r)), knownOptions(r))
 				continue
 			}
 			o := c.Options[r.ID]
@@ -223,12 +231,24 @@ func (p *parser) severity(n *yaml.Node, r *lint.Rule, c *Config) {
 	c.Severity[r.ID] = sev
 }
 
-func knownOptions(r *lint.Rule) string {
+func optionNames(r *lint.Rule) []string {
 	names := []string{"severity"}
 	for _, o := range r.Options {
 		names = append(names, o.Name)
 	}
-	return "known: " + strings.Join(names, ", ")
+	return names
+}
+
+func knownOptions(r *lint.Rule) string {
+	return "known: " + strings.Join(optionNames(r), ", ")
+}
+
+func (p *parser) ruleIDs() []string {
+	var ids []string
+	for _, r := range p.catalogue {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 func (p *parser) ignores(n *yaml.Node, c *Config) {
@@ -243,7 +263,7 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 			case "rule":
 				rule = p.scalar(kv.val, "ignore.rule")
 				if p.rule(rule) == nil {
-					p.fail(kv.val, "unknown rule %q in ignore (see 'composure rules')", rule)
+					p.fail(kv.val, "unknown rule %q in ignore%s (see 'composure rules')", rule, didYouMean(rule, p.ruleIDs()))
 				}
 			case "path-glob", "path":
 				// path-glob is SPEC §5's name; path, the name the first
@@ -257,7 +277,7 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 			case "reason":
 				reason = strings.TrimSpace(p.scalar(kv.val, "ignore.reason"))
 			default:
-				p.fail(kv.key, "unknown key %q in ignore entry (want rule, path-glob, service, reason)", kv.key.Value)
+				p.fail(kv.key, "unknown key %q in ignore entry%s (want rule, path-glob, service, reason)", kv.key.Value, didYouMean(kv.key.Value, []string{"rule", "path-glob", "service", "reason"}))
 			}
 		}
 		if reason == "" {
@@ -307,7 +327,7 @@ func (p *parser) images(n *yaml.Node, c *Config) {
 			case "file-env":
 				img.FileEnv = knowledge.FileEnv{Supported: true, Suffix: "_FILE", Vars: p.strings(kv.val, "stateful-images.file-env")}
 			default:
-				p.fail(kv.key, "unknown key %q in stateful-images entry (want image, data-paths, volume-declared, secret-env, file-env)", kv.key.Value)
+				p.fail(kv.key, "unknown key %q in stateful-images entry%s (want image, data-paths, volume-declared, secret-env, file-env)", kv.key.Value, didYouMean(kv.key.Value, []string{"image", "data-paths", "volume-declared", "secret-env", "file-env"}))
 			}
 		}
 		if len(img.Images) == 0 {
