@@ -54,6 +54,17 @@ func TestInitWritesStarter(t *testing.T) {
 	if _, _, code := run(t, "init"); code != ExitIncomplete {
 		t.Errorf("second init: exit %d, want %d (never overwrite)", code, ExitIncomplete)
 	}
+	// The first line names the schema shipped in the repository.
+	data, err := os.ReadFile(filepath.Join(dir, ".composure.yaml"))
+	must(t, err)
+	first, _, _ := strings.Cut(string(data), "\n")
+	want := "# yaml-language-server: $schema=https://raw.githubusercontent.com/composure-dev/composure/main/docs/composure.schema.json"
+	if first != want {
+		t.Errorf("first line %q, want %q", first, want)
+	}
+	if _, err := os.Stat(filepath.Join(wd, "..", "docs", "composure.schema.json")); err != nil {
+		t.Errorf("the schema init names is not in the repository: %v", err)
+	}
 	if _, _, code := run(t, "lint", "--fail-on", "never", "."); code != 0 {
 		t.Errorf("the starter config is not accepted: exit %d", code)
 	}

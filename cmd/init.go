@@ -23,7 +23,9 @@ func newInitCmd(io *IOStreams) *cobra.Command {
 				}
 				return usageError("cannot write %s: %v", config.FileName, err)
 			}
-			if _, err := f.WriteString(config.Starter(rules.All())); err != nil {
+			// The first line names the JSON Schema, so editors complete and
+			// check the file (the schema of this release's tag, or main).
+			if _, err := f.WriteString(config.SchemaComment(docsRef()) + config.Starter(rules.All())); err != nil {
 				f.Close()
 				return &exitError{code: ExitIncomplete, err: err}
 			}

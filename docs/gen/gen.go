@@ -1,7 +1,7 @@
-// Package gen renders docs/rules.md, docs/rules/<id>.md and the README's
-// rule table from the rule values. `go generate ./...` writes them through
-// main.go (a program built only by name); the package tests fail when they
-// are stale.
+// Package gen renders docs/rules.md, docs/rules/<id>.md,
+// docs/composure.schema.json and the README's rule table from the rule
+// values. `go generate ./...` writes them through main.go (a program built
+// only by name); the package tests fail when they are stale.
 package gen
 
 import (
@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/config"
 	"github.com/composure-dev/composure/rules/lint"
 )
 
@@ -65,7 +66,11 @@ func WithRuleTable(readme string) (string, error) {
 
 // Pages maps each generated file, relative to docs/, to its content.
 func Pages() map[string]string {
-	pages := map[string]string{"rules.md": lint.CatalogueMarkdown(rules.All())}
+	pages := map[string]string{
+		"rules.md": lint.CatalogueMarkdown(rules.All()),
+		// The JSON Schema of .composure.yaml, which `composure init` names.
+		strings.TrimPrefix(config.SchemaFile, "docs/"): string(config.Schema(rules.All())),
+	}
 	for _, r := range rules.All() {
 		pages[filepath.Join("rules", r.ID+".md")] = r.Markdown()
 	}
