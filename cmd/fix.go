@@ -74,7 +74,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := report.New(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All(), DocsRef: docsRef()})
+	rep, err := report.New(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All(), DocsRef: docsRef(), FailOn: threshold})
 	if err != nil {
 		return usageError("%v", err)
 	}

@@ -231,7 +231,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := o.Output.open(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All(), DocsRef: docsRef()})
+	out, err := o.Output.open(o.Format, report.Options{Color: color, Version: version(), Catalogue: rules.All(), DocsRef: docsRef(), FailOn: threshold})
 	if err != nil {
 		return err
 	}

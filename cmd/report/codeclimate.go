@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/fingerprint"
 	"github.com/composure-dev/composure/rules/lint"
 )
 
@@ -49,24 +50,27 @@ type codeClimateReporter struct{}
 // critical and category Bug Risk: GitLab has no other place for them.
 //
 // The fingerprint, which GitLab uses to match an issue across pipelines, is
-// the SHA-256 of the rule id, file, model path and message with any line
-// or column number taken out, so an edit above a finding does not make it
-// a new issue. Findings that would get the same fingerprint (same rule,
-// file, path and message) are told apart by their order: the second one
-// hashes a counter of 2, and so on.
+// the finding's identity (rule, file, service, model path: package
+// fingerprint), never its line or message, so an edit above a finding or a
+// reworded message (postgres:16 bumped to 17) does not re-open it. Findings
+// with one identity are told apart by their order. A load error has no
+// identity: its fingerprint hashes the file and the message with any line
+// or column number taken out.
 func NewCodeClimate() Reporter { return codeClimateReporter{} }
 
 func (codeClimateReporter) Report(w io.Writer, r *Result) error {
 	out := make([]codeClimateIssue, 0, len(r.Findings)+len(r.Errors))
 	fp := fingerprinter{}
+	ids := fingerprint.Counter{}
 	for _, f := range r.Findings {
+		id, n := ids.Next(f)
 		out = append(out, codeClimateIssue{
 			Type:        "issue",
 			CheckName:   f.Rule,
 			Description: f.Message,
 			Categories:  []string{codeClimateCategory(f.Rule)},
 			Severity:    codeClimateSeverity(f.Severity),
-			Fingerprint: fp.next(f.Rule, f.Pos.File, f.Path, f.Message),
+			Fingerprint: id.Hash(n),
 			Location:    codeClimateLoc(f.Pos.File, f.Pos.Line, f.Pos.EndLine),
 		})
 	}
@@ -119,7 +123,8 @@ func codeClimateCategory(id string) string {
 	return "Style"
 }
 
-// fingerprinter hands out fingerprints, counting repeats of one input.
+// fingerprinter hands out load errors' fingerprints, counting repeats of
+// one input.
 type fingerprinter map[string]int
 
 func (fp fingerprinter) next(rule, file, path, msg string) string {

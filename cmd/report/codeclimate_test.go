@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/composure-dev/composure/rules/lint"
@@ -83,13 +84,20 @@ func TestCodeClimateFingerprints(t *testing.T) {
 		"rule":    func(f *lint.Finding) { f.Rule = "other-rule" },
 		"file":    func(f *lint.Finding) { f.Pos.File = "other.yaml" },
 		"path":    func(f *lint.Finding) { f.Path = "services.other" },
-		"message": func(f *lint.Finding) { f.Message = "something else" },
+		"service": func(f *lint.Finding) { f.Service = "other" },
 	} {
 		changed := fixture()
 		change(&changed.Findings[0])
 		if fps := fingerprints(t, changed); fps[0] == a[0] {
 			t.Errorf("changing the %s keeps the fingerprint", name)
 		}
+	}
+	// A reworded message (postgres:16 bumped to 17) is the same issue:
+	// GitLab must not re-open it.
+	reworded := fixture()
+	reworded.Findings[0].Message = strings.ReplaceAll(reworded.Findings[0].Message, "16", "17") + " (reworded)"
+	if fps := fingerprints(t, reworded); fps[0] != a[0] {
+		t.Error("changing the message changes the fingerprint")
 	}
 }
 

@@ -15,7 +15,7 @@ var formats = []struct {
 	{"json", newJSON},
 	{"sarif", NewSARIF},
 	{"github", func(Options) Reporter { return NewGitHub() }},
-	{"junit", func(Options) Reporter { return NewJUnit() }},
+	{"junit", newJUnit},
 	{"checkstyle", func(Options) Reporter { return NewCheckstyle() }},
 	{"codeclimate", func(Options) Reporter { return NewCodeClimate() }},
 }

@@ -32,6 +32,12 @@ type junitTestCase struct {
 	Name      string        `xml:"name,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	// SystemOut lists findings below --fail-on: reported, not failures.
+	SystemOut *junitOutput `xml:"system-out,omitempty"`
+}
+
+type junitOutput struct {
+	Text string `xml:",cdata"`
 }
 
 // junitProblem is a <failure> or an <error>. The text goes into a CDATA
@@ -48,7 +54,7 @@ const (
 	junitLoad  = "load"
 )
 
-type junitReporter struct{}
+type junitReporter struct{ opts Options }
 
 // NewJUnit returns the JUnit XML reporter, for CI systems that show test
 // results. Each file is a <testsuite> named after it; each (file, rule) pair
@@ -62,9 +68,15 @@ type junitReporter struct{}
 // the report shows it was linted: such files are known only from
 // Result.Linted. Files are sorted by name. tests, failures and errors count
 // test cases, per suite and in total.
+//
+// Options.FailOn is the run's --fail-on: a (file, rule) test case whose
+// worst finding is below it passes, its findings in <system-out>, so CI
+// shows as failed only what fails the run (all fail when FailOn is Off).
 func NewJUnit() Reporter { return junitReporter{} }
 
-func (junitReporter) Report(w io.Writer, r *Result) error {
+func newJUnit(opts Options) Reporter { return junitReporter{opts: opts} }
+
+func (j junitReporter) Report(w io.Writer, r *Result) error {
 	findings := map[string][]lint.Finding{}
 	loadErrs := map[string][]LoadError{}
 	var files []string
@@ -108,10 +120,15 @@ func (junitReporter) Report(w io.Writer, r *Result) error {
 				worst = max(worst, f.Severity)
 				lines[i] = positioned(f.Pos.Line, f.Pos.Column, f.Message)
 			}
+			text := xmlSafe(strings.Join(lines, "\n"))
+			if worst < j.opts.FailOn {
+				suite.Cases = append(suite.Cases, junitTestCase{ClassName: file, Name: id, SystemOut: &junitOutput{Text: text}})
+				continue
+			}
 			suite.Cases = append(suite.Cases, junitTestCase{ClassName: file, Name: id, Failure: &junitProblem{
 				Message: count(len(fs), "problem", "problems"),
 				Type:    worst.String(),
-				Text:    xmlSafe(strings.Join(lines, "\n")),
+				Text:    text,
 			}})
 			suite.Failures++
 		}

@@ -67,6 +67,9 @@ type Options struct {
 	// DocsRef is the git ref rule links point at (RuleURL): the release
 	// tag, or "" (main) for a devel build.
 	DocsRef string
+	// FailOn is the run's --fail-on threshold: JUnit reports findings
+	// below it as passing test cases. Off (the zero value): all fail.
+	FailOn lint.Severity
 	// Dir is the directory Finding.Pos.File is relative to (SARIF's
 	// %SRCROOT%); SARIF also makes fix edits' absolute paths relative to it.
 	// "" means the current directory.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/fingerprint"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform"
 )
@@ -79,6 +80,9 @@ type sarifConfig struct {
 
 type sarifRuleProps struct {
 	Tags []string `json:"tags"`
+	// SecuritySeverity ranks a security rule's alerts in GitHub code
+	// scanning (a score from 0.0 to 10.0: 7.0 and up is high).
+	SecuritySeverity string `json:"security-severity,omitempty"`
 }
 
 type sarifInvocation struct {
@@ -100,7 +104,10 @@ type sarifResult struct {
 	Locations    []sarifLocation    `json:"locations"`
 	Fixes        []sarifFix         `json:"fixes,omitempty"`
 	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
-	Properties   sarifResultProps   `json:"properties"`
+	// PartialFingerprints match an alert across runs (GitHub code
+	// scanning): the finding's identity, not its line or message.
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	Properties          sarifResultProps  `json:"properties"`
 }
 
 // sarifResultProps carries what the JSON contract has and SARIF has no
@@ -191,7 +198,7 @@ func (s *sarifReporter) Report(w io.Writer, r *Result) error {
 	if version == "" {
 		version = "dev"
 	}
-	ruleList, index := sarifRules(s.catalogue(), r)
+	ruleList, index := sarifRules(s.catalogue(), r, s.opts.DocsRef)
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "composure",
@@ -203,14 +210,15 @@ func (s *sarifReporter) Report(w io.Writer, r *Result) error {
 		ColumnKind:  "unicodeCodePoints",
 		Results:     make([]sarifResult, 0, len(r.Findings)+len(r.Suppressed)),
 	}
+	ids := fingerprint.Counter{}
 	if paths.dir != "" {
 		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{srcRoot: {URI: paths.rootURI()}}
 	}
 	for _, f := range r.Findings {
-		run.Results = append(run.Results, sarifFinding(f, index, paths))
+		run.Results = append(run.Results, sarifFinding(f, index, paths, ids))
 	}
 	for _, sf := range r.Suppressed {
-		res := sarifFinding(sf.Finding, index, paths)
+		res := sarifFinding(sf.Finding, index, paths, ids)
 		res.Suppressions = []sarifSuppression{{Kind: sf.Kind, Justification: sf.Justification}}
 		run.Results = append(run.Results, res)
 	}
@@ -230,12 +238,12 @@ func (s *sarifReporter) Report(w io.Writer, r *Result) error {
 // sarifRules is the driver's rule list: the catalogue in its order, then
 // any rule a finding names that the catalogue lacks (a descriptor with just
 // id and name), so that every result has a ruleIndex.
-func sarifRules(catalogue []*lint.Rule, r *Result) ([]sarifRule, map[string]int) {
+func sarifRules(catalogue []*lint.Rule, r *Result, docsRef string) ([]sarifRule, map[string]int) {
 	var list []sarifRule
 	index := map[string]int{}
 	for _, rule := range catalogue {
 		index[rule.ID] = len(list)
-		list = append(list, sarifCatalogueRule(rule))
+		list = append(list, sarifCatalogueRule(rule, docsRef))
 	}
 	add := func(id string) {
 		if _, ok := index[id]; !ok {
@@ -252,7 +260,7 @@ func sarifRules(catalogue []*lint.Rule, r *Result) ([]sarifRule, map[string]int)
 	return list, index
 }
 
-func sarifCatalogueRule(rule *lint.Rule) sarifRule {
+func sarifCatalogueRule(rule *lint.Rule, docsRef string) sarifRule {
 	fix := rule.Doc.FixText
 	if fix == "" {
 		fix = "No automatic fix."
@@ -274,10 +282,25 @@ func sarifCatalogueRule(rule *lint.Rule) sarifRule {
 		ShortDescription:     &sarifText{rule.Title},
 		FullDescription:      &sarifText{rule.Doc.What},
 		Help:                 &sarifHelp{Text: strings.Join(text, "\n\n"), Markdown: rule.Markdown()},
-		HelpURI:              homepage + "/blob/main/docs/rules/" + rule.ID + ".md",
+		HelpURI:              RuleURL(docsRef, rule.ID),
 		DefaultConfiguration: cfg,
-		Properties:           &sarifRuleProps{Tags: sarifTags(rule.ID)},
+		Properties:           &sarifRuleProps{Tags: sarifTags(rule.ID), SecuritySeverity: securitySeverity[rule.ID]},
 	}
+}
+
+// securitySeverity ranks the secret rules for GitHub code scanning, which
+// otherwise shows every security alert as a generic warning. A secret
+// committed in the clear is high (8.0); one in a command line or a
+// tracked file that could be ignored is high too (7.0); a secret passed
+// from the environment into an environment variable is exposure, not
+// disclosure: medium (5.0).
+var securitySeverity = map[string]string{
+	"secret-in-environment":           "8.0",
+	"secret-in-build-args":            "8.0",
+	"secret-in-env-file":              "8.0",
+	"secret-in-command":               "7.0",
+	"secret-file-tracked":             "7.0",
+	"secret-interpolated-environment": "5.0",
 }
 
 // sarifTags puts secret rules under GitHub's "security" tag, state rules
@@ -293,15 +316,21 @@ func sarifTags(id string) []string {
 	return []string{"maintainability"}
 }
 
-func sarifFinding(f lint.Finding, index map[string]int, paths sarifPaths) sarifResult {
+// sarifFingerprint is the partialFingerprints key: versioned, so a later
+// change of what identifies a finding can use a new key.
+const sarifFingerprint = "composureIdentity/v1"
+
+func sarifFinding(f lint.Finding, index map[string]int, paths sarifPaths, ids fingerprint.Counter) sarifResult {
 	p := f.Pos
+	id, n := ids.Next(f)
 	res := sarifResult{
-		RuleID:     f.Rule,
-		RuleIndex:  index[f.Rule],
-		Level:      sarifLevel(f.Severity),
-		Message:    sarifText{f.Message},
-		Locations:  []sarifLocation{paths.location(p.File, p.Line, p.Column, p.EndLine, p.EndColumn)},
-		Properties: sarifResultProps{Path: f.Path, Service: f.Service},
+		PartialFingerprints: map[string]string{sarifFingerprint: id.Hash(n)},
+		RuleID:              f.Rule,
+		RuleIndex:           index[f.Rule],
+		Level:               sarifLevel(f.Severity),
+		Message:             sarifText{f.Message},
+		Locations:           []sarifLocation{paths.location(p.File, p.Line, p.Column, p.EndLine, p.EndColumn)},
+		Properties:          sarifResultProps{Path: f.Path, Service: f.Service},
 	}
 	if f.Fix != nil {
 		res.Properties.Fix = &jsonFix{Title: f.Fix.Title, Applicability: f.Fix.Applicability.String()}
