@@ -43,6 +43,7 @@ type lintOptions struct {
 	resolver *imagefacts.Resolver
 	Output   outputOptions
 	Stdin    stdinOptions
+	Baseline baselineOptions
 }
 
 func newLintCmd(io *IOStreams) *cobra.Command {
@@ -235,10 +236,18 @@ func runLint(ctx context.Context, o *lintOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.loadBaseline(); err != nil {
+		out.close()
+		return err
+	}
 	res := lintAll(ctx, cfg)
 	if res.Internal != nil {
 		out.close()
 		return &exitError{code: ExitInternal, err: res.Internal}
+	}
+	if err := o.applyBaseline(res); err != nil {
+		out.close()
+		return err
 	}
 	if show, _ := showSourceFor(o.Output.ShowSource, o.io.OutTTY, o.io.Getenv); show {
 		out.showSource(redactedSource(res))

@@ -28,6 +28,8 @@ type outputOptions struct {
 func addOutputFlags(c *cobra.Command, lo *lintOptions) {
 	o := &lo.Output
 	f := c.Flags()
+	f.StringVar(&lo.Baseline.Use, "baseline", "", "report only findings not recorded in this baseline file; its stale entries are noted on stderr")
+	f.StringVar(&lo.Baseline.Write, "write-baseline", "", "record every finding in this baseline file (and report none), to adopt composure on an existing repository")
 	f.StringVar(&lo.Stdin.Filename, "stdin-filename", "", "with the path -: the name the compose file read from stdin is linted as (its folder is the project's)")
 	f.StringVarP(&o.File, "output-file", "o", "", "write the report to FILE instead of stdout (parent directories are created)")
 	f.StringVar(&o.Format, "output-format", "", "format of --output-file (default: --format); stdout then gets the --format report too")
