@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/composure-dev/composure/rules/imagefacts"
 	"github.com/composure-dev/composure/rules/lint"
 )
 
@@ -94,6 +95,10 @@ func Schema(catalogue []*lint.Rule) []byte {
 						"reason":    map[string]any{"type": "string", "minLength": 1, "pattern": `\S`},
 					},
 				},
+			},
+			"images": map[string]any{
+				"description": "where image facts come from: off, local (the Docker daemon) or registry",
+				"enum":        imagefacts.Modes,
 			},
 			"stateful-images": map[string]any{
 				"description": "images composure does not know that keep state",

@@ -86,6 +86,7 @@ func TestSchemaRejectsWrongConfigs(t *testing.T) {
 	sch := shippedSchema(t)
 	for name, src := range map[string]string{
 		"unknown key":        "rulez: {}\n",
+		"bad images mode":    "images: docker\n",
 		"unknown rule":       "rules:\n  stateful-volume-mising: off\n",
 		"bad severity":       "rules:\n  anonymous-volume: fatal\n",
 		"unknown option":     "rules:\n  secret-in-environment:\n    allow-name: [X]\n",
