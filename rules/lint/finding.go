@@ -131,14 +131,6 @@ type FileWrite struct {
 	Secret bool
 }
 
-// Identity names a finding's problem without its place in the text: the
-// rule, the file, the service and the model path, never the line, column
-// or message, so that an edit elsewhere in the file (or a fix's insertion
-// above it) leaves it the same.
-func (f Finding) Identity() string {
-	return f.Rule + "\x00" + f.Pos.File + "\x00" + f.Service + "\x00" + f.Path
-}
-
 // Finding is one problem at one place. It never carries a secret value.
 type Finding struct {
 	Rule     string

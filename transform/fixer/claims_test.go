@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/fingerprint"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform/fixer"
@@ -40,17 +41,17 @@ func TestCorpusFixClaims(t *testing.T) {
 		if before.Err != nil {
 			continue
 		}
-		claims := map[string]bool{}
+		claims := map[fingerprint.Identity]bool{}
 		for _, f := range before.Findings {
 			if f.Fix != nil && f.Fix.Applicability == lint.Safe {
-				claims[f.Identity()] = true
+				claims[fingerprint.Of(f)] = true
 			}
 		}
 		res := fixer.Fix(context.Background(), specs, cfg, fixer.Options{DryRun: true})
-		left := map[string]bool{}
+		left := map[fingerprint.Identity]bool{}
 		for _, o := range res.After {
 			for _, f := range o.Findings {
-				left[f.Identity()] = true
+				left[fingerprint.Of(f)] = true
 			}
 		}
 		for id := range claims {
