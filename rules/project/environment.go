@@ -40,7 +40,8 @@ func (p *projectLoader) environment(dir string, opts Options) (map[string]string
 					}
 				}
 			}
-			return nil, &Error{File: file, Msg: "cannot read env file: " + hideValues(msg)}
+			content, _ := readBounded(file)
+			return nil, envFileError(file, content, msg)
 		}
 		mergeUnset(env, merged)
 		return env, nil
@@ -65,8 +66,7 @@ func (p *projectLoader) environment(dir string, opts Options) (map[string]string
 	// compare with and write to, whether it came from disk or a pass.
 	merged, err := dotenv.ParseWithLookup(bytes.NewReader(content), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
-		line, _, msg := positionFromMessage(hideValues(err.Error()))
-		return nil, &Error{File: p.displayPath(dotEnv), Line: line, Msg: "cannot read env file: " + msg}
+		return nil, envFileError(p.displayPath(dotEnv), content, err.Error())
 	}
 	p.DotEnvPath = dotEnv
 	p.DotEnv, _ = dotenv.ParseWithLookup(bytes.NewReader(content), nil)

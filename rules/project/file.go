@@ -86,10 +86,10 @@ func YAMLError(path string, err error) *Error {
 func yamlError(path string, err error) *Error {
 	var le *yaml.LoadError
 	if errors.As(err, &le) {
-		return &Error{File: path, Line: le.Mark.Line, Column: le.Mark.Column, Msg: "invalid yaml: " + le.Message}
+		return &Error{File: path, Line: le.Mark.Line, Column: le.Mark.Column, Msg: "invalid yaml: " + maskYAMLQuote(le.Message)}
 	}
 	line, col, msg := positionFromMessage(err.Error())
-	return &Error{File: path, Line: line, Column: col, Msg: "invalid yaml: " + msg}
+	return &Error{File: path, Line: line, Column: col, Msg: "invalid yaml: " + maskYAMLQuote(msg)}
 }
 
 // Root returns the top-level mapping of the first document, or nil.

@@ -359,7 +359,8 @@ func TestUnsetVariablesPlaceholders(t *testing.T) {
 
 // A value compose cannot interpolate (a password with a stray "$") is
 // never quoted in the load error, whether it is in the compose file, the
-// project's .env or an --env-file; the error still says where it is.
+// project's .env or an --env-file; the error still says where it is
+// (dotenv's interpolation errors name no line: the entry is found).
 func TestLoadErrorsHideValues(t *testing.T) {
 	const secret = "Sup3rS3cret${oops"
 	for _, tc := range []struct {
@@ -370,8 +371,8 @@ func TestLoadErrorsHideValues(t *testing.T) {
 		wantLine int
 	}{
 		{"compose file", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n    environment:\n      DB_PASSWORD: \"" + secret + "\"\n"}, nil, "compose.yaml", 5},
-		{".env", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n", ".env": "A=1\nDB_PASSWORD=\"" + secret + "\"\n"}, nil, ".env", 0},
-		{"--env-file", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n", "a.env": "A=1\n", "b.env": "DB_PASSWORD=\"" + secret + "\"\n"}, []string{"a.env", "b.env"}, "b.env", 0},
+		{".env", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n", ".env": "A=1\nDB_PASSWORD=\"" + secret + "\"\n"}, nil, ".env", 2},
+		{"--env-file", map[string]string{"compose.yaml": "services:\n  s:\n    image: nginx\n", "a.env": "A=1\n", "b.env": "DB_PASSWORD=\"" + secret + "\"\n"}, []string{"a.env", "b.env"}, "b.env", 1},
 	} {
 		dir := writeTree(t, tc.files)
 		var envFiles []string
