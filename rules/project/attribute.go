@@ -46,7 +46,7 @@ func (p *projectLoader) attribute(err error) error {
 	if errors.As(err, &own) {
 		return own
 	}
-	msg := hideValues(err.Error())
+	msg := tidyDecodeError(hideValues(err.Error()))
 	target := p.Files[0]
 	all := p.AllFiles()
 	for _, f := range all {
@@ -326,6 +326,11 @@ func (p *projectLoader) findVolume(target string) Loc {
 // it names, a service it names, an unknown top-level key, or a missing
 // extends/include file.
 func (p *projectLoader) errorLocation(msg string) Loc {
+	if m := topLevelShapeRe.FindStringSubmatch(msg); m != nil {
+		if loc := p.Locate(m[1]); loc.Node != nil {
+			return loc
+		}
+	}
 	if m := modelPathRe.FindString(msg); m != "" {
 		if loc := p.Locate(strings.Split(m, ".")...); loc.Node != nil {
 			return loc

@@ -61,3 +61,29 @@ func TestBareTokenComposeFileHidden(t *testing.T) {
 		t.Fatalf("want an error without the token, got %v", err)
 	}
 }
+
+// TestLoadErrorPositions: errors compose-go gives without a position
+// (a null top-level section, a value its decoder cannot convert) get the
+// file, line and column of the attribute, in one line (issue 16, item 13).
+func TestLoadErrorPositions(t *testing.T) {
+	for _, c := range []struct {
+		yaml      string
+		line, col int
+		want      string
+	}{
+		{"services:\n", 1, 1, "services must be a mapping"},
+		{"services:\n  a:\n    image: x\nvolumes:\n", 4, 1, "volumes must be a mapping"},
+		{"services:\n  a:\n    image: x\n    mem_limit: lots\n", 4, 5, "services.a.mem_limit: invalid size"},
+		{"services:\n  a:\n    image: x\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: forever\n", 6, 7, "services.a.healthcheck.interval: time: invalid duration"},
+	} {
+		dir := writeTree(t, map[string]string{"compose.yaml": c.yaml})
+		_, err := Load(context.Background(), Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, Options{Environ: []string{}})
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("%q: want an *Error, got %v", c.yaml, err)
+		}
+		if e.Line != c.line || e.Column != c.col || !strings.Contains(e.Msg, c.want) || strings.Contains(e.Msg, "\n") {
+			t.Errorf("%q: got %d:%d %q, want %d:%d %q on one line", c.yaml, e.Line, e.Column, e.Msg, c.line, c.col, c.want)
+		}
+	}
+}

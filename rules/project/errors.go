@@ -81,3 +81,39 @@ func hideValues(msg string) string {
 	msg = interpolationValueRe.ReplaceAllString(msg, "invalid interpolation format for $1: write a literal $$ as $$$$")
 	return invalidTemplateRe.ReplaceAllString(msg, "invalid interpolation format: write a literal $$ as $$$$")
 }
+
+// compose-go's decoder (mapstructure) reports a value it cannot convert
+// as "decoding failed due to the following error(s):\n\n'services[a].
+// mem_limit' invalid size: 'lots'": a message of several lines that
+// names the attribute in its own syntax. tidyDecodeError rewrites it as
+// "services.a.mem_limit: invalid size: 'lots'", one line, so that the
+// model path gives the error its position.
+var (
+	decodeHeadRe = regexp.MustCompile(`^decoding failed due to the following error\(s\):\s*`)
+	decodeItemRe = regexp.MustCompile(`^'([^']*)' (.*)$`)
+	decodeIndex  = regexp.MustCompile(`\[([^\]]*)\]`)
+)
+
+func tidyDecodeError(msg string) string {
+	loc := decodeHeadRe.FindStringIndex(msg)
+	if loc == nil {
+		return msg
+	}
+	rest := msg[loc[1]:]
+	var out []string
+	for _, line := range strings.Split(rest, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if m := decodeItemRe.FindStringSubmatch(line); m != nil {
+			line = decodeIndex.ReplaceAllString(m[1], ".$1") + ": " + m[2]
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "; ")
+}
+
+// topLevelShapeRe matches compose-go's error for a top-level section
+// that is not a mapping (`services:` with nothing after it is null).
+var topLevelShapeRe = regexp.MustCompile(`^(services|volumes|networks|secrets|configs|include) must be a (?:mapping|list)`)
