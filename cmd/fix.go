@@ -82,8 +82,9 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	printGrouping(o.io.Err, specs)
 	// --external makes volume fixes unsafe; asking for it is the opt-in.
 	res := fixer.Fix(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External, DryRun: o.Diff})
+	var diffErr error
 	if o.Diff {
-		printDiff(o.io, diffOut(o), res)
+		diffErr = printDiff(o.io, diffOut(o), res)
 	}
 	printFixSummary(o.io, res, o.Diff)
 
@@ -97,10 +98,13 @@ func runFix(ctx context.Context, o *fixOptions) error {
 		// stdout is the diff: the report is left out, but a file that
 		// could not be loaded must still be said, on stderr.
 		if err := printLoadErrors(o.io.Err, left.Errors); err != nil {
-			return &exitError{code: ExitInternal, err: err}
+			return outputError(err)
 		}
 	} else if err := rep.Report(o.io.Out, &left.Result); err != nil {
-		return &exitError{code: ExitInternal, err: err}
+		return outputError(err)
+	}
+	if diffErr != nil {
+		return outputError(diffErr)
 	}
 	printImageNotes(o.io.Err, o.resolver)
 	if len(res.Refused) > 0 {
@@ -129,17 +133,20 @@ func diffOut(o *fixOptions) io.Writer {
 }
 
 // printDiff writes the unified diff of every changed compose file to out,
-// and what would be created on stderr. The secrets being moved are masked
+// and what would be created on stderr; it returns the first error writing
+// the diff (a diff cut short must not pass for the whole). The secrets being moved are masked
 // in the removed lines: the diff is for reading, not for patch.
-func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) {
+func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 	mask := secrets.NewMasker(res.Redact)
+	w := &errWriter{w: out}
 	for _, c := range res.Changes {
 		d := udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed)
-		fmt.Fprint(out, mask.Mask(d))
+		fmt.Fprint(w, mask.Mask(d))
 	}
-	for _, w := range res.Writes {
-		fmt.Fprintln(s.Err, "would "+describeWrite(w))
+	for _, wr := range res.Writes {
+		fmt.Fprintln(s.Err, "would "+describeWrite(wr))
 	}
+	return w.err
 }
 
 // printLoadErrors writes each load error as the text report does,

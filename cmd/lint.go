@@ -90,6 +90,9 @@ func usageError(format string, a ...any) error {
 func (o *lintOptions) buildRunConfig() (runConfig, error) {
 	cfg := runConfig{Paths: o.Paths, Files: o.Files}
 	cfg.Jobs = o.Jobs
+	if o.Jobs < 0 {
+		return cfg, usageError("-j %d: want a number of projects at a time, or 0 for one per CPU", o.Jobs)
+	}
 	cfg.Severity = map[string]lint.Severity{}
 	cfg.ReleaseModels = true
 	cfg.Load.EnvFiles = o.EnvFiles
@@ -253,7 +256,7 @@ func runLint(ctx context.Context, o *lintOptions) error {
 		out.showSource(redactedSource(res))
 	}
 	if err := out.write(o.io.Out, &res.Result); err != nil {
-		return &exitError{code: ExitInternal, err: err}
+		return outputError(err)
 	}
 	printGrouping(o.io.Err, res.Specs)
 	printUnchecked(o.io.Err, res.Projects)
