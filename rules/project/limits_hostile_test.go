@@ -137,7 +137,7 @@ func TestHostileCorpusWithinLimits(t *testing.T) {
 			t.Errorf("%s: %v", filepath.Base(name), err)
 		}
 		if f != nil {
-			if err := checkCommands(f); err != nil {
+			if err := checkCommands(f, nil); err != nil {
 				t.Errorf("%s: %v", filepath.Base(name), err)
 			}
 		}
@@ -209,5 +209,32 @@ func TestHostileReferenceCyclesEnd(t *testing.T) {
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("loading a project with reference cycles does not end")
+	}
+}
+
+// A command word that interpolation makes long (`command: ${X}`, X one
+// word in .env) is counted after interpolation: compose-go splits the
+// result in time quadratic in the word (256 KB took 6.5 s), so it is
+// refused like a literal one, and the list form is not (issue 16, item 16).
+func TestHostileInterpolatedCommandWord(t *testing.T) {
+	word := strings.Repeat("a", 40000) // just over maxCommandCost
+	for _, c := range []struct {
+		command string
+		refused bool
+	}{
+		{"${X}", true},
+		{"run --flag=${X}", true},
+		{"[\"${X}\"]", false},
+	} {
+		dir := writeTree(t, map[string]string{
+			"compose.yaml": "services:\n  a:\n    image: x\n    command: " + c.command + "\n",
+			".env":         "X=" + word + "\n",
+		})
+		_, err := Load(context.Background(), Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, Options{Environ: []string{}})
+		var e *Error
+		refused := errors.As(err, &e) && strings.Contains(e.Msg, "write the command as a list")
+		if refused != c.refused || refused && (e.Line != 4 || e.Column != 14) {
+			t.Errorf("command: %s: err %v, want refused %v at 4:14", c.command, err, c.refused)
+		}
 	}
 }

@@ -167,16 +167,16 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 	if err := l.collectReferences(); err != nil {
 		return nil, err
 	}
-	for _, f := range p.AllFiles() {
-		if err := checkCommands(f); err != nil {
-			return nil, err
-		}
-	}
 	l.noteObsoleteVersion()
 
 	env, err := l.environment(absDir, opts)
 	if err != nil {
 		return nil, err
+	}
+	for _, f := range p.AllFiles() {
+		if err := checkCommands(f, env); err != nil {
+			return nil, err
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {
