@@ -167,7 +167,9 @@ func secretFileWrites(p *lint.Pass, dir, path, value string) []lint.FileWrite {
 
 // secretsDirIgnore is the .gitignore line for the secrets directory.
 func secretsDirIgnore(p *lint.Pass, dir string) string {
-	return "/" + filepath.ToSlash(mustRel(p.Project.Dir, dir)) + "/"
+	// Escaped: --secrets-dir 'a[b' would otherwise be a glob that misses
+	// the directory, and '*' one that ignores every top-level directory.
+	return "/" + project.GitignorePattern(mustRel(p.Project.Dir, dir)) + "/"
 }
 
 // singleVar matches a value that is exactly one variable: $VAR, ${VAR},

@@ -1,0 +1,61 @@
+package cmd
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gitRepo makes dir a git work tree, or skips without git.
+func gitRepo(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	if out, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v %s", err, out)
+	}
+}
+
+// gitIgnored asks git whether it ignores rel in dir.
+func gitIgnored(t *testing.T, dir, rel string) bool {
+	t.Helper()
+	return exec.Command("git", "-C", dir, "-c", "core.fsmonitor=false", "check-ignore", "-q", "--no-index", "--", rel).Run() == nil
+}
+
+// TestFixSecretsDirIgnoreEscaped: the .gitignore line for --secrets-dir
+// matches that directory and nothing else, whatever its name holds (a
+// glob character, a backslash): the secret file is ignored, a sibling
+// directory is not (issue 16, item 11).
+func TestFixSecretsDirIgnoreEscaped(t *testing.T) {
+	for _, sd := range []string{"a[b", `a\b`, "*", "s?", "#s", "!s"} {
+		dir := t.TempDir()
+		gitRepo(t, dir)
+		compose := "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zx9Qw7Er5Ty3\n"
+		if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "other"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if _, errOut, code := run(t, "fix", "--secrets-dir", sd, dir); code == ExitIncomplete || code == ExitInternal {
+			t.Fatalf("--secrets-dir %q: exit %d: %s", sd, code, errOut)
+		}
+		secret := filepath.Join(sd, "db-postgres-password")
+		if b, err := os.ReadFile(filepath.Join(dir, secret)); err != nil || string(b) != "Zx9Qw7Er5Ty3" {
+			t.Fatalf("--secrets-dir %q: secret file %q: %v", sd, b, err)
+		}
+		gi, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
+		if !gitIgnored(t, dir, secret) {
+			t.Errorf("--secrets-dir %q: git does not ignore %s; .gitignore:\n%s", sd, secret, gi)
+		}
+		if gitIgnored(t, dir, "other/x") || gitIgnored(t, dir, "compose.yaml") {
+			t.Errorf("--secrets-dir %q: the ignore line matches more than the directory; .gitignore:\n%s", sd, gi)
+		}
+		if strings.Contains(string(gi), "Zx9Q") {
+			t.Errorf(".gitignore holds the secret")
+		}
+	}
+}
