@@ -51,7 +51,10 @@ func Find(dir string) string {
 	}
 	for {
 		p := filepath.Join(abs, FileName)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		// Whatever it is: a directory, FIFO or device named
+		// .composure.yaml is the user's config that cannot be read, an
+		// error from Load, not a reason to take a parent's instead.
+		if _, err := os.Stat(p); err == nil {
 			return p
 		}
 		parent := filepath.Dir(abs)
@@ -150,7 +153,15 @@ func (p *parser) mapping(n *yaml.Node, what string) []pair {
 		return nil
 	}
 	var out []pair
+	seen := map[string]*yaml.Node{}
 	for key, val := range transform.Pairs(n) {
+		// yaml reports a duplicate key only when it decodes into a Go
+		// map; the second one would silently win here.
+		if first, dup := seen[key.Value]; dup && key.Kind == yaml.ScalarNode {
+			p.fail(key, "key %q is given twice in %s (first at line %d): keep one", key.Value, what, first.Line)
+			continue
+		}
+		seen[key.Value] = key
 		out = append(out, pair{key, val})
 	}
 	return out
@@ -173,6 +184,23 @@ func (p *parser) strings(n *yaml.Node, what string) []string {
 		out = append(out, it.Value)
 	}
 	return out
+}
+
+// globs refuses a list of name globs (allow-names) that path.Match
+// cannot read: a malformed one ("a[b") would silently match nothing.
+func (p *parser) globs(n *yaml.Node, what string) {
+	items := n.Content
+	if n.Kind == yaml.ScalarNode {
+		items = []*yaml.Node{n}
+	}
+	for _, it := range items {
+		if it.Kind != yaml.ScalarNode {
+			continue
+		}
+		if _, err := path.Match(it.Value, ""); err != nil {
+			p.fail(it, "%s: %q is not a valid glob (an unclosed [ or a trailing \\): write it as path.Match reads it, [[] for a literal [", what, it.Value)
+		}
+	}
 }
 
 func (p *parser) scalar(n *yaml.Node, what string) string {
@@ -210,6 +238,9 @@ func (p *parser) rules(n *yaml.Node, c *Config) {
 			switch spec.Kind {
 			case lint.StringList:
 				_ = o.SetStringList(r, name, p.strings(opt.val, "rules."+r.ID+"."+name))
+				if name == "allow-names" {
+					p.globs(opt.val, "rules."+r.ID+"."+name)
+				}
 			case lint.Bool:
 				var b bool
 				if opt.val.Decode(&b) != nil || opt.val.Tag != "!!bool" {
@@ -258,6 +289,7 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 	}
 	for _, item := range n.Content {
 		var rule, glob, service, reason string
+		var globNode *yaml.Node
 		for _, kv := range p.mapping(item, "an ignore entry") {
 			switch kv.key.Value {
 			case "rule":
@@ -272,6 +304,7 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 					p.fail(kv.key, "ignore entry gives both path-glob and path: keep path-glob")
 				}
 				glob = p.scalar(kv.val, "ignore."+kv.key.Value)
+				globNode = kv.val
 			case "service":
 				service = p.scalar(kv.val, "ignore.service")
 			case "reason":
@@ -288,7 +321,11 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 		}
 		ig, err := lint.NewIgnore(rule, glob, service, reason)
 		if err != nil {
-			p.fail(item, "ignore.path-glob %q: %v", glob, err)
+			at := item
+			if globNode != nil {
+				at = globNode
+			}
+			p.fail(at, "ignore.path-glob %q: %v", glob, err)
 		}
 		c.Ignores = append(c.Ignores, ig)
 	}

@@ -69,6 +69,13 @@ func TestParseErrors(t *testing.T) {
 		{"rules: [a]\n", `rules must be a mapping`},
 		{"images: cloud\n", `1:9: images: "cloud": want off, local or registry`},
 		{"images: [local]\n", `1:9: images must be a string`},
+		// issue 16, item 14: a glob that matches nothing, a key given twice.
+		{"ignore:\n  - path-glob: \"a[b\"\n    reason: x\n", `2:16: ignore.path-glob "a[b": not a valid glob`},
+		{"ignore:\n  - path-glob: 'a\\'\n    reason: x\n", `2:16: ignore.path-glob`},
+		{"rules:\n  secret-in-environment:\n    allow-names: [OK_*, \"a[b\"]\n", `3:25: rules.secret-in-environment.allow-names: "a[b" is not a valid glob`},
+		{"rules:\n  secret-in-environment: warning\n  secret-in-environment: error\n", `3:3: key "secret-in-environment" is given twice in rules (first at line 2)`},
+		{"rules: {}\nrules: {}\n", `2:1: key "rules" is given twice`},
+		{"ignore:\n  - rule: fixed-container-name\n    reason: a\n    reason: b\n", `4:5: key "reason" is given twice`},
 	}
 	for _, c := range cases {
 		_, err := Parse(".composure.yaml", []byte(c.src), rules.All())
@@ -111,6 +118,18 @@ func TestFind(t *testing.T) {
 	}
 	if got := Find(sub); got != filepath.Join(dir, FileName) {
 		t.Errorf("Find = %q", got)
+	}
+	// A directory named .composure.yaml nearer is the config that cannot
+	// be read (an error from Load), not a reason to take the parent's.
+	if err := os.Mkdir(filepath.Join(sub, FileName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got := Find(sub)
+	if got != filepath.Join(sub, FileName) {
+		t.Fatalf("Find = %q, want the directory", got)
+	}
+	if _, err := Load(got, rules.All()); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Load(directory) = %v, want not a regular file", err)
 	}
 }
 

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"errors"
+	pathpkg "path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -35,6 +37,11 @@ type Ignore struct {
 func NewIgnore(rule, path, service, reason string) (Ignore, error) {
 	ig := Ignore{Rule: rule, Path: path, Service: service, Reason: reason}
 	if path != "" {
+		// The glob reads as path.Match reads it ([a-z] classes, \
+		// escapes), plus **: a malformed one would match nothing.
+		if _, err := pathpkg.Match(strings.ReplaceAll(path, "**", "*"), ""); err != nil {
+			return ig, errors.New(`not a valid glob (an unclosed [ or a trailing \): write [[] for a literal [`)
+		}
 		re, err := regexp.Compile("^" + globToRegexp(filepath.ToSlash(path)) + "$")
 		if err != nil {
 			return ig, err
@@ -45,7 +52,7 @@ func NewIgnore(rule, path, service, reason string) (Ignore, error) {
 }
 
 // globToRegexp turns a path glob into a regexp: ** matches across
-// folders, * and ? within one.
+// folders, * and ? within one, [...] and \ as in path.Match.
 func globToRegexp(g string) string {
 	var b strings.Builder
 	for i := 0; i < len(g); i++ {
@@ -61,11 +68,45 @@ func globToRegexp(g string) string {
 			b.WriteString("[^/]*")
 		case c == '?':
 			b.WriteString("[^/]")
+		case c == '\\' && i+1 < len(g):
+			i++
+			b.WriteString(regexp.QuoteMeta(string(g[i])))
+		case c == '[':
+			i = globClass(&b, g, i)
 		default:
 			b.WriteString(regexp.QuoteMeta(string(c)))
 		}
 	}
 	return b.String()
+}
+
+// globClass writes the class g[i:] starts ([a-z], [^0-9], [\]]) as a
+// regexp class that, like path.Match's, never matches a slash when it is
+// negated, and returns the offset of its closing ]. The glob is valid
+// (NewIgnore checked it with path.Match).
+func globClass(b *strings.Builder, g string, i int) int {
+	i++
+	b.WriteByte('[')
+	if i < len(g) && g[i] == '^' {
+		b.WriteString("^/")
+		i++
+	}
+	for ; i < len(g) && g[i] != ']'; i++ {
+		c := g[i]
+		if c == '\\' && i+1 < len(g) {
+			i++
+			c = g[i]
+		} else if c == '-' {
+			b.WriteByte('-')
+			continue
+		}
+		if strings.IndexByte(`\[]^-`, c) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	b.WriteByte(']')
+	return i
 }
 
 func (ig Ignore) matches(f Finding, base string) bool {
