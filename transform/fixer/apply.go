@@ -67,9 +67,10 @@ func Apply(res *Result) (refused []Refusal) {
 // that never loses a value: new files and lines first, then the compose
 // file, and only then the lines that move out of other files.
 func writeAll(c *Change) error {
-	// Refuse a read-only compose file before creating anything for it.
-	if st, err := os.Stat(c.Abs); err == nil && st.Mode().Perm()&0o200 == 0 {
-		return fmt.Errorf("left untouched: %w", write.ErrReadOnly)
+	// Refuse a compose file Replace would refuse before creating anything
+	// for it: read-only, or not the user's to replace.
+	if err := write.Writable(c.Abs); errors.Is(err, write.ErrReadOnly) || errors.Is(err, write.ErrNotOwner) {
+		return fmt.Errorf("left untouched: %w", err)
 	}
 	for _, w := range c.Writes {
 		if w.Kind == lint.DeleteLine {

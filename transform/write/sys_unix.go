@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // openRegular opens path for reading without following a symlink in its
@@ -56,4 +58,18 @@ func preserveOwner(f *os.File, orig fs.FileInfo) error {
 		return nil
 	}
 	return err
+}
+
+// canWriteInPlace asks the kernel whether the running user may write
+// path (access(2), the check open(O_WRONLY) would make: ACLs, a read-only
+// mount, root's override), and refuses a file of another user when the
+// runner is not root: the replacement would belong to the runner.
+func canWriteInPlace(path string, fi fs.FileInfo) error {
+	if err := unix.Access(path, unix.W_OK); errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM) || errors.Is(err, unix.EROFS) {
+		return ErrReadOnly
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && os.Geteuid() != 0 && int(st.Uid) != os.Geteuid() {
+		return ErrNotOwner
+	}
+	return nil
 }

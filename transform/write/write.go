@@ -40,8 +40,12 @@ var (
 	// ErrBadLine: the line given to EnsureLine is empty or contains a NUL
 	// byte or a line break.
 	ErrBadLine = errors.New("line is empty or contains a NUL byte or a line break")
-	// ErrReadOnly: the file has no write permission for its owner.
+	// ErrReadOnly: the file has no write permission for its owner, or the
+	// user running composure could not write it in place.
 	ErrReadOnly = errors.New("file is read-only; composure leaves it as it is")
+	// ErrNotOwner: the file belongs to another user; replacing it would
+	// make it the runner's, since only root can give a file away.
+	ErrNotOwner = errors.New("file belongs to another user and would become yours if composure replaced it; composure leaves it as it is")
 	// ErrLocked: another composure run holds the project lock.
 	ErrLocked = errors.New("project is locked by another composure run")
 )
@@ -103,10 +107,8 @@ func replace(root, path string, expected, data []byte) (err error) {
 	if !fi.Mode().IsRegular() {
 		return ErrNotRegular
 	}
-	// A file without its owner's write bit is someone's decision that it
-	// stays as it is; a rename would replace it anyway, even as root.
-	if fi.Mode().Perm()&0o200 == 0 {
-		return ErrReadOnly
+	if err := writable(target, fi); err != nil {
+		return err
 	}
 	if bytes.Equal(expected, data) {
 		cur, err := readRegular(target)
@@ -169,6 +171,28 @@ func replace(root, path string, expected, data []byte) (err error) {
 		return fmt.Errorf("content replaced, but syncing directory %s failed: %w", dir, err)
 	}
 	return nil
+}
+
+// Writable refuses a file that Replace would refuse as read-only or not
+// the runner's, so a caller can check before it writes anything else.
+func Writable(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return writable(path, fi)
+}
+
+// writable: a file without its owner's write bit is someone's decision
+// that it stays as it is (a rename would replace it anyway, even as
+// root); a file the user could not write in place (access(2) W_OK: a
+// root-owned 0644 file in the user's directory) is not the user's to
+// replace either, and one owned by another user would change owner.
+func writable(path string, fi fs.FileInfo) error {
+	if fi.Mode().Perm()&0o200 == 0 {
+		return ErrReadOnly
+	}
+	return canWriteInPlace(path, fi)
 }
 
 // CreateSecret writes a new secret file with mode 0600 using
