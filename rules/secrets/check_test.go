@@ -107,6 +107,11 @@ func checkCases() []checkCase {
 		{name: "vaultwarden database url", key: "DATABASE_URL", raw: "mysql://user:pass@host/db", kind: Literal, reason: reasonURL},
 		{name: "nats route", key: "NATS_ROUTES", raw: "nats-route://ruser:T0pS3cr3t@otherdockerhost:6222", kind: Literal, reason: reasonURL},
 		{name: "redis url empty user", key: "REDIS_URL", raw: "redis://:hunter2@redis:6379/0", kind: Literal, reason: reasonURL},
+		// issue 16, item 3: a connection string's unquoted password
+		{name: "ado.net connection string", key: "ConnectionStrings__Default", raw: "Server=db;Database=app;User Id=sa;Password=Kq2Lm3Np4Rs5;", kind: Literal, reason: reasonInline, secret: "Server=db;Database=app;User Id=sa;Password=Kq2Lm3Np4Rs5;"},
+		{name: "odbc pwd last", key: "ODBC", raw: "Driver={ODBC};Server=db;Uid=sa;Pwd=Kq2Lm3Np4Rs5", kind: Literal, reason: reasonInline},
+		{name: "connection string from a variable", key: "CONN", raw: "Server=db;Password=${DB_PASSWORD};", kind: None},
+		{name: "prose is not a connection string", key: "NOTE", raw: "see the password=foo section", kind: None},
 		{name: "pem private key", key: "TLS_CERT_DATA", raw: fakePEM, kind: Literal, reason: reasonPrivateKey},
 		{name: "jwt value", key: "SUPABASE_ANON", raw: fakeJWT, kind: Literal, reason: reasonJWT},
 		{name: "slack webhook url", key: "NOTIFY", raw: fakeSlackHook, kind: Literal, reason: "the value is a slack webhook url"},

@@ -91,3 +91,51 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMasker: no span of 4 or more bytes of a secret survives masking,
+// whatever the text around it and however it is shown: on its own, or
+// line by line with an indentation and a diff marker before each line
+// (a block scalar in a diff), with LF or CRLF line ends. The text around
+// it is drawn without the secret's bytes, and secrets with '*' (the
+// mask's own byte) are left out, so any span found comes from the secret.
+func FuzzMasker(f *testing.F) {
+	f.Add("Zx9Qw7Er5Ty3", "a: ", "\nb: c\n", "  ", false)
+	f.Add("abcdabc", "x ", "abcdabc y", "", false)
+	f.Add("Kq2L\nm3Np4\nRs5Tu\n", " KEY: |\n", "other\n", "-    ", true)
+	f.Add("  abcdefgh\nijkl", "", "", "+", false)
+	f.Add("ab  \ncdefgh", "", "", "-", false)
+	f.Fuzz(func(t *testing.T, secret, before, after, indent string, crlf bool) {
+		if len(secret) < 4 || len(secret) > 256 || strings.Contains(secret, "*") {
+			return
+		}
+		drop := func(s string) string {
+			return strings.Map(func(r rune) rune {
+				if strings.ContainsRune(secret, r) || r == '*' {
+					return -1
+				}
+				return r
+			}, s)
+		}
+		before, after, indent = drop(before), drop(after), drop(indent)
+		nl := "\n"
+		if crlf {
+			nl = "\r\n"
+		}
+		lines := strings.Split(secret, "\n")
+		for i := range lines {
+			lines[i] = indent + lines[i]
+		}
+		m := NewMasker([]string{secret})
+		for _, text := range []string{before + secret + after, before + strings.Join(lines, nl) + after} {
+			out := m.Mask(text)
+			if strings.Count(out, "\n") != strings.Count(text, "\n") {
+				t.Fatalf("Mask(%q) = %q changes the number of lines", text, out)
+			}
+			for i := 0; i+4 <= len(secret); i++ {
+				if w := secret[i : i+4]; strings.Contains(out, w) {
+					t.Fatalf("Mask(%q) = %q shows %q of the secret %q", text, out, w, secret)
+				}
+			}
+		}
+	})
+}

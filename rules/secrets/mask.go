@@ -33,50 +33,153 @@ func MaskAll(text string, secrets []string) string {
 
 // Masker masks a fixed set of secrets in many texts: it is built once
 // (a diff of hundreds of files against every secret a run saw).
+//
+// It masks the union of every occurrence, overlapping ones included: a
+// replacer that resumes after a match shows the tail of a second, later
+// occurrence that overlaps it (abcdabc in abcdabcdabc left "dabc"). A
+// masked region keeps its line breaks, so a text keeps its lines (a
+// terminal's source line under a finding stays on its line after a
+// masked block scalar).
 type Masker struct {
-	r *strings.Replacer
+	// by2 lists the patterns of two bytes or more by their first two
+	// bytes, by1 the one-byte ones, each longest first.
+	by2 map[[2]byte][]string
+	by1 [256][]string
+	any bool
+	// piece: a line of a multi-line secret, not a secret on its own; its
+	// mask shows nothing, since the blanks the line starts with in the
+	// secret would show next to its first two characters.
+	piece map[string]bool
 }
 
 // NewMasker prepares the masking of secrets. Where two secrets match at
-// one place the longer one is masked, so a secret that starts with
-// another (password, password123) never shows its rest.
+// one place the longer one decides the mask, so a secret that starts
+// with another (password, password123) never shows its rest.
 func NewMasker(secrets []string) *Masker {
-	sorted := slices.Clone(secrets)
-	// A secret of several lines (a private key in a `|` block) is shown
-	// line by line, each with the file's indentation before it and a diff
-	// marker before that: each of its lines is masked on its own too.
+	seen := map[string]bool{}
+	piece := map[string]bool{}
+	var patterns []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			patterns = append(patterns, s)
+		}
+	}
 	for _, s := range secrets {
+		add(s)
+	}
+	for _, s := range secrets {
+		// A secret of several lines (a private key in a `|` block) is
+		// shown line by line, each with the file's indentation before it
+		// and a diff marker before that: each of its lines is masked on
+		// its own too.
 		if !strings.Contains(s, "\n") {
 			continue
 		}
 		for _, line := range strings.Split(s, "\n") {
-			if line = strings.TrimSpace(line); len(line) >= minLineSecret {
-				sorted = append(sorted, line)
+			// As written and without its blanks: a line "ab  " shows
+			// four bytes of the secret however its blanks are cut.
+			for _, l := range []string{line, strings.TrimSpace(line)} {
+				if len(l) >= minLineSecret && !seen[l] {
+					piece[l] = true
+					add(l)
+				}
 			}
 		}
 	}
-	slices.SortStableFunc(sorted, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	var pairs []string
-	for _, s := range slices.Compact(sorted) {
-		if s != "" {
-			pairs = append(pairs, s, Mask(s))
+	slices.SortStableFunc(patterns, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	m := &Masker{by2: map[[2]byte][]string{}, piece: piece}
+	for _, p := range patterns {
+		m.any = true
+		if len(p) == 1 {
+			m.by1[p[0]] = append(m.by1[p[0]], p)
+			continue
 		}
+		k := [2]byte{p[0], p[1]}
+		m.by2[k] = append(m.by2[k], p)
 	}
-	if len(pairs) == 0 {
-		return &Masker{}
-	}
-	return &Masker{r: strings.NewReplacer(pairs...)}
+	return m
 }
 
 // minLineSecret is the shortest line of a multi-line secret masked on its
-// own: shorter ones ("-----", "}") are structure, not secret, and would
-// mask unrelated text.
-const minLineSecret = 8
+// own: shorter ones ("}", "==") are structure more often than secret, and
+// would mask unrelated text. Four is the shortest span the masker's
+// guarantee covers.
+const minLineSecret = 4
+
+// longestAt returns the longest pattern that text[i:] starts with, or "".
+func (m *Masker) longestAt(text string, i int) string {
+	if i+1 < len(text) {
+		for _, p := range m.by2[[2]byte{text[i], text[i+1]}] {
+			if strings.HasPrefix(text[i:], p) {
+				return p // longest first
+			}
+		}
+	}
+	if ps := m.by1[text[i]]; len(ps) > 0 {
+		return ps[0]
+	}
+	return ""
+}
 
 // Mask returns text with every secret masked.
 func (m *Masker) Mask(text string) string {
-	if m.r == nil {
+	if !m.any {
 		return text
 	}
-	return m.r.Replace(text)
+	var b strings.Builder
+	last := 0 // text[:last] is written
+	for i := 0; i < len(text); i++ {
+		p := m.longestAt(text, i)
+		if p == "" {
+			continue
+		}
+		// The region from i grows while the occurrences overlap it.
+		start, end := i, i+len(p)
+		for j := i + 1; j < end; j++ {
+			if q := m.longestAt(text, j); q != "" && j+len(q) > end {
+				end = j + len(q)
+			}
+		}
+		if b.Len() == 0 {
+			b.Grow(len(text))
+		}
+		b.WriteString(text[last:start])
+		mask := Mask(p)
+		if m.piece[p] {
+			mask = "****"
+		}
+		writeMasked(&b, text[start:end], mask)
+		last, i = end, end-1
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// writeMasked writes mask in place of region, keeping region's line
+// breaks: its first line becomes mask, each later non-empty line "****".
+func writeMasked(b *strings.Builder, region, mask string) {
+	pieces := strings.Split(region, "\n")
+	for k, line := range pieces {
+		if k > 0 {
+			b.WriteByte('\n')
+		}
+		// A CRLF line end inside the region stays one.
+		cr := k < len(pieces)-1 && strings.HasSuffix(line, "\r")
+		if cr {
+			line = line[:len(line)-1]
+		}
+		switch {
+		case k == 0:
+			b.WriteString(mask)
+		case line != "":
+			b.WriteString("****")
+		}
+		if cr {
+			b.WriteByte('\r')
+		}
+	}
 }

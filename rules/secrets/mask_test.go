@@ -90,3 +90,43 @@ func TestMaskMultiLineSecretByLine(t *testing.T) {
 		t.Errorf("text that is not secret was masked:\n%s", got)
 	}
 }
+
+// Issue 16, item 3: the masker covers overlapping occurrences, the short
+// lines of a multi-line secret, and keeps a text's lines.
+func TestMaskOverlappingOccurrences(t *testing.T) {
+	got := MaskAll("x abcdabcdabc y", []string{"abcdabc"})
+	if strings.Contains(got, "dabc") || strings.Contains(got, "abcd") {
+		t.Errorf("MaskAll = %q shows a piece of the secret", got)
+	}
+}
+
+func TestMaskShortLinesOfMultiLineSecret(t *testing.T) {
+	secret := "Kq2L\nm3Np4\nRs5Tu\n"
+	text := " KEY: |\n-   Kq2L\n-   m3Np4\n-   Rs5Tu\n  other: line\n"
+	got := NewMasker([]string{secret}).Mask(text)
+	for _, line := range []string{"Kq2L", "m3Np4", "Rs5Tu"} {
+		if strings.Contains(got, line) {
+			t.Errorf("line %q of the secret is shown:\n%s", line, got)
+		}
+	}
+	if !strings.Contains(got, "  other: line\n") {
+		t.Errorf("text that is not secret was masked:\n%s", got)
+	}
+}
+
+// A secret spanning lines in the file (a double-quoted .env value) is
+// masked in place: the lines after it keep their numbers, so a source
+// line shown under a finding is the right one.
+func TestMaskKeepsLines(t *testing.T) {
+	for _, nl := range []string{"\n", "\r\n"} {
+		secret := "Zx9Qw7Er5Ty3" + nl + "Ab1Cd2Ef3Gh4"
+		text := "A=1" + nl + "PW=\"" + secret + "\"" + nl + "B=2" + nl
+		got := MaskAll(text, []string{secret})
+		if strings.Count(got, "\n") != strings.Count(text, "\n") || strings.Count(got, "\r") != strings.Count(text, "\r") {
+			t.Errorf("%q: masked text %q has other line breaks", text, got)
+		}
+		if lines := strings.Split(got, nl); lines[3] != "B=2" || strings.Contains(got, "Zx9Q") || strings.Contains(got, "Ab1C") {
+			t.Errorf("%q: masked %q", text, got)
+		}
+	}
+}
