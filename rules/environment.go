@@ -18,6 +18,10 @@ type rawEntry struct {
 	Raw  string
 	Loc  project.Loc
 	Path []string
+	// Repeated: a KEY=value list sets the key more than once; Loc is the
+	// last item, which compose uses, and no fix may move it (the other
+	// would come back to life).
+	Repeated bool
 }
 
 // rawEntries returns the entries of section (e.g. services.db.environment)
@@ -50,7 +54,7 @@ func rawEntries(p *project.Project, keys map[string]*string, section ...string) 
 				continue
 			}
 		}
-		out = append(out, rawEntry{Key: k, Raw: raw, Loc: loc, Path: path})
+		out = append(out, rawEntry{Key: k, Raw: raw, Loc: loc, Path: path, Repeated: loc.Key == nil && p.Repeats(k, section...) > 1})
 	}
 	return out
 }

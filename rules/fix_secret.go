@@ -253,6 +253,9 @@ func secretEnvFix(p *lint.Pass, s *service, e rawEntry, v secrets.Verdict) *lint
 	if v.StrayDollars {
 		return nil // moving it would change the value the container gets
 	}
+	if e.Repeated {
+		return nil // moving the live item would revive the other
+	}
 	switch v.Kind {
 	case secrets.Literal:
 		value := secrets.Unescape(v.Secret)

@@ -264,6 +264,12 @@ func envFileFix(p *lint.Pass, u envFileUse, e project.EnvEntry, v secrets.Verdic
 	if v.Kind != secrets.Literal || v.StrayDollars || vars == nil {
 		return nil
 	}
+	// A line compose-go reads otherwise than the entry (a statement after
+	// the closing quote) would lose bytes when deleted; a key set twice
+	// would leave the other value, or revive it.
+	if !e.Exact || e.Repeated {
+		return nil
+	}
 	dir, ok := secretsDir(p)
 	if !ok {
 		return nil

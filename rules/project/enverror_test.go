@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,6 +85,60 @@ func TestLoadErrorPositions(t *testing.T) {
 		}
 		if e.Line != c.line || e.Column != c.col || !strings.Contains(e.Msg, c.want) || strings.Contains(e.Msg, "\n") {
 			t.Errorf("%q: got %d:%d %q, want %d:%d %q on one line", c.yaml, e.Line, e.Column, e.Msg, c.line, c.col, c.want)
+		}
+	}
+}
+
+// TestEnvFileRefusedLikeCompose: an env_file compose-go's parser refuses
+// makes docker compose refuse the project; the lint says so with the
+// place, and never the value (was: skipped, "no problems") (issue 16,
+// item 8).
+func TestEnvFileRefusedLikeCompose(t *testing.T) {
+	for _, env := range []string{
+		"A=1\nPOSTGRES_PASSWORD Zx9Qw7Er5Ty3!\n",
+		"A=1\nPOSTGRES_PASSWORD=\"Zx9Qw7\"Er5Ty3!\n",
+		"A=1\nPOSTGRES_PASSWORD=\"Zx9Qw7Er5Ty3\n",
+	} {
+		dir := writeTree(t, map[string]string{
+			"compose.yaml": "services:\n  db:\n    image: postgres:16\n    env_file: db.env\n",
+			"db.env":       env,
+		})
+		_, err := Load(context.Background(), Spec{Files: []string{filepath.Join(dir, "compose.yaml")}, Dir: dir}, Options{Environ: []string{}})
+		var e *Error
+		if !errors.As(err, &e) || filepath.Base(e.File) != "db.env" || e.Line != 2 || e.Column == 0 {
+			t.Errorf("%q: got %v, want an error at db.env:2:col", env, err)
+			continue
+		}
+		if strings.Contains(e.Error(), "Zx9Q") || strings.Contains(e.Error(), "Er5T") {
+			t.Errorf("%q: the error shows the value: %s", env, e)
+		}
+	}
+}
+
+// TestConfirmDotEnv: an entry is Exact only when compose-go reads its
+// lines as that entry alone with that value; a key set twice is Repeated.
+func TestConfirmDotEnv(t *testing.T) {
+	src := "A=1\nB=\"x\"y\nC='lit$x' # c\nD=\"a\\\"b\"\nA=2\nE=\"x\" F=1\nexport G=${A}-$$\n"
+	es := parseDotEnv([]byte(src))
+	if err := confirmDotEnv([]byte(src), es); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]bool{}
+	for _, e := range es {
+		got[fmt.Sprintf("%s@%d", e.Key, 1+strings.Count(src[:e.KeyOffset], "\n"))] = [2]bool{e.Exact, e.Repeated}
+	}
+	want := map[string][2]bool{
+		"A@1": {false, true}, // compose-go's A is the last one's
+		"B@2": {false, false},
+		"C@3": {true, false},
+		"D@4": {true, false},
+		"A@5": {true, true},
+		"E@6": {false, false},
+		"G@7": {true, false},
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: exact, repeated = %v, want %v", k, got[k], w)
 		}
 	}
 }

@@ -71,8 +71,16 @@ type EnvEntry struct {
 	KeyOffset, ValueEnd int
 	// StartOffset and EndOffset are the byte range of the entry's whole
 	// line (its lines, for a quoted value spanning several), line break
-	// included: deleting it removes the entry and nothing else.
+	// included: deleting it removes the entry and nothing else when the
+	// entry is Exact.
 	StartOffset, EndOffset int
+	// Exact: compose-go reads the entry's lines as this entry alone, with
+	// this value (no other statement after a closing quote, no line that
+	// its parser reads as part of another value).
+	Exact bool
+	// Repeated: the file sets the key more than once; compose uses the
+	// last, and moving one would leave or revive another.
+	Repeated bool
 }
 
 // Env file formats of `env_file: [{path, format}]`.
@@ -85,10 +93,10 @@ const (
 // status of them and of the top-level secret files. Missing or unreadable
 // files are skipped: an env file CI creates at deploy time is not an
 // error, and required ones are compose's business at run time.
-func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]byte) {
+func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]byte) error {
 	p.EnvFiles = map[string]*EnvFile{}
 	if p.Model == nil {
-		return
+		return nil
 	}
 	formats := map[string]map[string]bool{}
 	required := map[string]string{} // env file -> the first service that requires it
@@ -143,9 +151,15 @@ func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]b
 		ef.File = &File{Path: ef.Path, Abs: abs, Content: content}
 		if formats[abs][envFormatDefault] {
 			ef.Entries = ef.locate(parseDotEnv(content))
+			// docker compose refuses a file its parser refuses: so does
+			// the lint, with the place and without the value.
+			if err := confirmDotEnv(content, ef.Entries); err != nil {
+				return envFileError(ef.Path, content, err.Error())
+			}
 		}
 		if formats[abs][envFormatRaw] {
 			ef.RawEntries = ef.locate(parseRawEnv(content))
+			confirmRawEnv(ef.RawEntries)
 		}
 		p.EnvFiles[abs] = ef
 		if !known[abs] {
@@ -193,6 +207,7 @@ func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]b
 			ef.GitStatus = st
 		}
 	}
+	return nil
 }
 
 // readRegular reads a regular file of bounded size.
@@ -248,7 +263,8 @@ const utf8BOM = "\uFEFF"
 var exportPrefix = regexp.MustCompile(`^export[ \t]+`)
 
 // parseDotEnv reads compose's env file format (compose-go's dotenv
-// parser) and keeps where each entry is: `KEY=value`, `KEY: value`,
+// parser) and keeps where each entry is (confirmDotEnv then checks it
+// against compose-go's parser): `KEY=value`, `KEY: value`,
 // `export KEY=value`, single- and double-quoted values (which may span
 // lines), ` #` comments after unquoted values, comment lines, blank lines
 // and CRLF line ends. A line compose would refuse (a bad key, an

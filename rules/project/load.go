@@ -214,7 +214,9 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 	p.Model = model
 	p.Name = model.Name
 	l.readDockerfiles()
-	l.readEnvFiles(ctx, opts.Overlay)
+	if err := l.readEnvFiles(ctx, opts.Overlay); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -170,13 +170,43 @@ func mapEntry(m *yaml.Node, key string, depth int) (*yaml.Node, *yaml.Node) {
 
 // seqItem selects the item of a sequence that seg names; parent is the key
 // the sequence sits under, which decides what an item's key is.
+//
+// In a KEY=value list that sets a key twice, compose keeps the last item
+// (it builds a map in order): that is the one named, the live value.
 func seqItem(seq *yaml.Node, parent, seg string) *yaml.Node {
+	var found *yaml.Node
 	for _, item := range seq.Content {
 		if ItemKey(parent, resolve(item)) == seg {
-			return item
+			if !lastWins[parent] {
+				return item
+			}
+			found = item
 		}
 	}
-	return nil
+	return found
+}
+
+// lastWins are the KEY=value lists compose reads into a map.
+var lastWins = map[string]bool{"environment": true, "args": true, "labels": true, "annotations": true}
+
+// Repeats counts the items of the sequence at path (a KEY=value list)
+// that set key: more than one, and compose uses the last.
+func (p *Project) Repeats(key string, path ...string) int {
+	loc := p.Locate(path...)
+	if loc.Node == nil || loc.Depth != len(path) {
+		return 0
+	}
+	seq := resolve(loc.Node)
+	if seq.Kind != yaml.SequenceNode {
+		return 0
+	}
+	n := 0
+	for _, item := range seq.Content {
+		if ItemKey(path[len(path)-1], resolve(item)) == key {
+			n++
+		}
+	}
+	return n
 }
 
 // ItemKey is the name a sequence item is addressed by in a model path:
