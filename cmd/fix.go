@@ -2,12 +2,16 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -80,13 +84,26 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	}
 	specs, discoverErrs := specsFor(cfg)
 	printGrouping(o.io.Err, specs)
+	// SIGINT and SIGTERM cancel the run instead of killing it: the fixes
+	// are not written if they come before the writing, and a writing under
+	// way ends with the file it is on, so the lock and temp files go and
+	// no file is half done. A second signal after that is the default's.
+	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	// --external makes volume fixes unsafe; asking for it is the opt-in.
-	res := fixer.Fix(ctx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External, DryRun: o.Diff})
+	res := fixer.Fix(sigCtx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External, DryRun: o.Diff})
+	stop()
+	if res.Interrupted == fixer.InterruptedBeforeWriting {
+		return &exitError{code: ExitIncomplete, err: errors.New("interrupted before writing anything; nothing was changed")}
+	}
 	var diffErr error
 	if o.Diff {
 		diffErr = printDiff(o.io, diffOut(o), res)
 	}
 	printFixSummary(o.io, res, o.Diff)
+	if res.Interrupted == fixer.InterruptedAfterWriting {
+		return &exitError{code: ExitIncomplete, err: errors.New("interrupted after writing the files above; run again to see what is left")}
+	}
 
 	// What is left: in --diff mode, as if the fixes were written.
 	left := &runResult{Result: report.Result{Errors: discoverErrs}}

@@ -1,6 +1,9 @@
 package cmd
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,5 +60,34 @@ func TestFixSecretsDirIgnoreEscaped(t *testing.T) {
 		if strings.Contains(string(gi), "Zx9Q") {
 			t.Errorf(".gitignore holds the secret")
 		}
+	}
+}
+
+// TestFixCancelledWritesNothing: a fix run cancelled (SIGINT, SIGTERM)
+// before its writing starts writes nothing and says so, exit 2 (issue
+// 16, item 4).
+func TestFixCancelledWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	compose := "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zx9Qw7Er5Ty3\n"
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	io := &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }}
+	root := NewRoot(io)
+	root.SetArgs([]string{"fix", dir})
+	err := root.ExecuteContext(ctx)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != ExitIncomplete || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("cancelled fix: %v, want exit %d, interrupted", err, ExitIncomplete)
+	}
+	names, _ := os.ReadDir(dir)
+	if len(names) != 1 {
+		t.Errorf("cancelled fix left %v, want compose.yaml alone", names)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != compose {
+		t.Errorf("compose.yaml changed")
 	}
 }

@@ -15,12 +15,22 @@ import (
 // the fixes.
 func Fix(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Options) *Result {
 	res := Run(ctx, specs, cfg, opts)
+	if ctx.Err() != nil {
+		// A cancelled plan is not written: nothing half done.
+		res.Interrupted = InterruptedBeforeWriting
+		return res
+	}
 	after := cfg
 	after.Load = WithOverlay(cfg.Load, nil)
 	if opts.DryRun {
 		after.Load = WithOverlay(cfg.Load, res.overlay)
 	} else {
+		// Apply does not stop midway: a file is written whole or not.
 		res.Refused = append(res.Refused, Apply(res)...)
+		if ctx.Err() != nil {
+			res.Interrupted = InterruptedAfterWriting
+			return res
+		}
 	}
 	res.After = res.Remaining(ctx, specs, after, !opts.DryRun)
 	res.Fixed = fixedCount(res.before, res.After, opts)

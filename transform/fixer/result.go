@@ -39,10 +39,25 @@ type Refusal struct {
 	Reason string
 }
 
+// Interruption is when a cancelled Fix stopped.
+type Interruption int
+
+const (
+	NotInterrupted Interruption = iota
+	// InterruptedBeforeWriting: the plan was cancelled; nothing written.
+	InterruptedBeforeWriting
+	// InterruptedAfterWriting: the files were written (Apply does not
+	// stop midway), what is left was not linted.
+	InterruptedAfterWriting
+)
+
 // Result is what fixing would do.
 type Result struct {
-	Changes []*Change
-	Writes  []lint.FileWrite
+	// Interrupted says whether ctx was cancelled (SIGINT, SIGTERM), and
+	// when.
+	Interrupted Interruption
+	Changes     []*Change
+	Writes      []lint.FileWrite
 	// Applied counts applied fixes per rule.
 	Applied map[string]int
 	// Left counts fixes that could not be applied in the last pass

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -23,7 +25,8 @@ const LockStaleAfter = 10 * time.Minute
 // created with O_CREATE|O_EXCL (it holds the process id, the start time
 // and a random token), so that two concurrent `composure fix` runs on one
 // project do not interleave. When the file exists and is younger than LockStaleAfter it
-// returns an error wrapping ErrLocked that names the file; an older one is
+// returns an error wrapping ErrLocked that names the file, unless the
+// process it names is gone (holderGone); an older one, or one so left, is
 // removed (only if it is still the same file) and the creation retried
 // once. unlock removes the lock file if it is still the one Lock created
 // (same file, same token); calling it more than once is harmless. A root
@@ -54,7 +57,7 @@ func Lock(root string) (unlock func(), err error) {
 			return nil, fmt.Errorf("lock: %w", err)
 		}
 		age := time.Since(fi.ModTime())
-		if age < LockStaleAfter || tookOver {
+		if (age < LockStaleAfter && !holderGone(path)) || tookOver {
 			return nil, fmt.Errorf("%w: %s exists (created %s ago); remove it if no other composure run is active",
 				ErrLocked, path, age.Round(time.Second))
 		}
@@ -69,6 +72,29 @@ func Lock(root string) (unlock func(), err error) {
 	return nil, fmt.Errorf("%w: %s keeps reappearing", ErrLocked, path)
 }
 
+// holderGone reports a lock file written on this host by a process that
+// no longer exists (killed, or crashed): it is stale at once, where a
+// lock without that proof waits out LockStaleAfter. A lock from another
+// host (a shared file system) names a pid this host cannot check.
+func holderGone(path string) bool {
+	data, err := readRegular(path)
+	if err != nil {
+		return false
+	}
+	var pid int
+	var host string
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "pid "); ok {
+			pid, _ = strconv.Atoi(v)
+		}
+		if v, ok := strings.CutPrefix(line, "host "); ok {
+			host = v
+		}
+	}
+	me, _ := os.Hostname()
+	return pid > 0 && pid != os.Getpid() && host == me && !processAlive(pid)
+}
+
 // tryLock creates the lock file; an existing one gives an error that is
 // fs.ErrExist.
 func tryLock(path string) (func(), error) {
@@ -79,7 +105,8 @@ func tryLock(path string) (func(), error) {
 	// The token tells this lock from a later one that reuses the inode.
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:]) // crypto/rand.Read never fails (Go 1.24+)
-	token := fmt.Sprintf("pid %d\nstarted %s\ntoken %x\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339Nano), nonce)
+	host, _ := os.Hostname()
+	token := fmt.Sprintf("pid %d\nhost %s\nstarted %s\ntoken %x\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339Nano), nonce)
 	_, err = io.WriteString(f, token)
 	var fi fs.FileInfo
 	if err == nil {

@@ -73,3 +73,10 @@ func canWriteInPlace(path string, fi fs.FileInfo) error {
 	}
 	return nil
 }
+
+// processAlive reports whether a process pid exists (signal 0 checks
+// without sending; EPERM means it exists but is another user's).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

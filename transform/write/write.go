@@ -61,8 +61,8 @@ const preservedModeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeS
 
 // Replace atomically replaces path's content with data, but only if the
 // file still has exactly expected as content (compare-and-swap against
-// what the caller read). It writes a temp file in the target's directory
-// (os.CreateTemp(dir, "."+base+".composure-*")), fsyncs it, gives it the
+// what the caller read). It writes a temp file beside the target
+// (.composure-tmp-<pid>-<random>/<base>, see createTemp), fsyncs it, gives it the
 // original file's permission bits (and, best effort, its owner and group),
 // re-reads the target and compares it with expected (ErrChanged if it
 // differs), renames the temp file over the target and fsyncs the
@@ -122,20 +122,18 @@ func replace(root, path string, expected, data []byte) (err error) {
 	}
 
 	dir, base := filepath.Split(target)
-	f, err := os.CreateTemp(dir, "."+base+".composure-*")
+	f, done, err := createTemp(dir, base)
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	closed, renamed := false, false
+	closed := false
 	defer func() {
 		if !closed {
 			f.Close()
 		}
-		if !renamed {
-			if rerr := os.Remove(tmp); rerr != nil && err == nil {
-				err = rerr
-			}
+		if rerr := done(); rerr != nil && err == nil {
+			err = rerr
 		}
 	}()
 	if err := writeAll(f, data); err != nil {
@@ -166,7 +164,6 @@ func replace(root, path string, expected, data []byte) (err error) {
 	if err := os.Rename(tmp, target); err != nil {
 		return err
 	}
-	renamed = true
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("content replaced, but syncing directory %s failed: %w", dir, err)
 	}
