@@ -215,7 +215,14 @@ func printFixSummary(io *IOStreams, res *fixer.Result, diff bool) {
 	}
 	sort.Strings(rulesApplied)
 	total := res.Total()
-	line := fmt.Sprintf("%s %d %s in %d %s", verb, total, plural(total, "fix", "fixes"), len(res.Changes), plural(len(res.Changes), "file", "files"))
+	// A refused file is not counted: nothing of it was (or would be) written.
+	files := 0
+	for _, c := range res.Changes {
+		if !slices.ContainsFunc(res.Refused, func(r fixer.Refusal) bool { return r.File == c.Path }) {
+			files++
+		}
+	}
+	line := fmt.Sprintf("%s %d %s in %d %s", verb, total, plural(total, "fix", "fixes"), files, plural(files, "file", "files"))
 	if len(rulesApplied) > 0 {
 		line += " (" + strings.Join(rulesApplied, ", ") + ")"
 	}

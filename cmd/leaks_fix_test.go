@@ -91,3 +91,41 @@ func TestFixCancelledWritesNothing(t *testing.T) {
 		t.Errorf("compose.yaml changed")
 	}
 }
+
+// TestFixSecretNameClash: two compose files in one folder, each with a
+// service db and its own password. The second gets a free secret name
+// (db-postgres-password-2) instead of being refused on every run, and a
+// refused file is not counted in the summary (issue 16, item 6).
+func TestFixSecretNameClash(t *testing.T) {
+	dir := t.TempDir()
+	for name, pw := range map[string]string{"compose.yaml": "FirstPw9Qw7Er5", "docker-compose.prod.yml": "SecondPw9Qw7Er5"} {
+		content := "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: " + pw + "\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, errOut, _ := run(t, "fix", "--disable", "stateful-volume-missing", dir)
+	if strings.Contains(errOut, "in 2 files") && strings.Contains(errOut, "left untouched") {
+		t.Errorf("the summary counts a refused file:\n%s", errOut)
+	}
+	_, errOut, code := run(t, "fix", "--disable", "stateful-volume-missing", dir)
+	if code != ExitOK {
+		t.Fatalf("second fix: exit %d\n%s", code, errOut)
+	}
+	for name, pw := range map[string]string{"compose.yaml": "FirstPw9Qw7Er5", "docker-compose.prod.yml": "SecondPw9Qw7Er5"} {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		if strings.Contains(string(b), pw) {
+			t.Errorf("%s still holds its password:\n%s", name, b)
+			continue
+		}
+		i := strings.Index(string(b), "file: ./secrets/")
+		if i < 0 {
+			t.Errorf("%s declares no secret file:\n%s", name, b)
+			continue
+		}
+		file := strings.Fields(string(b)[i+len("file: "):])[0]
+		if got, _ := os.ReadFile(filepath.Join(dir, file)); string(got) != pw {
+			t.Errorf("%s's secret file %s holds %q, want its password", name, file, got)
+		}
+	}
+}

@@ -73,13 +73,25 @@ func secretFileFix(p *lint.Pass, s *service, e rawEntry, value string) *lint.Fix
 	if !ok {
 		return nil
 	}
-	name := sharedOf(p).secrets.get(secretName(s.Name, e.Key))
+	name := sharedOf(p).secrets.getFree(secretName(s.Name, e.Key), secretFileFree(p, dir, value))
 	path := filepath.Join(dir, name)
 	b.declare("secrets", []string{name}, []string{"file: " + relFrom(b.file, path)})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
 	b.writes = append(b.writes, secretFileWrites(p, dir, path, value)...)
 	return b.build("move "+e.Key+" to compose secret "+name+" read through "+fileVar, lint.Safe)
+}
+
+// secretFileFree accepts a secret name whose file in dir is not there or
+// holds value already: a secret file is never overwritten, so another
+// compose file in the folder with a service of the same name and another
+// password gets db-postgres-password-2, as .env names clash (it was
+// refused on every run).
+func secretFileFree(p *lint.Pass, dir, value string) func(string) bool {
+	return func(name string) bool {
+		old, exists := p.Project.Existing(filepath.Join(dir, name))
+		return !exists || old != nil && string(old) == value
+	}
 }
 
 // dotEnvFix moves a literal secret into the project's .env (gitignored)

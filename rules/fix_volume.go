@@ -41,6 +41,25 @@ func (n *names) get(base string) string {
 	return name
 }
 
+// getFree is get for a name that must also pass free (a secret file
+// that is not on disk with other bytes): base, base-2... whichever is
+// free of both, taken.
+func (n *names) getFree(base string, free func(string) bool) string {
+	name := n.peekFree(base, free)
+	n.taken[name] = true
+	return name
+}
+
+// peekFree is getFree without taking the name.
+func (n *names) peekFree(base string, free func(string) bool) string {
+	base = sanitizeName(base)
+	name := base
+	for i := 2; n.taken[name] || !free(name); i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	return name
+}
+
 // sanitizeName keeps what Docker accepts in a volume or secret name:
 // [a-zA-Z0-9][a-zA-Z0-9_.-]*.
 func sanitizeName(s string) string {

@@ -283,7 +283,7 @@ func envFileFix(p *lint.Pass, u envFileUse, e project.EnvEntry, v secrets.Verdic
 			Content: string(u.File.Content[e.StartOffset:e.EndOffset]), Secret: true})
 		return move
 	}
-	name := sharedOf(p).secrets.peek(envSecretBase(u, e.Key))
+	name := sharedOf(p).secrets.peekFree(envSecretBase(u, e.Key), secretFileFree(p, dir, value))
 	secretPath := displayPath(p.Project.Dir, filepath.Join(dir, name))
 	first := u.Services[0]
 	title := fmt.Sprintf("move %s from %s to compose secret %s read through %s", e.Key, u.File.Path, name, vars[first.Name])
@@ -305,17 +305,6 @@ func envSecretBase(u envFileUse, key string) string {
 		return secretName(u.Services[0].Name, key)
 	}
 	return strings.ReplaceAll(strings.ToLower(key), "_", "-")
-}
-
-// peek returns the name get would hand out, without taking it: a
-// display-only fix must not change the names other fixes get.
-func (n *names) peek(base string) string {
-	base = sanitizeName(base)
-	name := base
-	for i := 2; n.taken[name]; i++ {
-		name = fmt.Sprintf("%s-%d", base, i)
-	}
-	return name
 }
 
 // envFileMove builds the compose side of moving an env file secret to a
@@ -343,7 +332,7 @@ func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *
 		return nil
 	}
 	b := newFixBuilder(p, f)
-	name := sharedOf(p).secrets.get(envSecretBase(u, e.Key))
+	name := sharedOf(p).secrets.getFree(envSecretBase(u, e.Key), secretFileFree(p, dir, value))
 	path := filepath.Join(dir, name)
 	b.declare("secrets", []string{name}, []string{"file: " + relFrom(f, path)})
 	for i, s := range u.Services {

@@ -94,6 +94,7 @@ const (
 // files are skipped: an env file CI creates at deploy time is not an
 // error, and required ones are compose's business at run time.
 func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]byte) error {
+	p.overlay = overlay
 	p.EnvFiles = map[string]*EnvFile{}
 	if p.Model == nil {
 		return nil
@@ -462,4 +463,19 @@ func nextLine(src string, i int) int {
 		return len(src)
 	}
 	return i + k + 1
+}
+
+// Existing says whether a file a fix would create is there already, as a
+// fix pass of this run leaves it (the overlay) or on disk, and its bytes
+// when it is a readable regular file: a fix that names a new file (a
+// secret file) picks a name that is free or holds the same bytes.
+func (p *Project) Existing(abs string) (content []byte, exists bool) {
+	if b, ok := p.overlay[abs]; ok {
+		return b, true
+	}
+	if _, err := os.Lstat(abs); err != nil {
+		return nil, false
+	}
+	b, _ := readRegular(abs)
+	return b, true
 }

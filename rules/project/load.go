@@ -77,6 +77,9 @@ type Project struct {
 	// the services name, whether or not it exists: what the load would
 	// read if it were there (the fixer's reuse of outcomes needs this).
 	FileRefs []string
+
+	// overlay is Options.Overlay: Existing reads it before the disk.
+	overlay map[string][]byte
 }
 
 // projectLoader is one Load call: the project it builds, and the scratch state

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -49,11 +50,18 @@ func TestHostileFixFIFOs(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("fixing blocked on the FIFO")
 			}
-			if len(refused) == 0 {
-				t.Error("nothing refused")
-			}
-			if got, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(got) != compose {
-				t.Errorf("compose.yaml was changed:\n%s", got)
+			got, _ := os.ReadFile(filepath.Join(dir, "compose.yaml"))
+			if fifo == ".gitignore" {
+				if len(refused) == 0 {
+					t.Error("nothing refused")
+				}
+				if string(got) != compose {
+					t.Errorf("compose.yaml was changed:\n%s", got)
+				}
+			} else if !strings.Contains(string(got), "db-postgres-password-2") {
+				// A name that is taken on disk, whatever it is, is not
+				// used: the secret gets the next free one (issue 16, item 6).
+				t.Errorf("refused %+v; compose.yaml:\n%s\nwant the secret under db-postgres-password-2", refused, got)
 			}
 			if fi, err := os.Lstat(filepath.Join(dir, fifo)); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 				t.Errorf("the FIFO was replaced (%v)", err)

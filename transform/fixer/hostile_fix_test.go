@@ -193,12 +193,16 @@ func TestHostileFixExistingSecretFile(t *testing.T) {
 	must(t, os.MkdirAll(filepath.Dir(secret), 0o700))
 	must(t, os.WriteFile(secret, []byte("the user's own password"), 0o600))
 	res := fixer.Run(context.Background(), specs, hostileConfig(), fixer.Options{})
-	refused := append(res.Refused, fixer.Apply(res)...)
-	if !refusedFor(refused, "never overwritten") {
-		t.Errorf("refusals %+v, want the secret fix refused", refused)
+	if refused := append(res.Refused, fixer.Apply(res)...); len(refused) > 0 {
+		t.Errorf("refusals %+v, want the secret moved under a free name", refused)
 	}
-	fileIs(t, compose, input)
+	// Never overwritten: the secret gets the next free name instead of
+	// being refused on every run (issue 16, item 6).
 	fileIs(t, secret, "the user's own password")
+	fileIs(t, secret+"-2", "s3cr3t-Pa55word-hostile")
+	if got, _ := os.ReadFile(compose); !bytes.Contains(got, []byte("file: ./secrets/db-postgres-password-2")) {
+		t.Errorf("compose.yaml:\n%s\nwant the secret declared from db-postgres-password-2", got)
+	}
 }
 
 // The secret file a fix creates is 0600 and holds exactly the secret.

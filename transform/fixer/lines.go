@@ -70,6 +70,14 @@ func addLines(ws []lint.FileWrite, overlay map[string][]byte) {
 			overlay[w.Path] = bytes.Replace(currentContent(w.Path, overlay), []byte(w.Content), nil, 1)
 			continue
 		}
+		if w.Kind == lint.CreateSecret {
+			// A later pass (another compose file in the folder) then
+			// sees the name taken, as it will be on disk.
+			if _, ok := overlay[w.Path]; !ok {
+				overlay[w.Path] = []byte(w.Content)
+			}
+			continue
+		}
 		if w.Kind != lint.EnsureLine {
 			continue
 		}

@@ -173,9 +173,9 @@ func TestApplyLockedProjectUntouched(t *testing.T) {
 	}
 }
 
-// TestBlockedFixRefusedOnce: a fix that would overwrite an existing secret
-// file is refused once, though every pass (here two: the volume fix
-// changes the file) finds it again.
+// TestBlockedFixRefusedOnce: a fix whose secret file name is taken by an
+// existing file with other content takes the next free name, though every
+// pass (here two: the volume fix changes the file) finds it again.
 func TestBlockedFixRefusedOnce(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n"), 0o644); err != nil {
@@ -199,8 +199,15 @@ func TestBlockedFixRefusedOnce(t *testing.T) {
 	if res.Passes < 2 || res.Applied["stateful-volume-missing"] != 1 {
 		t.Fatalf("passes %d, applied %v: want the volume fix in a first pass and a second pass", res.Passes, res.Applied)
 	}
-	if len(res.Refused) != 1 || !strings.Contains(res.Refused[0].Reason, "already exists") {
-		t.Errorf("refused %+v, want the secret file once", res.Refused)
+	// The existing file's name is taken: the secret gets the next one,
+	// in the pass that finds it (issue 16, item 6).
+	if len(res.Refused) != 0 || res.Applied["secret-in-environment"] != 1 {
+		t.Errorf("refused %+v, applied %v; want the secret moved under a free name", res.Refused, res.Applied)
+	}
+	for _, w := range res.Writes {
+		if w.Kind == lint.CreateSecret && filepath.Base(w.Path) != "db-postgres-password-2" {
+			t.Errorf("creates %s, want db-postgres-password-2", w.Path)
+		}
 	}
 }
 
