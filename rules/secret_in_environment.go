@@ -80,6 +80,7 @@ func checkSecretInEnvironment(p *lint.Pass) {
 			}
 			p.Report(e.Loc, lint.Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: secretEnvFix(p, s, e.rawEntry, v)})
 		}
+		reportShadowedLiterals(p, s, s.envEntries(p.Project))
 	}
 }
 
