@@ -250,14 +250,40 @@ func mustRel(base, target string) string {
 	return rel
 }
 
-// dotEnvLine writes VAR=value so compose's .env parser reads back exactly
-// value: single quotes keep it literal ($, #, spaces), and a value with a
-// single quote or a line break is not moved automatically.
+// dotEnvLine writes VAR=value so compose's .env parser (compose-go's
+// dotenv) reads back exactly value. Single quotes keep a value literal ($,
+// #, spaces), but a backslash in them escapes a quote after it, so a value
+// ending in \ ended the quote never (compose then could not load the
+// project): a value with a backslash, a quote or a line break is written
+// in double quotes, where \\, \", \n and \r are escapes and $$ is a
+// dollar. FuzzDotEnvLine holds the round trip.
 func dotEnvLine(variable, value string) (string, bool) {
-	if strings.ContainsAny(value, "'\n\r") {
+	if !strings.ContainsAny(value, "'\\\n\r") {
+		return variable + "='" + value + "'", true
+	}
+	if strings.ContainsRune(value, 0) {
 		return "", false
 	}
-	return variable + "='" + value + "'", true
+	var b strings.Builder
+	b.WriteString(variable + `="`)
+	for _, c := range []byte(value) {
+		switch c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '"':
+			b.WriteString(`\"`)
+		case '$':
+			b.WriteString(`$$`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String(), true
 }
 
 // secretEnvFix picks the fix for a literal secret in an environment entry.
