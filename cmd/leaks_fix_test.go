@@ -129,3 +129,82 @@ func TestFixSecretNameClash(t *testing.T) {
 		}
 	}
 }
+
+// TestFixEnvFileOutsideProject: an env file outside the project is never
+// changed nor promised to be; its move is withheld, and the one inside
+// the project is still made (issue 16, item 9).
+func TestFixEnvFileOutsideProject(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "proj")
+	files := map[string]string{
+		filepath.Join(base, "shared.env"): "POSTGRES_PASSWORD=Shared9Qw7Er5\n",
+		filepath.Join(dir, "db.env"):      "POSTGRES_PASSWORD=Inner9Qw7Er5\n",
+		filepath.Join(dir, "compose.yaml"): "services:\n  db:\n    image: postgres:16\n    env_file: ../shared.env\n" +
+			"  db2:\n    image: postgres:16\n    env_file: db.env\n",
+	}
+	for path, content := range files {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, _ := run(t, "fix", "--diff", "--disable", "stateful-volume-missing", dir)
+	if strings.Contains(out+errOut, "shared.env") && strings.Contains(out+errOut, "remove POSTGRES_PASSWORD from ../") {
+		t.Errorf("fix --diff promises a change outside the project:\n%s%s", out, errOut)
+	}
+	if _, errOut, code := run(t, "fix", "--disable", "stateful-volume-missing", dir); code == ExitIncomplete || code == ExitInternal {
+		t.Fatalf("fix: exit %d\n%s", code, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(base, "shared.env")); string(b) != files[filepath.Join(base, "shared.env")] {
+		t.Errorf("shared.env outside the project was changed: %q", b)
+	}
+	compose, _ := os.ReadFile(filepath.Join(dir, "compose.yaml"))
+	inner, _ := os.ReadFile(filepath.Join(dir, "db.env"))
+	if strings.Contains(string(compose), "db-postgres-password") || !strings.Contains(string(compose), "db2-postgres-password") || strings.Contains(string(inner), "Inner9") {
+		t.Errorf("want db2's secret moved and db's left:\ncompose.yaml:\n%s\ndb.env: %q", compose, inner)
+	}
+}
+
+// TestFixRefusalsBeforeWriting: a refusal that can be known before
+// writing (a .gitignore that is a directory; a compose file outside the
+// --project-directory) leaves nothing written, not a secret file that no
+// ignore line covers (issue 16, item 5).
+func TestFixRefusalsBeforeWriting(t *testing.T) {
+	compose := "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zx9Qw7Er5Ty3\n      API_TOKEN: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, ".gitignore"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, "fix", "--disable", "stateful-volume-missing", dir)
+	if code != ExitIncomplete || !strings.Contains(errOut, "left untouched") {
+		t.Errorf(".gitignore a directory: exit %d, want the refusal\n%s", code, errOut)
+	}
+	for _, name := range []string{"secrets", ".env"} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			t.Errorf(".gitignore a directory: %s was written", name)
+		}
+	}
+
+	base := t.TempDir()
+	a, b := filepath.Join(base, "a"), filepath.Join(base, "b")
+	for _, d := range []string{a, b} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(a, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, _ = run(t, "fix", "--disable", "stateful-volume-missing", "--project-directory", b, "-f", filepath.Join(a, "compose.yaml"))
+	if names, _ := os.ReadDir(b); len(names) != 0 {
+		t.Errorf("--project-directory b -f a/compose.yaml wrote %v in b\n%s", names, errOut)
+	}
+	if got, _ := os.ReadFile(filepath.Join(a, "compose.yaml")); string(got) != compose {
+		t.Errorf("a/compose.yaml changed")
+	}
+}

@@ -130,9 +130,9 @@ func dotEnvFix(p *lint.Pass, s *service, e rawEntry, variable, value string, fro
 	}
 	replaceEntry(b, e, e.Key, `"${`+variable+`:?`+variable+` is not set}"`)
 	envPath := filepath.Join(p.Project.Dir, ".env")
-	b.writes = append(b.writes,
-		lint.FileWrite{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: envPath, Content: line, Secret: true},
+	b.writes = append(b.writes, // the ignore line first, as for a secret file
 		lint.FileWrite{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: ".env"},
+		lint.FileWrite{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: envPath, Content: line, Secret: true},
 	)
 	return b.build("move "+e.Key+" to the gitignored .env", lint.Safe)
 }
@@ -168,12 +168,13 @@ func secretTarget(s *service, name string) string {
 	return "/run/secrets/" + name
 }
 
-// secretFileWrites create a secret file (0600) in the secrets directory
-// and gitignore that directory.
+// secretFileWrites gitignore the secrets directory, then create a secret
+// file (0600) in it: in that order, so a secret file is never on disk
+// un-ignored when the second write fails (a disk that fills).
 func secretFileWrites(p *lint.Pass, dir, path, value string) []lint.FileWrite {
 	return []lint.FileWrite{
-		{Kind: lint.CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
 		{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: secretsDirIgnore(p, dir)},
+		{Kind: lint.CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
 	}
 }
 

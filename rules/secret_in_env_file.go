@@ -278,7 +278,10 @@ func envFileFix(p *lint.Pass, u envFileUse, e project.EnvEntry, v secrets.Verdic
 	if !e.Verbatim { // raw-format env files are read as written
 		value = secrets.Unescape(value)
 	}
-	if move := envFileMove(p, u, e, value); move != nil {
+	// composure never changes a file outside the project: the move,
+	// whose compose side depends on deleting the line, is withheld.
+	outside := !strings.HasPrefix(u.File.Abs, p.Project.Dir+string(filepath.Separator))
+	if move := envFileMove(p, u, e, value); move != nil && !outside {
 		move.Writes = append(move.Writes, lint.FileWrite{Kind: lint.DeleteLine, Root: p.Project.Dir, Path: u.File.Abs,
 			Content: string(u.File.Content[e.StartOffset:e.EndOffset]), Secret: true})
 		return move
@@ -295,6 +298,9 @@ func envFileFix(p *lint.Pass, u envFileUse, e project.EnvEntry, v secrets.Verdic
 		notes = append(notes, fmt.Sprintf("service %q: add %s to its secrets: and set %s: %s in its environment:", s.Name, name, vars[s.Name], secretTarget(s, name)))
 	}
 	notes = append(notes, fmt.Sprintf("delete line %d of %s (%s=...)", e.Line, u.File.Path, e.Key))
+	if outside {
+		notes = append(notes, fmt.Sprintf("%s is outside the project, so composure does not change it: do these steps by hand", u.File.Path))
+	}
 	return &lint.Fix{Title: title, Applicability: lint.DisplayOnly, Notes: notes}
 }
 

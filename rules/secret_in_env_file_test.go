@@ -85,7 +85,9 @@ func TestEnvFileMoveGolden(t *testing.T) {
 	envFixed := append(append([]byte{}, use.File.Content[:entry.StartOffset]...), use.File.Content[entry.EndOffset:]...)
 	envGolden(t, filepath.Join(dir, "compose.yaml.golden"), fixed)
 	envGolden(t, filepath.Join(dir, "db.env.golden"), envFixed)
-	if len(move.Writes) != 3 || move.Writes[0].Content != "not-so-secret-pw" || move.Writes[0].Kind != lint.CreateSecret {
+	// The ignore line, then the secret file (never on disk un-ignored),
+	// then the line that leaves the env file.
+	if len(move.Writes) != 3 || move.Writes[0].Kind != lint.EnsureLine || move.Writes[1].Content != "not-so-secret-pw" || move.Writes[1].Kind != lint.CreateSecret {
 		t.Errorf("writes = %+v", move.Writes)
 	}
 }

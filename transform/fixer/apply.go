@@ -67,10 +67,16 @@ func Apply(res *Result) (refused []Refusal) {
 // that never loses a value: new files and lines first, then the compose
 // file, and only then the lines that move out of other files.
 func writeAll(c *Change) error {
-	// Refuse a compose file Replace would refuse before creating anything
-	// for it: read-only, or not the user's to replace.
-	if err := write.Writable(c.Abs); errors.Is(err, write.ErrReadOnly) || errors.Is(err, write.ErrNotOwner) {
+	// Every refusal that can be known before writing is checked before
+	// anything is written: a compose file outside the root or read-only,
+	// a .gitignore that is a directory, an env file outside the project.
+	if err := write.CheckReplace(c.Root, c.Abs); err != nil {
 		return fmt.Errorf("left untouched: %w", err)
+	}
+	for _, w := range c.Writes {
+		if err := checkOne(w); err != nil {
+			return fmt.Errorf("left untouched: %s: %w", w.Path, err)
+		}
 	}
 	for _, w := range c.Writes {
 		if w.Kind == lint.DeleteLine {
@@ -94,6 +100,19 @@ func writeAll(c *Change) error {
 		if err := writeOne(w); err != nil {
 			return fmt.Errorf("written, but the line was not removed from %s: %w", w.Path, err)
 		}
+	}
+	return nil
+}
+
+// checkOne says what writeOne would refuse before writing anything.
+func checkOne(w lint.FileWrite) error {
+	switch w.Kind {
+	case lint.CreateSecret:
+		return write.CheckCreate(w.Root, w.Path, []byte(w.Content))
+	case lint.EnsureLine:
+		return write.CheckCreate(w.Root, w.Path, nil)
+	case lint.DeleteLine:
+		return write.CheckReplace(w.Root, w.Path)
 	}
 	return nil
 }

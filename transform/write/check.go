@@ -1,0 +1,118 @@
+package write
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// The checks below say, without writing anything, what Replace,
+// CreateSecret and EnsureLine would refuse before they write: a caller
+// that writes several files for one change (a secret file, its ignore
+// line, then the compose file) checks them all first, so a refusal it
+// could have known never leaves the first files written and the last
+// one not (a secret file un-ignored because .gitignore is a directory).
+// A disk that fills cannot be known: that is what the order of the
+// writes is for.
+
+// CheckReplace reports what Replace would refuse before writing: a bad
+// name, a path (or a symlink on the way) outside root, not a regular
+// file, read-only or not the user's.
+func CheckReplace(root, path string) error {
+	if badName(path) {
+		return ErrBadName
+	}
+	r, err := resolveRoot(root)
+	if err != nil {
+		return err
+	}
+	target, err := resolveExisting(r, path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Lstat(target)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return ErrNotRegular
+	}
+	return writable(target, fi)
+}
+
+// CheckCreate reports what CreateSecret (secret non-nil: the bytes it
+// would write) or EnsureLine (secret nil) would refuse before writing:
+// a bad name, a path outside root, an existing file that is not a
+// regular one (a directory, a FIFO, a dangling symlink), an existing
+// secret file with other bytes, an existing file EnsureLine could not
+// replace, or a missing directory whose nearest existing parent is not
+// a directory inside root.
+func CheckCreate(root, path string, secret []byte) error {
+	if badName(path) {
+		return ErrBadName
+	}
+	r, err := resolveRoot(root)
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	if !inside(r.abs, abs) && !inside(r.real, abs) {
+		return ErrOutside
+	}
+	if _, err := os.Lstat(abs); err == nil {
+		real, err := filepath.EvalSymlinks(abs)
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%w (a dangling symlink)", ErrExists)
+		}
+		if err != nil {
+			return err
+		}
+		if !inside(r.real, real) {
+			return ErrOutside
+		}
+		fi, err := os.Lstat(real)
+		if err != nil {
+			return err
+		}
+		if !fi.Mode().IsRegular() {
+			return ErrNotRegular
+		}
+		if secret != nil {
+			if cur, err := readRegular(real); err != nil || !bytes.Equal(cur, secret) {
+				return ErrExists
+			}
+			return nil
+		}
+		return writable(real, fi)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err == nil {
+			real, err := filepath.EvalSymlinks(d)
+			if err != nil {
+				return err
+			}
+			if real != r.real && !inside(r.real, real) {
+				return ErrOutside
+			}
+			if !fi.IsDir() {
+				return fmt.Errorf("%s: %w", d, ErrNotRegular)
+			}
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if d == filepath.Dir(d) {
+			return err
+		}
+	}
+}
