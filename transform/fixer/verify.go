@@ -41,8 +41,8 @@ func (r *run) reverify(ctx context.Context, bad map[string]bool, prev []lint.Out
 		kept = append(kept, pc)
 	}
 	for _, pc := range suspect {
-		err := verify(ctx, prev, pc.file.Abs, r.overlay, pc.next, r.cfg)
-		if err != nil && pc.fallback != nil && verify(ctx, prev, pc.file.Abs, r.overlay, pc.fallback.next, r.cfg) == nil {
+		err := verify(ctx, prev, pc, r.overlay, r.cfg)
+		if err != nil && pc.fallback != nil && verify(ctx, prev, pc.fallback, r.overlay, r.cfg) == nil {
 			pc, err = pc.fallback, nil
 		}
 		if err != nil {
@@ -56,11 +56,18 @@ func (r *run) reverify(ctx context.Context, bad map[string]bool, prev []lint.Out
 	r.pending = kept
 }
 
-// verify re-loads every project of outs that contains abs with the new
-// content.
-func verify(ctx context.Context, outs []lint.Outcome, abs string, overlay map[string][]byte, next []byte, cfg lint.Config) error {
+// verify re-loads every project of outs that contains pc's file with the
+// final state of every file pc writes: the new content and the lines its
+// fixes add to .env, env files and .gitignore, as docker compose will
+// read them (a .env line compose-go cannot parse breaks the project as
+// surely as a compose edit).
+func verify(ctx context.Context, outs []lint.Outcome, pc *pending, overlay map[string][]byte, cfg lint.Config) error {
+	abs := pc.file.Abs
 	trial := maps.Clone(overlay)
-	trial[abs] = next
+	trial[abs] = pc.next
+	for _, g := range pc.applied {
+		addLines(g.fix.Writes, trial)
+	}
 	load := WithOverlay(cfg.Load, trial)
 	for _, o := range outs {
 		if o.Project == nil || !contains(o.Project, abs) {

@@ -257,3 +257,51 @@ func TestCombinedFixFallsBack(t *testing.T) {
 		t.Errorf("applied = %v, want 1", res.Applied)
 	}
 }
+
+// badEnvLineRule moves nothing but adds an environment entry and a .env
+// line compose-go's dotenv cannot read (a single-quoted value ending in a
+// backslash, as the .env writer once wrote it).
+var badEnvLineRule = &lint.Rule{
+	ID: "test-bad-env-line", Title: "bad env line", Severity: lint.Warning, Fix: lint.Safe,
+	Check: func(p *lint.Pass) {
+		for _, f := range p.Project.Files {
+			if bytes.Contains(f.Content, []byte("API_TOKEN")) {
+				continue
+			}
+			at := bytes.Index(f.Content, []byte("nginx")) + len("nginx")
+			p.Report(p.Project.LocateIn(f, "services", "web"), lint.Finding{Message: "bad env line", Fix: &lint.Fix{
+				Title: "move API_TOKEN", Applicability: lint.Safe,
+				Edits:  []transform.Edit{{File: f.Abs, Start: at, End: at, New: "\n    environment:\n      API_TOKEN: ${API_TOKEN}"}},
+				Writes: []lint.FileWrite{{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".env"), Content: `API_TOKEN='Zx9Qw7Er5Ty3\'`, Secret: true}},
+			}})
+		}
+	},
+}
+
+// TestVerifyLoadsTheEnvLines: the check before writing loads the final
+// state of every file a fix writes, its .env lines included: a fix whose
+// .env line docker compose could not read is refused, and nothing is
+// written (issue 16, item 1).
+func TestVerifyLoadsTheEnvLines(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "compose.yaml")
+	const compose = "services:\n  web:\n    image: nginx\n"
+	if err := os.WriteFile(file, []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 || len(specs) != 1 {
+		t.Fatalf("discover: %v %v", specs, errs)
+	}
+	cfg := lint.Config{Rules: []*lint.Rule{badEnvLineRule}, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	res := fixer.Fix(context.Background(), specs, cfg, fixer.Options{})
+	if len(res.Refused) == 0 || !strings.Contains(res.Refused[0].Reason, "would not load") {
+		t.Errorf("refused %+v, want the fix refused: its .env line does not load", res.Refused)
+	}
+	if b, _ := os.ReadFile(file); string(b) != compose {
+		t.Errorf("compose.yaml written:\n%s", b)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, ".env")); err == nil {
+		t.Errorf(".env written")
+	}
+}
