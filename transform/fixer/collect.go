@@ -25,6 +25,12 @@ func collect(outs []lint.Outcome, opts Options, refused map[string]bool, res *Re
 	var standalone []group
 	files := map[string]source{}
 	seen := map[string]bool{}
+	// claimed: the secret files this pass's fixes create, with their
+	// bytes. Two compose files of one folder may name one secret file for
+	// two passwords; the second waits for the next run, which sees the
+	// first written (its rule then picks the next free name), instead of
+	// being refused when it is written.
+	claimed := map[string]string{}
 	for _, o := range outs {
 		if o.Project == nil {
 			continue
@@ -68,10 +74,29 @@ func collect(outs []lint.Outcome, opts Options, refused map[string]bool, res *Re
 				}
 				continue
 			}
+			if claimsTaken(fix.Writes, claimed) {
+				continue // still reported after the run: fixable by the next
+			}
 			byFile[abs] = append(byFile[abs], group{finding: f, fix: fix})
 		}
 	}
 	return byFile, files, standalone
+}
+
+// claimsTaken reports a secret file ws creates that claimed holds with
+// other bytes; otherwise it claims ws's secret files.
+func claimsTaken(ws []lint.FileWrite, claimed map[string]string) bool {
+	for _, w := range ws {
+		if old, ok := claimed[w.Path]; w.Kind == lint.CreateSecret && ok && old != w.Content {
+			return true
+		}
+	}
+	for _, w := range ws {
+		if w.Kind == lint.CreateSecret {
+			claimed[w.Path] = w.Content
+		}
+	}
+	return false
 }
 
 func eligible(fix *lint.Fix, opts Options) bool {
