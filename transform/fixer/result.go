@@ -53,11 +53,11 @@ const (
 
 // Result is what fixing would do.
 type Result struct {
+	Changes []*Change
+	Writes  []lint.FileWrite
 	// Interrupted says whether ctx was cancelled (SIGINT, SIGTERM), and
 	// when.
 	Interrupted Interruption
-	Changes     []*Change
-	Writes      []lint.FileWrite
 	// Applied counts applied fixes per rule.
 	Applied map[string]int
 	// Left counts fixes that could not be applied in the last pass
