@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -88,7 +85,10 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	// are not written if they come before the writing, and a writing under
 	// way ends with the file it is on, so the lock and temp files go and
 	// no file is half done. A second signal after that is the default's.
-	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	sigCtx, stop := ctx, context.CancelFunc(func() {})
+	if o.io.Interrupt != nil {
+		sigCtx, stop = o.io.Interrupt(ctx)
+	}
 	defer stop()
 	// --external makes volume fixes unsafe; asking for it is the opt-in.
 	res := fixer.Fix(sigCtx, specs, cfg.Config, fixer.Options{Unsafe: o.Unsafe || o.External, DryRun: o.Diff})

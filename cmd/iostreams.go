@@ -1,8 +1,11 @@
 package cmd
 
 import (
+	"context"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/mattn/go-isatty"
 )
@@ -17,6 +20,11 @@ type IOStreams struct {
 	OutTTY bool
 	// Getenv reads the environment (NO_COLOR).
 	Getenv func(string) string
+	// Interrupt returns a context that SIGINT and SIGTERM cancel, and its
+	// stop (System's is signal.NotifyContext). nil: no signal is caught,
+	// as in tests, where the signal package's goroutine would outlive the
+	// command.
+	Interrupt func(context.Context) (context.Context, context.CancelFunc)
 }
 
 // System returns the process's real streams.
@@ -25,5 +33,8 @@ func System() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		OutTTY: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		Getenv: os.Getenv,
+		Interrupt: func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		},
 	}
 }
