@@ -155,12 +155,7 @@ var (
 	// config blob: KAFKA_SASL_JAAS_CONFIG `password="..."`,
 	// GITLAB_OMNIBUS_CONFIG `gitlab_rails['initial_root_password'] = '...'`,
 	// JSON `"token": "..."`. Quotes are required to keep free text out.
-	// reConnString finds the unquoted password of a connection string,
-	// a `;`-separated list of key=value (ADO.NET, ODBC, JDBC for SQL
-	// Server): `Server=db;User Id=sa;Password=Kq2Lm3Np4Rs5;`. The `;`
-	// before or after it keeps prose out.
-	reConnString = lazy(`(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;"'\n]+);|;\s*(?:password|pwd)\s*=\s*([^;"'\n]+)$`)
-	reInline     = lazy(`(?i)(?:password|passwd|secret|secret_key|secret_key_base|token|api_?key|access_key)['"\]]*\s*(?:=>|=|:)\s*(?:"([^"\n]*)"|'([^'\n]*)')`)
+	reInline = lazy(`(?i)(?:password|passwd|secret|secret_key|secret_key_base|token|api_?key|access_key)['"\]]*\s*(?:=>|=|:)\s*(?:"([^"\n]*)"|'([^'\n]*)')`)
 )
 
 // lazyRE compiles its pattern on first use: most values never reach a
@@ -252,12 +247,8 @@ func scanFormats(s string) (string, bool) {
 			}
 		}
 	}
-	if strings.Contains(s, ";") && strings.Contains(s, "=") {
-		for _, m := range reConnString.get().FindAllStringSubmatch(s, 8) {
-			if v := strings.TrimSpace(m[1] + m[2]); !hasInterp(v) && inlineValueOK(v) {
-				return reasonInline, true
-			}
-		}
+	if connStringPassword(s) {
+		return reasonInline, true
 	}
 	return "", false
 }

@@ -116,3 +116,25 @@ func CheckCreate(root, path string, secret []byte) error {
 		}
 	}
 }
+
+// Writable refuses a file that Replace would refuse as read-only or not
+// the runner's, so a caller can check before it writes anything else.
+func Writable(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return writable(path, fi)
+}
+
+// writable: a file without its owner's write bit is someone's decision
+// that it stays as it is (a rename would replace it anyway, even as
+// root); a file the user could not write in place (access(2) W_OK: a
+// root-owned 0644 file in the user's directory) is not the user's to
+// replace either, and one owned by another user would change owner.
+func writable(path string, fi fs.FileInfo) error {
+	if fi.Mode().Perm()&0o200 == 0 {
+		return ErrReadOnly
+	}
+	return canWriteInPlace(path, fi)
+}
