@@ -83,8 +83,8 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	printGrouping(o.io.Err, specs)
 	// SIGINT and SIGTERM cancel the run instead of killing it: the fixes
 	// are not written if they come before the writing, and a writing under
-	// way ends with the file it is on, so the lock and temp files go and
-	// no file is half done. A second signal after that is the default's.
+	// way ends (every file whole, the lock and temp files removed) before
+	// the run stops. A second signal after that is the default's.
 	sigCtx, stop := ctx, context.CancelFunc(func() {})
 	if o.io.Interrupt != nil {
 		sigCtx, stop = o.io.Interrupt(ctx)
