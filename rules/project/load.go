@@ -211,7 +211,9 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 		model, p.Partial = degraded, true
 		p.Model, p.Name = model, model.Name
 		l.readDockerfiles()
-		l.readEnvFiles(ctx, opts.Overlay)
+		// An env file compose refuses is one more reason it does not
+		// load; the consistency error is the one reported.
+		_ = l.readEnvFiles(ctx, opts.Overlay)
 		return p, err
 	}
 	p.Model = model
