@@ -95,7 +95,7 @@ func throwaway(p *lint.Pass, s *service) string {
 		}
 	}
 	dirs := defaultThrowawayDirs
-	if v := p.Options.StringList(throwawayDirsOption.Name); v != nil {
+	if v := stateOptionsOf(p).ThrowawayDirs; v != nil {
 		dirs = v
 	}
 	f := p.Project.Locate("services", s.Name).File

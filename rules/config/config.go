@@ -186,9 +186,10 @@ func (p *parser) strings(n *yaml.Node, what string) []string {
 	return out
 }
 
-// globs refuses a list of name globs (allow-names) that path.Match
-// cannot read: a malformed one ("a[b") would silently match nothing.
-func (p *parser) globs(n *yaml.Node, what string) {
+// checkItems refuses the items of a list option that the option's own
+// check refuses (allow-names: a glob path.Match cannot read, "a[b",
+// would silently match nothing).
+func (p *parser) checkItems(n *yaml.Node, what string, check func(string) error) {
 	items := n.Content
 	if n.Kind == yaml.ScalarNode {
 		items = []*yaml.Node{n}
@@ -197,8 +198,8 @@ func (p *parser) globs(n *yaml.Node, what string) {
 		if it.Kind != yaml.ScalarNode {
 			continue
 		}
-		if _, err := path.Match(it.Value, ""); err != nil {
-			p.fail(it, "%s: %q is not a valid glob (an unclosed [ or a trailing \\): write it as path.Match reads it, [[] for a literal [", what, it.Value)
+		if err := check(it.Value); err != nil {
+			p.fail(it, "%s: %q %v", what, it.Value, err)
 		}
 	}
 }
@@ -238,8 +239,8 @@ func (p *parser) rules(n *yaml.Node, c *Config) {
 			switch spec.Kind {
 			case lint.StringList:
 				_ = o.SetStringList(r, name, p.strings(opt.val, "rules."+r.ID+"."+name))
-				if name == "allow-names" {
-					p.globs(opt.val, "rules."+r.ID+"."+name)
+				if spec.CheckItem != nil {
+					p.checkItems(opt.val, "rules."+r.ID+"."+name, spec.CheckItem)
 				}
 			case lint.Bool:
 				var b bool

@@ -21,6 +21,10 @@ type Option struct {
 	Name string
 	Kind OptionKind
 	Doc  string
+	// CheckItem, when set, validates each item of a list option as the
+	// config loads (a glob that matches nothing is refused there, with
+	// its position, not silently ignored when rules run).
+	CheckItem func(string) error
 }
 
 // Options are one rule's option values, each checked against the kind
