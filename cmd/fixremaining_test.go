@@ -33,7 +33,7 @@ func TestFixRemainingSameAsRelint(t *testing.T) {
 		t.Fatalf("only %d of %d files fixed: the comparison proves little", len(res.Changes), len(files))
 	}
 	after := cfg.Config
-	after.Load.Overlay = res.Overlay()
+	after.Load = fixer.WithOverlay(after.Load, res.Overlay())
 	render := func(outs []lint.Outcome) string {
 		r := &runResult{Result: report.Result{Errors: errs}}
 		r.collect(outs)

@@ -98,6 +98,11 @@ func (r *Result) current(o lint.Outcome, written, envFiles bool) bool {
 					return false
 				}
 			}
+			// A secret file the fixes create beside the one a fix
+			// proposes may take its name: the rule picks the next free one.
+			if f.Fix != nil && r.createsBeside(f.Fix.Writes) {
+				return false
+			}
 		}
 		return r.envCurrent(filepath.Join(p.Dir, ".env"), p.DotEnv, nil, sources, envFiles)
 	}
@@ -289,6 +294,22 @@ func writesTo(ws []lint.FileWrite, path string) bool {
 	for _, w := range ws {
 		if w.Path == path {
 			return true
+		}
+	}
+	return false
+}
+
+// createsBeside reports whether the overlay holds a file in the folder of
+// a secret file ws would create.
+func (r *Result) createsBeside(ws []lint.FileWrite) bool {
+	for _, w := range ws {
+		if w.Kind != lint.CreateSecret {
+			continue
+		}
+		for abs := range r.overlay {
+			if filepath.Dir(abs) == filepath.Dir(w.Path) {
+				return true
+			}
 		}
 	}
 	return false
