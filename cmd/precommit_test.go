@@ -90,8 +90,8 @@ func TestHooksFile(t *testing.T) {
 			if !h.RequireSerial {
 				t.Errorf("%s: require_serial is false", h.ID)
 			}
-			if h.Files != `(^|/)(docker-)?compose[^/]*\.ya?ml$` {
-				t.Errorf("%s: files %q, want the spec's pattern", h.ID, h.Files)
+			if h.Files != `(^|/)[^/]*(compose|stack|swarm)[^/]*\.ya?ml$` {
+				t.Errorf("%s: files %q, want discovery's pattern", h.ID, h.Files)
 			}
 			re, err := regexp.Compile(h.Files) // pre-commit uses re.search: unanchored like Go's MatchString
 			if err != nil {
@@ -102,16 +102,16 @@ func TestHooksFile(t *testing.T) {
 				"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml",
 				"compose.override.yaml", // dclint's pattern misses this one
 				"docker-compose.override.yml", "sub/compose.prod.yaml", "deploy/x/docker-compose.ci.yml",
-				"-dir/compose.yaml",
-				"composer.yaml", // matched too, as the spec's pattern is written (docs/integrations.md)
+				"-dir/compose.yaml", "prod.compose.yaml", "docker-stack.yml", "stack.yml",
+				"composer.yaml", // matched, and skipped by composure as not compose
 			} {
 				if !re.MatchString(name) {
 					t.Errorf("%s: files does not match %q", h.ID, name)
 				}
 			}
 			for _, name := range []string{
-				"compose.json", "mycompose.yaml", "compose.yaml.bak", "compose.yaml/notes.txt",
-				"docs/compose.md", "stack.yml", "docker-compose",
+				"compose.json", "compose.yaml.bak", "compose.yaml/notes.txt",
+				"docs/compose.md", "docker-compose", ".gitlab-ci.yml",
 			} {
 				if re.MatchString(name) {
 					t.Errorf("%s: files matches %q", h.ID, name)
@@ -238,6 +238,27 @@ volumes:
 	}
 	if strings.Contains(out, other) {
 		t.Errorf("hook output gives the override's password away:\n%s", out)
+	}
+
+	// 5. Only an overlay is staged (compose.prod.yaml, which alone does
+	// not load: its db has no image): it is linted on top of its base,
+	// its secret found at its own line, with no load error. A workflow
+	// named compose.yml, staged with it, is not a compose file.
+	const prod = "Pr0d-Only-Secret-7"
+	must(t, os.WriteFile(filepath.Join(work, "compose.prod.yaml"), []byte(`services:
+  db:
+    environment:
+      POSTGRES_PASSWORD: "`+prod+`"
+`), 0o644))
+	must(t, os.MkdirAll(filepath.Join(work, ".github", "workflows"), 0o755))
+	must(t, os.WriteFile(filepath.Join(work, ".github", "workflows", "compose.yml"), []byte("on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n"), 0o644))
+	pcGit(t, ctx, env, work, "add", "compose.prod.yaml", ".github/workflows/compose.yml")
+	out, code = tryRepo("composure", "compose.prod.yaml", ".github/workflows/compose.yml")
+	if code != 1 || !strings.Contains(out, "compose.prod.yaml:4:7: error:") || strings.Contains(out, "could not be loaded") {
+		t.Errorf("lint hook on an overlay staged alone: exit %d, want 1, its finding and no load error\n%s", code, out)
+	}
+	if strings.Contains(out, prod) {
+		t.Errorf("hook output gives the overlay's password away:\n%s", out)
 	}
 	t.Logf("pre-commit end-to-end: %v", time.Since(start).Round(time.Second))
 }
