@@ -22,25 +22,31 @@ import (
 // name, a path (or a symlink on the way) outside root, not a regular
 // file, read-only or not the user's.
 func CheckReplace(root, path string) error {
+	_, _, err := replaceTarget(root, path)
+	return err
+}
+
+// replaceTarget resolves the file Replace would replace and refuses what
+// it would refuse before reading it: a bad name, a path (or a symlink on
+// the way) outside root, not a regular file, read-only or not the user's.
+func replaceTarget(root, path string) (target string, fi os.FileInfo, err error) {
 	if badName(path) {
-		return ErrBadName
+		return "", nil, ErrBadName
 	}
 	r, err := resolveRoot(root)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	target, err := resolveExisting(r, path)
-	if err != nil {
-		return err
+	if target, err = resolveExisting(r, path); err != nil {
+		return "", nil, err
 	}
-	fi, err := os.Lstat(target)
-	if err != nil {
-		return err
+	if fi, err = os.Lstat(target); err != nil {
+		return "", nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return ErrNotRegular
+		return "", nil, ErrNotRegular
 	}
-	return writable(target, fi)
+	return target, fi, writable(target, fi)
 }
 
 // CheckCreate reports what CreateSecret (secret non-nil: the bytes it

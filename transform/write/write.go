@@ -88,25 +88,8 @@ func Replace(root, path string, expected, data []byte) error {
 }
 
 func replace(root, path string, expected, data []byte) (err error) {
-	if badName(path) {
-		return ErrBadName
-	}
-	r, err := resolveRoot(root)
+	target, fi, err := replaceTarget(root, path)
 	if err != nil {
-		return err
-	}
-	target, err := resolveExisting(r, path)
-	if err != nil {
-		return err
-	}
-	fi, err := os.Lstat(target)
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		return ErrNotRegular
-	}
-	if err := writable(target, fi); err != nil {
 		return err
 	}
 	if bytes.Equal(expected, data) {
