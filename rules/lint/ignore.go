@@ -58,11 +58,15 @@ func globToRegexp(g string) string {
 	for i := 0; i < len(g); i++ {
 		switch c := g[i]; {
 		case c == '*' && i+1 < len(g) && g[i+1] == '*':
-			b.WriteString(".*")
 			i++
 			if i+1 < len(g) && g[i+1] == '/' {
+				// "**/" is zero or more whole folders (doublestar): it
+				// never matches part of a name, so **/compose.yaml does
+				// not match mycompose.yaml.
 				i++
-				b.WriteString("/?")
+				b.WriteString("(?:.*/)?")
+			} else {
+				b.WriteString(".*")
 			}
 		case c == '*':
 			b.WriteString("[^/]*")

@@ -131,3 +131,31 @@ func TestCombineMergesAcrossProjects(t *testing.T) {
 		})
 	}
 }
+
+// A path glob's **/ is whole folders: **/compose.yaml is compose.yaml in
+// any folder, never mycompose.yaml.
+func TestIgnoreGlobFolders(t *testing.T) {
+	for _, c := range []struct {
+		glob, path string
+		want       bool
+	}{
+		{"**/compose.yaml", "compose.yaml", true},
+		{"**/compose.yaml", "a/b/compose.yaml", true},
+		{"**/compose.yaml", "mycompose.yaml", false},
+		{"**/compose.yaml", "a/mycompose.yaml", false},
+		{"test/**", "test/a/compose.yaml", true},
+		{"test/**", "testing/compose.yaml", false},
+		{"a/**/b.yaml", "a/b.yaml", true},
+		{"a/**/b.yaml", "a/x/y/b.yaml", true},
+		{"*.yaml", "a/b.yaml", false},
+	} {
+		ig, err := NewIgnore("", c.glob, "", "why")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := Finding{Pos: Position{File: c.path}}
+		if got := ig.matches(f, ""); got != c.want {
+			t.Errorf("%s on %s: %v, want %v", c.glob, c.path, got, c.want)
+		}
+	}
+}
