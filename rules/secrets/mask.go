@@ -76,6 +76,9 @@ func NewMasker(secrets []string) *Masker {
 		if !strings.Contains(s, "\n") {
 			continue
 		}
+		// In a file with CRLF line ends the secret's line breaks are
+		// "\r\n": whole, it is masked there too, short lines and all.
+		add(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n"))
 		for _, line := range strings.Split(s, "\n") {
 			// As written and without its blanks: a line "ab  " shows
 			// four bytes of the secret however its blanks are cut.
