@@ -194,10 +194,10 @@ func isComposeFile(path string) (fileShape, bool) {
 	case IsComposeName(name):
 		// One that cannot be read (a symlink loop, a FIFO, no
 		// permission) is linted, for the loader to say what is wrong.
-		shape, ok := sniff(path)
+		shape, ok := sniff(path, true)
 		return shape, !ok || shape.compose
 	case isYAMLName(name) && hasServicesLine(path):
-		shape, ok := sniff(path)
+		shape, ok := sniff(path, false)
 		return shape, ok && shape.services
 	}
 	return fileShape{}, false
@@ -236,20 +236,30 @@ func specsInDir(dir string, names []string, shapes map[string]fileShape) []Spec 
 	}
 	var base fileShape
 	if len(specs) > 0 {
-		base = shapes[specs[0].Files[0]]
+		base = parsedShape(shapes, specs[0].Files[0])
 	}
 	for _, n := range names {
 		if used[n] {
 			continue
 		}
 		path := filepath.Join(dir, n)
-		if len(specs) > 0 && isOverlay(shapes[path], base) {
+		if len(specs) > 0 && isOverlay(parsedShape(shapes, path), base) {
 			specs = append(specs, Spec{Files: []string{specs[0].Files[0], path}, Dir: dir, Overlay: true})
 			continue
 		}
 		specs = append(specs, Spec{Files: []string{path}, Dir: dir})
 	}
 	return specs
+}
+
+// parsedShape is the shape discovery found for path, parsed now if the
+// quick look skipped that: only files beside a base need their services.
+func parsedShape(shapes map[string]fileShape, path string) fileShape {
+	s := shapes[path]
+	if s.unparsed {
+		s, _ = sniff(path, false)
+	}
+	return s
 }
 
 // isOverlay reports whether a file only runs on top of base: it has
@@ -282,8 +292,8 @@ func specForFile(path string) Spec {
 			if st, err := os.Stat(main); err != nil || st.IsDir() {
 				continue
 			}
-			f, fok := sniff(path)
-			b, bok := sniff(main)
+			f, fok := sniff(path, false)
+			b, bok := sniff(main, false)
 			if fok && bok && isOverlay(f, b) {
 				return Spec{Files: []string{main, path}, Dir: dir, Overlay: true}
 			}

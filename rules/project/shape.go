@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // composeKeys are the top-level keys of the compose specification.
+// name and version are weak: a GitHub workflow starts with name: too.
 var composeKeys = map[string]bool{
-	"version": true, "name": true, "services": true, "networks": true, "volumes": true,
+	"version": false, "name": false, "services": true, "networks": true, "volumes": true,
 	"secrets": true, "configs": true, "include": true, "models": true,
 }
 
@@ -37,12 +39,16 @@ type fileShape struct {
 	// file's definition).
 	serviceNames []string
 	bare         []string
+	// unparsed: compose was told from a line alone (sniff's quick
+	// path); the other fields are unknown.
+	unparsed bool
 }
 
-// sniff reads the start of a regular file and parses it. A file that is
+// sniff reads the start of a regular file and parses it (unless quick
+// finds a compose key on a line of its own). A file that is
 // not YAML, or too large to decide from its start, is said to be compose
 // shaped: compose-go will say what is wrong with it.
-func sniff(path string) (fileShape, bool) {
+func sniff(path string, quick bool) (fileShape, bool) {
 	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
 		return fileShape{}, false // a symlink to a FIFO would block the open
 	}
@@ -56,8 +62,23 @@ func sniff(path string) (fileShape, bool) {
 	if n > sniffSize {
 		return fileShape{compose: true}, true
 	}
+	if quick {
+		// The common case costs no parse: a top-level key of the
+		// specification at the start of a line says compose already.
+		// The services (for overlays) are parsed only when needed.
+		for _, line := range bytes.Split(buf[:n], []byte("\n")) {
+			if topComposeKey.Match(line) {
+				return fileShape{compose: true, unparsed: true}, true
+			}
+		}
+	}
 	return shapeOf(buf[:n]), true
 }
+
+// topComposeKey is a line that starts with a top-level key only the
+// specification has (or an x- extension); name: and version: are left to
+// the parse, since a GitHub workflow starts with name: too.
+var topComposeKey = regexp.MustCompile(`^(?:services|include|volumes|networks|secrets|configs|x-[^:\s]*)\s*:`)
 
 // shapeOf classifies YAML content by its first document's top level.
 func shapeOf(content []byte) fileShape {
@@ -70,10 +91,14 @@ func shapeOf(content []byte) fileShape {
 		return fileShape{compose: true}
 	}
 	var shape fileShape
+	onlyCompose := true // every key is the specification's, weak ones too
 	for k, v := range transform.Pairs(root) {
 		v = resolve(v)
-		if composeKeys[k.Value] || strings.HasPrefix(k.Value, "x-") {
+		strong, known := composeKeys[k.Value]
+		if strong || strings.HasPrefix(k.Value, "x-") {
 			shape.compose = true
+		} else if !known {
+			onlyCompose = false
 		}
 		// A legacy v1 file (services at the top level, even an overlay
 		// of them with only ports and environment), or a misspelt
@@ -102,7 +127,7 @@ func shapeOf(content []byte) fileShape {
 			}
 		}
 	}
-	if len(root.Content) == 0 {
+	if len(root.Content) == 0 || onlyCompose {
 		shape.compose = true
 	}
 	return shape

@@ -18,6 +18,8 @@ func TestShapeOf(t *testing.T) {
 		{"misspelt services key", "service:\n  app:\n    image: x\n", true, false, nil},
 		{"github workflow", "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n", false, false, nil},
 		{"gitlab ci", "services:\n  - docker:dind\nbuild:\n  image: docker\n  script: [make]\n", true, false, nil},
+		{"named workflow", "name: CI\non: [push]\njobs:\n  t:\n    runs-on: x\n", false, false, nil},
+		{"name and version only", "version: '3'\nname: app\n", true, false, nil},
 		{"drone", "kind: pipeline\nsteps:\n  - name: test\n    image: golang\n", false, false, nil},
 		{"empty", "", true, false, nil},
 	} {
