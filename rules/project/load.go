@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/compose-spec/compose-go/v2/errdefs"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
 )
@@ -198,7 +199,14 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 	}
 	if err != nil {
 		l.env = env // to find the port entry an error names
+		// Only a reference that does not hold (compose-go's consistency
+		// check, errdefs.ErrInvalid) leaves a model to lint without it; a
+		// YAML or schema error would fail the same way again.
+		consistency := errors.Is(err, errdefs.ErrInvalid)
 		err = l.attribute(l.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
+		if !consistency {
+			return nil, err
+		}
 		// Never blind: a project whose references do not hold (an
 		// undefined volume, network, secret or service) still has
 		// services that are well-formed on their own. The model without
