@@ -121,7 +121,8 @@ func Discover(paths []string) ([]Spec, []error) {
 				return nil
 			}
 			if d.IsDir() {
-				if path != p && (skipDirs[d.Name()] || isIgnored(path)) {
+				// .composure-tmp-*: a fix run's temporary copies (transform/write)
+				if path != p && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), ".composure-tmp-") || isIgnored(path)) {
 					return fs.SkipDir
 				}
 				return nil
