@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -17,6 +15,7 @@ import (
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/config"
 	"github.com/composure-dev/composure/rules/knowledge"
+	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
 
@@ -151,36 +150,27 @@ func runImages(ctx context.Context, o *imagesOptions) error {
 	return nil
 }
 
-// describeAll loads the projects in parallel, as lint does, and describes
+// describeAll loads the projects as lint does (lint.Run) and describes
 // their services; a file another project includes is described as part of
 // that project only. Entries are in file, line and service order.
 func describeAll(ctx context.Context, specs []project.Spec, cfg runConfig, k *knowledge.Knowledge, errs *[]report.LoadError) []imageEntry {
-	jobs := cfg.Jobs
-	if jobs < 1 {
-		jobs = runtime.NumCPU()
-	}
 	type outcome struct {
 		p     *project.Project
 		facts []rules.ServiceFacts
 		err   error
 	}
+	// The driver loads the projects in parallel; no rule runs, and the
+	// models are kept for Describe.
+	load := cfg.Config
+	load.Rules, load.ReleaseModels, load.Knowledge = nil, false, k
 	outs := make([]outcome, len(specs))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, jobs)
-	for i, spec := range specs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			p, err := project.Load(ctx, spec, cfg.Load)
-			if err != nil {
-				outs[i].err = err
-				return
-			}
-			outs[i] = outcome{p: p, facts: rules.Describe(p, k)}
-		}()
+	for i, o := range lint.Run(ctx, specs, load) {
+		if o.Err != nil {
+			outs[i].err = o.Err
+			continue
+		}
+		outs[i] = outcome{p: o.Project, facts: rules.Describe(o.Project, k)}
 	}
-	wg.Wait()
 	var loaded []*project.Project
 	for _, o := range outs {
 		if o.p != nil {

@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // OptionKind is the type of a rule option's value.
@@ -86,16 +85,4 @@ func (r *Rule) Option(name string) *Option {
 		}
 	}
 	return nil
-}
-
-// OptionNames lists the rule's option names for messages.
-func (r *Rule) OptionNames() string {
-	var names []string
-	for _, o := range r.Options {
-		names = append(names, o.Name)
-	}
-	if len(names) == 0 {
-		return "it has no options"
-	}
-	return "known: " + strings.Join(names, ", ")
 }

@@ -32,9 +32,6 @@ type Pass struct {
 	findings []Finding
 }
 
-// Rule is the rule this pass runs.
-func (p *Pass) Rule() *Rule { return p.rule }
-
 // Report records a finding of the pass's rule at loc. The rule id and
 // default severity are filled in; severity can be lowered or raised by the
 // rule itself (e.g. conditional images) before post-processing applies the

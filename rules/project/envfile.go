@@ -94,7 +94,6 @@ const (
 // files are skipped: an env file CI creates at deploy time is not an
 // error, and required ones are compose's business at run time.
 func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]byte) error {
-	p.overlay = overlay
 	p.EnvFiles = map[string]*EnvFile{}
 	if p.Model == nil {
 		return nil

@@ -159,7 +159,7 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 	if err != nil {
 		return nil, &Error{File: spec.Files[0], Msg: describeOSError(err)}
 	}
-	p = &Project{Dir: absDir}
+	p = &Project{Dir: absDir, overlay: opts.Overlay}
 	l := &projectLoader{Project: p, opts: opts, reference: reference}
 	for _, name := range spec.Files {
 		f, err := readFileOverlay(name, opts.Overlay)
