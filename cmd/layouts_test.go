@@ -113,32 +113,3 @@ func TestComposeFileInDotEnv(t *testing.T) {
 		t.Errorf("stderr does not say how the files were grouped: %q", errOut)
 	}
 }
-
-// Never blind: a project with an undefined volume does not load (error,
-// exit 2), and its committed secret is still reported, marked partial
-// and with no fix.
-func TestUndefinedVolumeStillLinted(t *testing.T) {
-	out, errOut, code := run(t, "lint", "--format", "json", filepath.Join("testdata", "layouts", "undefined-volume"))
-	if code != ExitIncomplete {
-		t.Errorf("exit %d, want %d; stderr %s", code, ExitIncomplete, errOut)
-	}
-	var rep struct {
-		Findings []struct {
-			Rule    string          `json:"rule"`
-			Partial bool            `json:"partial"`
-			Fix     json.RawMessage `json:"fix"`
-		} `json:"findings"`
-		Errors []struct {
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Message, "undefined volume data") {
-		t.Errorf("errors %+v; want the undefined volume", rep.Errors)
-	}
-	if len(rep.Findings) != 1 || rep.Findings[0].Rule != "secret-in-environment" || !rep.Findings[0].Partial || rep.Findings[0].Fix != nil {
-		t.Errorf("findings %+v; want the secret, partial, without a fix", rep.Findings)
-	}
-}

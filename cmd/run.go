@@ -104,18 +104,14 @@ func (res *runResult) collect(outs []lint.Outcome) {
 			continue
 		case o.Err != nil:
 			res.Errors = append(res.Errors, toLoadError(o.Err))
-			// what could still be checked on a project that does not load
+			// what could still be checked on a project that does not
+			// load (a partial model): its files were linted too
 			res.Findings = append(res.Findings, o.Findings...)
+			countLinted(res, o.PartlyRead, seen, false)
 			continue
 		}
 		res.Projects = append(res.Projects, o.Project)
-		for _, f := range o.Project.AllFiles() {
-			if !seen[f.Abs] {
-				seen[f.Abs] = true
-				res.Files++
-				res.Linted = append(res.Linted, f.Path)
-			}
-		}
+		countLinted(res, o.Project.AllFiles(), seen, true)
 		res.Findings = append(res.Findings, o.Findings...)
 		res.Suppressed = append(res.Suppressed, o.Suppressed...)
 	}
@@ -123,6 +119,21 @@ func (res *runResult) collect(outs []lint.Outcome) {
 	// A file several projects read (an extends base, a shared .env)
 	// reports each of its findings once.
 	res.Findings = lint.Combine(res.Findings)
+}
+
+// countLinted counts the project's files as linted, once each. Only a
+// whole load lists them in Linted: a baseline entry of a partly linted
+// file is not stale because a degraded load missed its finding.
+func countLinted(res *runResult, files []*project.File, seen map[string]bool, whole bool) {
+	for _, f := range files {
+		if !seen[f.Abs] {
+			seen[f.Abs] = true
+			res.Files++
+			if whole {
+				res.Linted = append(res.Linted, f.Path)
+			}
+		}
+	}
 }
 
 func toLoadError(err error) report.LoadError {

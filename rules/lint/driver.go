@@ -43,6 +43,9 @@ type Outcome struct {
 	// Suppressed are findings comments or the config silenced.
 	Suppressed []Suppressed
 	Err        error
+	// PartlyRead are the files of a project that does not load (Err) but
+	// whose degraded model was checked: its Findings are Partial.
+	PartlyRead []*project.File
 }
 
 // Run loads and checks projects in parallel and returns their
@@ -82,6 +85,7 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 	if err != nil {
 		o.Err = err
 		if p != nil && p.Partial {
+			o.PartlyRead = p.AllFiles()
 			o.Findings = partialFindings(p, k, cfg)
 		}
 		return o
@@ -94,6 +98,13 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 	}
 	res := Process(p, fs, &cfg)
 	o.Findings, o.Suppressed = res.Findings, res.Suppressed
+	if p.Partial {
+		// a fragment (an extends source): it loads only without its
+		// consistency checks, so no fix of it can be verified
+		for i := range o.Findings {
+			o.Findings[i].Partial, o.Findings[i].Fix = true, nil
+		}
+	}
 	if cfg.ReleaseModels {
 		p.Release()
 	}

@@ -27,6 +27,10 @@ type File struct {
 	// too so the locator can point into them.
 	Includes []*File
 	Extends  map[string]ExtendsRef
+	// servicesKey is the top-level key that holds the services when it is
+	// not `services:` (a misspelt `service:` a degraded load read as
+	// services, degrade.go): the locator looks there.
+	servicesKey string
 
 	src *transform.Source
 }

@@ -97,6 +97,9 @@ type projectLoader struct {
 	unset       []string // variables interpolation found unset, for error hints
 
 	env map[string]string // what interpolation sees, to place port errors
+	// raw, during a degraded load, is each -f file's data with what
+	// compose-go refused cut out (degrade.go).
+	raw map[*File]map[string]any
 	// portTemplates are the ports values that interpolate (see
 	// loadWithPlaceholders), each with the variables it gives a default;
 	// heldStr and heldPort the variables the placeholder load replaced,
@@ -204,21 +207,37 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 		// YAML or schema error would fail the same way again.
 		consistency := errors.Is(err, errdefs.ErrInvalid)
 		err = l.attribute(l.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
-		if !consistency {
-			return nil, err
-		}
 		// Never blind: a project whose references do not hold (an
 		// undefined volume, network, secret or service) still has
-		// services that are well-formed on their own. The model without
+		// services that are well-formed on their own: the model without
 		// the consistency checks is returned beside the error, marked
-		// Partial: rules run on it, and nothing is fixed from it.
-		degraded, err2 := l.loadModel(ctx, absDir, env, opts.Profiles, false, true)
-		if err2 != nil {
+		// Partial: rules run on it, and nothing is fixed from it. Other
+		// errors (schema, a missing extends file, a value that fails its
+		// type) get the same from a copy with the offending part cut out.
+		var degraded *types.Project
+		if consistency {
+			degraded, _ = l.loadModel(ctx, absDir, env, opts.Profiles, false, true)
+		}
+		if degraded == nil {
+			if l.portTemplates == nil {
+				l.portTemplates = l.collectPortTemplates()
+			}
+			degraded = l.degrade(ctx, absDir, env, opts.Profiles)
+		}
+		if degraded == nil {
 			return nil, err
 		}
 		model, p.Partial = degraded, true
 		p.Model, p.Name = model, model.Name
 		l.readDockerfiles()
+		if consistency && len(spec.Files) == 1 && isFragment(model) {
+			// No service can run from this file alone: it is an extends
+			// source or an overlay whose base is elsewhere. What it
+			// declares is linted, without an error (SPEC §3).
+			l.addNote(Note{File: p.Files[0].Path, Msg: fragmentNote, Unchecked: true})
+			_ = l.readEnvFiles(ctx, opts.Overlay)
+			return p, nil
+		}
 		// An env file compose refuses is one more reason it does not
 		// load; the consistency error is the one reported.
 		_ = l.readEnvFiles(ctx, opts.Overlay)

@@ -101,6 +101,9 @@ func (p *Project) locate(files []*File, segs []string, depth int, seen map[*File
 
 // lookupFile walks segs through every document of f.
 func lookupFile(f *File, segs []string) Loc {
+	if f.servicesKey != "" && len(segs) > 0 && segs[0] == "services" {
+		segs = append([]string{f.servicesKey}, segs[1:]...)
+	}
 	var best Loc
 	for _, doc := range f.Docs {
 		if len(doc.Content) == 0 {

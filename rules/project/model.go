@@ -12,6 +12,11 @@ func (p *projectLoader) loadModel(ctx context.Context, dir string, env map[strin
 	details := types.ConfigDetails{WorkingDir: dir, Environment: env}
 	for _, f := range p.Files {
 		cf := types.ConfigFile{Filename: f.Abs, Content: f.Content}
+		if raw, ok := p.raw[f]; ok { // a degraded load's cut copy (degrade.go)
+			cf.Config = raw
+			details.ConfigFiles = append(details.ConfigFiles, cf)
+			continue
+		}
 		// Hand compose-go our parse when its result is the same: one
 		// document and no !reset/!override tags (which need its decoder).
 		if len(f.Docs) == 1 && !f.HasTags && !p.reference {
