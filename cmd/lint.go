@@ -38,6 +38,7 @@ type lintOptions struct {
 	Severities []string
 	Jobs       int
 	Config     string
+	Verbose    bool
 	// Images is --images: off, local or registry ("": the config's).
 	Images   string
 	resolver *imagefacts.Resolver
@@ -78,7 +79,35 @@ func addLintFlags(c *cobra.Command, o *lintOptions) {
 	f.StringArrayVar(&o.Severities, "severity", nil, "set a rule's severity, RULE=off|info|warning|error (repeatable)")
 	f.IntVarP(&o.Jobs, "jobs", "j", 0, "projects linted in parallel (default: number of CPUs)")
 	f.StringVar(&o.Config, "config", "", "config file (default: "+config.FileName+" in the linted directory or a parent)")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "say on stderr which files discovery passed over, and why (not compose, ignored by git, excluded by the config)")
 	f.StringVar(&o.Images, "images", "", "read unknown images' configs: off, local (the Docker engine) or registry (default: the config's images:, else off)")
+}
+
+// excluder matches paths against the config's exclude globs, relative
+// to the config's folder; a path outside it is never excluded.
+func excluder(globs []lint.Glob, base string) func(string) bool {
+	if len(globs) == 0 {
+		return nil
+	}
+	return func(path string) bool {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return false
+		}
+		rel, err := filepath.Rel(base, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return false
+		}
+		if strings.HasSuffix(path, string(filepath.Separator)) {
+			rel += "/"
+		}
+		for _, g := range globs {
+			if g.Match(rel) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // usageError is a bad flag value: exit code 2 before anything is linted.
@@ -90,6 +119,12 @@ func usageError(format string, a ...any) error {
 func (o *lintOptions) buildRunConfig() (runConfig, error) {
 	cfg := runConfig{Paths: o.Paths, Files: o.Files}
 	cfg.Jobs = o.Jobs
+	if o.Verbose && o.io != nil {
+		errOut := o.io.Err
+		cfg.Discover.Skipped = func(path, why string) {
+			fmt.Fprintf(errOut, "%s: note: skipped: %s\n", path, why)
+		}
+	}
 	if o.Jobs < 0 {
 		return cfg, usageError("-j %d: want a number of projects at a time, or 0 for one per CPU", o.Jobs)
 	}
@@ -118,6 +153,7 @@ func (o *lintOptions) buildRunConfig() (runConfig, error) {
 		cfg.Run.RuleOptions = file.Options
 		cfg.Ignores = file.Ignores
 		cfg.BaseDir = file.Dir
+		cfg.Discover.Exclude = excluder(file.Exclude, file.Dir)
 		if len(file.Images) > 0 {
 			cfg.Knowledge = knowledge.Default().With(file.Images, nil)
 		}

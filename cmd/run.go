@@ -20,6 +20,9 @@ type runConfig struct {
 	Paths []string
 	// Files set one project explicitly (-f), in merge order.
 	Files []string
+	// Discover: the config's exclude globs, and -v's notes of what
+	// discovery passed over.
+	Discover project.DiscoverOptions
 }
 
 // runResult is a lint run: the reportable result plus the loaded projects
@@ -65,7 +68,7 @@ func specsFor(cfg runConfig) ([]project.Spec, []report.LoadError) {
 		}
 		return []project.Spec{{Files: files, Dir: filepath.Dir(files[0])}}, nil
 	}
-	specs, errs := project.Discover(cfg.Paths)
+	specs, errs := project.DiscoverWith(cfg.Paths, cfg.Discover)
 	var out []report.LoadError
 	for _, err := range errs {
 		out = append(out, toLoadError(err))

@@ -37,6 +37,9 @@ type Config struct {
 	// kind its rule declares.
 	Options map[string]lint.Options
 	Ignores []lint.Ignore
+	// Exclude are the paths discovery never searches (globs relative to
+	// Dir): vendored copies, generated or example files.
+	Exclude []lint.Glob
 	Images  []knowledge.Image
 	// ImagesMode is `images:`, where unknown images' configs are read
 	// from: off, local or registry ("" when not set).
@@ -97,6 +100,8 @@ func Parse(file string, content []byte, catalogue []*lint.Rule) (*Config, error)
 			p.rules(kv.val, c)
 		case "ignore":
 			p.ignores(kv.val, c)
+		case "exclude":
+			p.exclude(kv.val, c)
 		case "stateful-images":
 			p.images(kv.val, c)
 		case "images":
@@ -105,7 +110,7 @@ func Parse(file string, content []byte, catalogue []*lint.Rule) (*Config, error)
 				p.fail(kv.val, "images: %v", err)
 			}
 		default:
-			p.fail(kv.key, "unknown key %q%s (want rules, ignore, stateful-images or images)", kv.key.Value, didYouMean(kv.key.Value, []string{"rules", "ignore", "stateful-images", "images"}))
+			p.fail(kv.key, "unknown key %q%s (want rules, ignore, exclude, stateful-images or images)", kv.key.Value, didYouMean(kv.key.Value, []string{"rules", "ignore", "exclude", "stateful-images", "images"}))
 		}
 	}
 	if len(p.errs) > 0 {
@@ -329,6 +334,26 @@ func (p *parser) ignores(n *yaml.Node, c *Config) {
 			p.fail(at, "ignore.path-glob %q: %v", glob, err)
 		}
 		c.Ignores = append(c.Ignores, ig)
+	}
+}
+
+// exclude reads `exclude:`, a list of path globs.
+func (p *parser) exclude(n *yaml.Node, c *Config) {
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n, "exclude must be a list of path globs, e.g. [vendor/**, examples/**/compose.yaml]")
+		return
+	}
+	for _, item := range n.Content {
+		pattern := p.scalar(item, "exclude")
+		if pattern == "" {
+			continue
+		}
+		g, err := lint.NewGlob(pattern)
+		if err != nil {
+			p.fail(item, "exclude %q: %v", pattern, err)
+			continue
+		}
+		c.Exclude = append(c.Exclude, g)
 	}
 }
 

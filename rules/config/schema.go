@@ -96,6 +96,11 @@ func Schema(catalogue []*lint.Rule) []byte {
 					},
 				},
 			},
+			"exclude": map[string]any{
+				"description": "paths discovery never searches: globs relative to the config's folder (doublestar: ** is any number of folders)",
+				"type":        []string{"array", "null"},
+				"items":       map[string]any{"type": "string", "minLength": 1},
+			},
 			"images": map[string]any{
 				"description": "where image facts come from: off, local (the Docker daemon) or registry",
 				"enum":        imagefacts.Modes,

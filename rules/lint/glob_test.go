@@ -33,3 +33,35 @@ func TestIgnoreGlobInvalid(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobDoublestar: the cases of doublestar's documentation that the
+// config's exclude relies on. ** is zero or more whole folders; it never
+// matches part of a name.
+func TestGlobDoublestar(t *testing.T) {
+	for _, c := range []struct {
+		glob, path string
+		want       bool
+	}{
+		{"**/compose.yaml", "compose.yaml", true},
+		{"**/compose.yaml", "a/b/compose.yaml", true},
+		{"**/compose.yaml", "mycompose.yaml", false},
+		{"**/compose.yaml", "a/mycompose.yaml", false},
+		{"examples/**", "examples/", true},
+		{"examples/**", "examples/a/b/compose.yaml", true},
+		{"examples/**", "examplesx/compose.yaml", false},
+		{"a/**/b", "a/b", true},
+		{"a/**/b", "a/x/y/b", true},
+		{"a/**/b", "a/xb", false},
+		{"*.yaml", "a/x.yaml", false},
+		{"a/?.yaml", "a/x.yaml", true},
+		{"a/?.yaml", "a//.yaml", false},
+	} {
+		g, err := NewGlob(c.glob)
+		if err != nil {
+			t.Fatalf("%q: %v", c.glob, err)
+		}
+		if got := g.Match(c.path); got != c.want {
+			t.Errorf("%q on %q: %v, want %v", c.glob, c.path, got, c.want)
+		}
+	}
+}

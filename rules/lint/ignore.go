@@ -37,18 +37,42 @@ type Ignore struct {
 func NewIgnore(rule, path, service, reason string) (Ignore, error) {
 	ig := Ignore{Rule: rule, Path: path, Service: service, Reason: reason}
 	if path != "" {
-		// The glob reads as path.Match reads it ([a-z] classes, \
-		// escapes), plus **: a malformed one would match nothing.
-		if _, err := pathpkg.Match(strings.ReplaceAll(path, "**", "*"), ""); err != nil {
-			return ig, errors.New(`not a valid glob (an unclosed [ or a trailing \): write [[] for a literal [`)
-		}
-		re, err := regexp.Compile("^" + globToRegexp(filepath.ToSlash(path)) + "$")
+		g, err := NewGlob(path)
 		if err != nil {
 			return ig, err
 		}
-		ig.re = re
+		ig.re = g.re
 	}
 	return ig, nil
+}
+
+// Glob is a path glob of the config (ignore path-glob, exclude), matched
+// against slash-separated paths relative to the config's folder:
+// doublestar semantics (** is zero or more whole folders, * and ? stay
+// within one, [...] and \ as in path.Match).
+type Glob struct {
+	Pattern string
+	re      *regexp.Regexp
+}
+
+// NewGlob validates a glob.
+func NewGlob(pattern string) (Glob, error) {
+	// The glob reads as path.Match reads it ([a-z] classes, \
+	// escapes), plus **: a malformed one would match nothing.
+	if _, err := pathpkg.Match(strings.ReplaceAll(pattern, "**", "*"), ""); err != nil {
+		return Glob{}, errors.New(`not a valid glob (an unclosed [ or a trailing \): write [[] for a literal [`)
+	}
+	re, err := regexp.Compile("^" + globToRegexp(filepath.ToSlash(pattern)) + "$")
+	if err != nil {
+		return Glob{}, err
+	}
+	return Glob{Pattern: pattern, re: re}, nil
+}
+
+// Match reports whether rel (relative to the config's folder, either
+// separator) matches.
+func (g Glob) Match(rel string) bool {
+	return g.re != nil && g.re.MatchString(filepath.ToSlash(rel))
 }
 
 // globToRegexp turns a path glob into a regexp: ** matches across

@@ -68,6 +68,40 @@ func RelToWorkingDir(p string) string {
 // project it belongs to, so a pre-commit run on compose.override.yaml still
 // sees the merged model. Errors are per path; the other paths go on.
 func Discover(paths []string) ([]Spec, []error) {
+	return DiscoverWith(paths, DiscoverOptions{})
+}
+
+// DiscoverOptions are the choices of a discovery beyond its paths.
+type DiscoverOptions struct {
+	// Exclude reports whether a path (a file, or a folder with a trailing
+	// slash) is never searched: the config's exclude globs. It applies to
+	// files named on the command line too, so a pre-commit hook that
+	// passes an excluded file skips it.
+	Exclude func(path string) bool
+	// Skipped hears of each path passed over, with why (lint -v).
+	Skipped func(path, why string)
+}
+
+// DiscoverWith is Discover with options.
+func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
+	skipped := func(path, why string) {
+		if o.Skipped != nil {
+			o.Skipped(path, why)
+		}
+	}
+	excluded := func(path string, dir bool) bool {
+		if o.Exclude == nil {
+			return false
+		}
+		if dir {
+			path += string(filepath.Separator)
+		}
+		if o.Exclude(path) {
+			skipped(path, "excluded by the config's exclude")
+			return true
+		}
+		return false
+	}
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -94,8 +128,13 @@ func Discover(paths []string) ([]Spec, []error) {
 			// A YAML file named on the command line (pre-commit passes
 			// every staged one) that is not a compose file is skipped, as
 			// a directory search skips it.
+			if excluded(p, false) {
+				continue
+			}
 			if _, ok := isComposeFile(p); ok || !isYAMLName(p) {
 				add(specForFile(p))
+			} else {
+				skipped(p, "not a compose file (no services: mapping of services)")
 			}
 			continue
 		}
@@ -122,12 +161,28 @@ func Discover(paths []string) ([]Spec, []error) {
 			}
 			if d.IsDir() {
 				// .composure-tmp-*: a fix run's temporary copies (transform/write)
-				if path != p && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), ".composure-tmp-") || isIgnored(path)) {
+				if path == p {
+					return nil
+				}
+				if skipDirs[d.Name()] || strings.HasPrefix(d.Name(), ".composure-tmp-") {
+					return fs.SkipDir
+				}
+				if isIgnored(path) {
+					skipped(path+string(filepath.Separator), "ignored by git")
+					return fs.SkipDir
+				}
+				if excluded(path, true) {
 					return fs.SkipDir
 				}
 				return nil
 			}
 			if isIgnored(path) {
+				if isYAMLName(path) {
+					skipped(path, "ignored by git")
+				}
+				return nil
+			}
+			if isYAMLName(path) && excluded(path, false) {
 				return nil
 			}
 			// WalkDir does not follow symlinks, so a symlink loop cannot
@@ -142,6 +197,9 @@ func Discover(paths []string) ([]Spec, []error) {
 					order = append(order, dir)
 				}
 				dirs[dir] = append(dirs[dir], d.Name())
+			} else if o.Skipped != nil && isYAMLName(path) && (IsComposeName(d.Name()) || hasServicesLine(path)) {
+				// named like one, or with a services: line (GitLab CI)
+				skipped(path, "not a compose file (no services: mapping of services)")
 			}
 			return nil
 		})
