@@ -11,9 +11,10 @@ import (
 
 type layoutReport struct {
 	Findings []struct {
-		Rule string `json:"rule"`
-		File string `json:"file"`
-		Line int    `json:"line"`
+		Rule    string `json:"rule"`
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Service string `json:"service"`
 	} `json:"findings"`
 	Errors []struct {
 		File    string `json:"file"`

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -91,22 +92,34 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // An extends-only fragment (no service has an image or a build) is linted
 // for what it declares without a load error: through the project that
-// extends it in a directory run, and alone (with a note) when it is named
-// on its own.
+// extends it, in a directory run and when a hook names it alone; with a
+// note and as a fragment when nothing in reach uses it.
 func TestExtendsOnlyFragment(t *testing.T) {
 	dir := filepath.Join("testdata", "layouts", "fragment")
-	for _, args := range [][]string{{dir}, {filepath.Join(dir, "shared", "compose.common.yaml")}} {
-		rep, errOut, code := lintLayout(t, args...)
+	common := filepath.Join(dir, "shared", "compose.common.yaml")
+	lone := filepath.Join(t.TempDir(), "compose.common.yaml")
+	content, err := os.ReadFile(common)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lone, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ arg, service, note string }{
+		{dir, "app", ""},
+		{common, "app", "linted through " + filepath.Join(dir, "compose.yaml")},
+		{lone, "app-base", "linted as a fragment"},
+	} {
+		rep, errOut, code := lintLayout(t, c.arg)
 		if code != ExitFindings || len(rep.Errors) != 0 {
-			t.Errorf("%v: exit %d, errors %+v; want findings and no error (stderr %s)", args, code, rep.Errors, errOut)
+			t.Errorf("%s: exit %d, errors %+v; want findings and no error (stderr %s)", c.arg, code, rep.Errors, errOut)
 		}
 		if len(rep.Findings) != 1 || rep.Findings[0].Rule != "secret-in-environment" || rep.Findings[0].Line != 5 ||
-			filepath.Base(rep.Findings[0].File) != "compose.common.yaml" {
-			t.Errorf("%v: findings %+v; want the secret at compose.common.yaml:5", args, rep.Findings)
+			filepath.Base(rep.Findings[0].File) != "compose.common.yaml" || rep.Findings[0].Service != c.service {
+			t.Errorf("%s: findings %+v; want the secret of %s at compose.common.yaml:5", c.arg, rep.Findings, c.service)
 		}
-	}
-	_, errOut, _ := lintLayout(t, filepath.Join(dir, "shared", "compose.common.yaml"))
-	if !strings.Contains(errOut, "linted as a fragment") {
-		t.Errorf("a fragment linted alone says nothing of it on stderr: %q", errOut)
+		if !strings.Contains(errOut, c.note) {
+			t.Errorf("%s: stderr does not say %q: %q", c.arg, c.note, errOut)
+		}
 	}
 }

@@ -41,6 +41,11 @@ type runResult struct {
 func printGrouping(w io.Writer, specs []project.Spec) {
 	seen := map[string]bool{}
 	for _, s := range specs {
+		if s.Via != "" && !seen[s.Via] {
+			seen[s.Via] = true
+			fmt.Fprintf(w, "%s: note: linted through %s, which pulls it in with extends or include\n", s.Via, strings.Join(s.Files, " and "))
+			continue
+		}
 		if s.ComposeFile && !seen[s.Files[0]] {
 			seen[s.Files[0]] = true
 			fmt.Fprintf(w, "%s: note: linted as one project with %s, the files COMPOSE_FILE names\n", s.Files[0], strings.Join(s.Files[1:], ", "))

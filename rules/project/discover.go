@@ -20,6 +20,9 @@ type Spec struct {
 	Overlay bool
 	// ComposeFile: the files are the ones COMPOSE_FILE names.
 	ComposeFile bool
+	// Via is the file named on the command line that this project pulls
+	// in through include or extends, when it was named alone.
+	Via string
 }
 
 // mainNames and overrideNames are docker compose's auto-discovery names, in
@@ -357,6 +360,12 @@ func specForFile(path string) Spec {
 				return Spec{Files: []string{main, path}, Dir: dir, Overlay: true}
 			}
 			break
+		}
+		// An extends source or an included file named alone is linted
+		// through the project that pulls it in.
+		if s, ok := usedBy(path); ok {
+			s.Via = path
+			return s
 		}
 		return Spec{Files: []string{path}, Dir: dir}
 	}
