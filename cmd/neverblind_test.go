@@ -32,9 +32,11 @@ func TestNeverBlind(t *testing.T) {
 		{"misspelt-services", "additional properties 'service' not allowed", []string{
 			"stateful-volume-missing:3", "secret-in-environment:5",
 		}, ""},
-		{"unset-typed-value", "read_only", []string{
+		// a port spec compose-go refuses names no path: the service
+		// whose entry holds the line is cut
+		{"bad-port", "invalid hostPort", []string{
 			"stateful-volume-missing:7", "secret-in-environment:9",
-		}, "app"},
+		}, "web"},
 		{"dependency-cycle", "dependency cycle", []string{
 			"stateful-volume-missing:6", "secret-in-environment:8",
 		}, "a"},
@@ -120,6 +122,35 @@ func TestExtendsOnlyFragment(t *testing.T) {
 		}
 		if !strings.Contains(errOut, c.note) {
 			t.Errorf("%s: stderr does not say %q: %q", c.arg, c.note, errOut)
+		}
+	}
+}
+
+// An unset variable in a typed field (read_only: ${READ_ONLY}) reads as
+// the type's zero value with the other placeholders: the project loads,
+// with a note, and its findings are whole (not partial), with fixes.
+func TestTypedFieldPlaceholder(t *testing.T) {
+	out, errOut, code := run(t, "lint", "--format", "json", filepath.Join("testdata", "layouts", "unset-typed-value"))
+	if code != ExitFindings || !strings.Contains(errOut, "READ_ONLY is not set") {
+		t.Errorf("exit %d, stderr %q; want findings and a note on READ_ONLY", code, errOut)
+	}
+	var rep struct {
+		Findings []struct {
+			Rule    string          `json:"rule"`
+			Partial bool            `json:"partial"`
+			Fix     json.RawMessage `json:"fix"`
+		} `json:"findings"`
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 0 || len(rep.Findings) != 2 {
+		t.Fatalf("errors %s, %d findings; want none and 2", rep.Errors, len(rep.Findings))
+	}
+	for _, f := range rep.Findings {
+		if f.Partial || f.Fix == nil {
+			t.Errorf("%s: partial %v, fix %s; want a whole finding with its fix", f.Rule, f.Partial, f.Fix)
 		}
 	}
 }

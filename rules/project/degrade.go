@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"errors"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/transform"
 )
 
 // Never blind (SPEC §4): a project compose-go refuses still has services
@@ -40,7 +43,7 @@ func (l *projectLoader) degrade(ctx context.Context, dir string, env map[string]
 		if err == nil {
 			return model
 		}
-		if !l.cut(err.Error()) {
+		if !l.cut(err.Error()) && !l.cutAtError(err) {
 			return nil
 		}
 	}
@@ -133,6 +136,33 @@ func (l *projectLoader) cut(msg string) bool {
 		// A service whose values fail after interpolation (a port, a
 		// volume spec emptied by an unset variable): lint the others.
 		return l.cutService(serviceNamedRe.FindStringSubmatch(msg)[1])
+	}
+	return false
+}
+
+// cutAtError cuts the service whose entry holds the place the error is
+// attributed to (a port or volume spec compose-go refuses names no path,
+// but the loader finds its line).
+func (l *projectLoader) cutAtError(err error) bool {
+	var e *Error
+	if !errors.As(l.attribute(err), &e) || e.Line == 0 {
+		return false
+	}
+	for _, f := range l.Files {
+		if f.Path != e.File {
+			continue
+		}
+		services := mapValue(f.Root(), "services")
+		if services == nil || services.Kind != yaml.MappingNode {
+			return false
+		}
+		name := ""
+		for key := range transform.Pairs(services) {
+			if key.Line <= e.Line {
+				name = key.Value
+			}
+		}
+		return name != "" && l.cutService(name)
 	}
 	return false
 }

@@ -50,6 +50,9 @@ func (p *projectLoader) loadModel(ctx context.Context, dir string, env map[strin
 		o.SkipResolveEnvironment = true
 		o.SkipResolveLabels = true
 		o.Interpolate.Substitute = substitute
+		if placeholders {
+			o.Interpolate.TypeCastMapping = placeholderCasts(o.Interpolate.TypeCastMapping)
+		}
 		o.SkipConsistencyCheck = skipConsistency
 	}
 	if p.reference {

@@ -11,7 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/tree"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
 )
@@ -204,4 +206,27 @@ func (p *projectLoader) addUnset(name string) {
 	}
 	p.unset = append(p.unset, name)
 	sort.Strings(p.unset) // interpolation order is map order
+}
+
+// placeholderCasts wraps each type cast so that a value that is only a
+// placeholder (an unset variable in `read_only: ${RO}`, `cpus: ${CPUS}`)
+// takes the type's zero value instead of failing the cast: the field's
+// real value is set where the stack is deployed, and the rest of the
+// project can be linted.
+func placeholderCasts(all map[tree.Path]interpolation.Cast) map[tree.Path]interpolation.Cast {
+	out := make(map[tree.Path]interpolation.Cast, len(all))
+	for path, cast := range all {
+		out[path] = func(v string) (any, error) {
+			if !strings.HasPrefix(v, PlaceholderPrefix) || strings.ContainsAny(v, " :/") {
+				return cast(v)
+			}
+			for _, zero := range []string{"0", "false"} {
+				if r, err := cast(zero); err == nil {
+					return r, nil
+				}
+			}
+			return cast(v)
+		}
+	}
+	return out
 }
