@@ -40,7 +40,7 @@ func TestHostileStableErrors(t *testing.T) {
 		line    int
 		wantCol int
 	}{
-		{"services without image", map[string]string{"compose.yaml": "services:\n  c:\n    restart: always\n  a:\n    restart: always\n  b:\n    restart: always\n"},
+		{"services without image", map[string]string{"compose.yaml": "services:\n  c:\n    restart: always\n  a:\n    restart: always\n  b:\n    restart: always\n  d:\n    image: x\n"},
 			`service "a" has neither an image nor a build context specified`, 4, 3},
 		{"undefined volumes", map[string]string{"compose.yaml": "services:\n  c:\n    image: x\n    volumes: [vc:/c]\n  b:\n    image: x\n    volumes: [vb:/b]\n"},
 			`service "b" refers to undefined volume vb`, 5, 3},
@@ -56,7 +56,7 @@ func TestHostileStableErrors(t *testing.T) {
 			"additional properties 'alpha', 'mid', 'zeta' not allowed", 4, 1},
 		{"missing extends files", map[string]string{"compose.yaml": "services:\n  a:\n    extends:\n      file: one.yaml\n      service: x\n  b:\n    extends:\n      file: two.yaml\n      service: x\n  c:\n    extends:\n      file: three.yaml\n      service: x\n"},
 			"open one.yaml: no such file or directory", 4, 7},
-		{"unset variables", map[string]string{"compose.yaml": "services:\n  a:\n    image: x\n    read_only: ${ZZ}\n    labels: {a: \"${MM}\", b: \"${AA}\"}\n    ports: [\"${PP}:80\"]\n"},
+		{"unset variables", map[string]string{"compose.yaml": "services:\n  a:\n    image: x\n    read_only: ${ZZ}\n    labels: {a: \"${MM}\", b: \"${AA}\"}\n    ports: [\"${PP}:80\"]\n  b:\n    restart: always\n"},
 			"AA, MM, PP, ZZ", 0, 0},
 	}
 	for _, c := range cases {
