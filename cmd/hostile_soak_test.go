@@ -76,7 +76,7 @@ func TestHostileCorpusSoak(t *testing.T) {
 	lint := func(dir, j string) string {
 		t.Helper()
 		out, errOut, code := run(t, "lint", "--format", "json", "-j", j, dir)
-		if code == ExitInternal || strings.Contains(errOut, "internal") {
+		if code == ExitInternal || strings.Contains(errOut, "internal error") {
 			t.Fatalf("lint -j %s %s: internal error (exit %d): %s", j, dir, code, errOut)
 		}
 		if !json.Valid([]byte(out)) {
@@ -99,7 +99,7 @@ func TestHostileCorpusSoak(t *testing.T) {
 		dir := filepath.Join(root, "fix"+j)
 		copyTree(t, src, dir)
 		out, errOut, code := run(t, "fix", "--format", "json", "-j", j, dir)
-		if code == ExitInternal || strings.Contains(errOut, "internal") {
+		if code == ExitInternal || strings.Contains(errOut, "internal error") {
 			t.Fatalf("fix -j %s: internal error (exit %d): %s", j, code, errOut)
 		}
 		if !json.Valid([]byte(out)) {
