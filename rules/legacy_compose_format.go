@@ -59,8 +59,8 @@ volumes:
 			"`memswap_limit`, `mem_swappiness`, `shm_size`, `extends`, ...) has the same name and meaning in the compose " +
 			"specification. The fix is unsafe: compose v2 runs the services on a project network instead of the default " +
 			"bridge (links still resolve, but their `*_PORT` environment variables are gone, and an `external_links` " +
-			"container must join the project's network), and it prefixes container names with the project's name " +
-			"instead of the directory's. A file whose layout the edit cannot carry (a top-level key among the services, " +
+			"container must join the project's network), it names containers `app-web-1` where v1 named them `app_web_1`, " +
+			"and in an override an `image:` no longer replaces the base's `build:` (v2 builds and tags it). A file whose layout the edit cannot carry (a top-level key among the services, " +
 			"a moved entry in a flow mapping) is reported without a fix.",
 		References: []string{
 			"https://docs.docker.com/compose/releases/migrate/ (Migrate to Compose V2)",
@@ -93,7 +93,7 @@ func checkLegacy(p *lint.Pass, f *project.File) {
 	}
 	msg := fmt.Sprintf("this file is in the legacy v1 compose format (services %s at the top level), which docker compose v2 refuses to load: move them under a top-level services: key", shown)
 	if len(lg.Renames) > 0 {
-		msg += " and rename what v2 renamed (" + strings.Join(lg.Renames, "; ") + ")"
+		msg += "; compose v2 also renamed keys it uses: " + strings.Join(lg.Renames, ", ")
 	}
 	first := lg.Services[0]
 	finding := lint.Finding{Message: msg, Service: first.Value, Path: "services"}

@@ -22,8 +22,8 @@ type Legacy struct {
 	Root     *yaml.Node
 	Services []*yaml.Node
 	Kept     []*yaml.Node
-	// Renames are what the view changed, one line each ("service \"web\":
-	// net becomes network_mode"), for messages.
+	// Renames are what the view changed ("net becomes network_mode"),
+	// each once, in order, for messages.
 	Renames []string
 	// Volumes are the named volumes the services mount, which v1 created
 	// without a declaration and without the project prefix, in order of
@@ -91,7 +91,7 @@ func (lg *Legacy) view(doc *yaml.Node) *yaml.Node {
 	var volumeAt []*yaml.Node
 	for _, k := range lg.Services {
 		v := lg.valueOf(k)
-		svc, vols := lg.service(k.Value, v, names)
+		svc, vols := lg.service(v, names)
 		services.Content = append(services.Content, k, svc)
 		for _, item := range vols {
 			name := volumeSource(item.Value)
@@ -163,7 +163,7 @@ func scalar(v string) *yaml.Node {
 //   - log_driver: D and log_opt: O become logging: {driver: D, options: O};
 //   - volume_driver: D goes (v2 has none); the named volumes the service
 //     mounts are declared with driver: D.
-func (lg *Legacy) service(name string, n *yaml.Node, names map[string]bool) (*yaml.Node, []*yaml.Node) {
+func (lg *Legacy) service(n *yaml.Node, names map[string]bool) (*yaml.Node, []*yaml.Node) {
 	m := resolve(n)
 	if m.Kind != yaml.MappingNode {
 		return n, nil
@@ -185,7 +185,7 @@ func (lg *Legacy) service(name string, n *yaml.Node, names map[string]bool) (*ya
 				nv = lg.renamed(v, "service:"+c)
 			}
 			out.Content = append(out.Content, lg.renamed(k, "network_mode"), nv)
-			lg.Renames = append(lg.Renames, "service "+quote(name)+": net becomes network_mode")
+			lg.renamedKey("net becomes network_mode")
 			continue
 		case "volumes_from":
 			out.Content = append(out.Content, k, lg.volumesFrom(v, names))
@@ -199,7 +199,7 @@ func (lg *Legacy) service(name string, n *yaml.Node, names map[string]bool) (*ya
 				b := lg.synthetic(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, v)
 				b.Content = append(b.Content, lg.synthetic(scalar("context"), v), v, lg.synthetic(scalar("dockerfile"), dockerfile), dockerfile)
 				out.Content = append(out.Content, k, b)
-				lg.Renames = append(lg.Renames, "service "+quote(name)+": dockerfile moves under build")
+				lg.renamedKey("dockerfile moves under build")
 				continue
 			}
 		case "log_driver", "log_opt":
@@ -207,7 +207,7 @@ func (lg *Legacy) service(name string, n *yaml.Node, names map[string]bool) (*ya
 				loggingKey = lg.renamed(k, "logging")
 				logging = lg.synthetic(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, v)
 				out.Content = append(out.Content, loggingKey, logging)
-				lg.Renames = append(lg.Renames, "service "+quote(name)+": log_driver and log_opt move under logging")
+				lg.renamedKey("log_driver and log_opt move under logging")
 			}
 			sub := "driver"
 			if k.Value == "log_opt" {
@@ -217,7 +217,7 @@ func (lg *Legacy) service(name string, n *yaml.Node, names map[string]bool) (*ya
 			continue
 		case "volume_driver":
 			driver = resolve(v).Value
-			lg.Renames = append(lg.Renames, "service "+quote(name)+": volume_driver goes to its named volumes")
+			lg.renamedKey("volume_driver goes to its named volumes")
 			continue
 		}
 		out.Content = append(out.Content, k, v)
@@ -287,7 +287,11 @@ func volumeSource(spec string) string {
 	return src
 }
 
-func quote(s string) string { return `"` + s + `"` }
+func (lg *Legacy) renamedKey(change string) {
+	if !slices.Contains(lg.Renames, change) {
+		lg.Renames = append(lg.Renames, change)
+	}
+}
 
 // Orig is the written node a node of a legacy view stands for (itself
 // when it is written as it is).

@@ -25,7 +25,7 @@ func (f *File) LegacyEdits() ([]transform.Edit, error) {
 	if lg == nil {
 		return nil, errors.New("not a legacy v1 file")
 	}
-	e := &legacyEditor{f: f, src: f.Source(), skip: map[int]bool{}, extra: map[int]int{}}
+	e := &legacyEditor{f: f, src: f.Source(), skip: map[int]bool{}, extra: map[int]int{}, before: map[int]string{}}
 	return e.edits()
 }
 
@@ -37,6 +37,9 @@ type legacyEditor struct {
 	out   []transform.Edit
 	skip  map[int]bool // lines removed whole: no indent for them
 	extra map[int]int  // lines indented by more steps (the body of log_opt)
+	// before holds whole lines to insert before the line that starts at
+	// an offset (a moved entry), joined with that line's indentation.
+	before map[int]string
 }
 
 func (e *legacyEditor) edits() ([]transform.Edit, error) {
@@ -73,10 +76,15 @@ func (e *legacyEditor) edits() ([]transform.Edit, error) {
 		if off == start {
 			indent = "services:" + e.eol + indent
 		}
+		indent = e.before[off] + indent
+		delete(e.before, off)
 		if indent != "" {
 			e.add(off, off, indent)
 		}
 		off = next
+	}
+	for off, text := range e.before {
+		e.add(off, off, text)
 	}
 	if len(lg.Volumes) > 0 {
 		e.volumes()
@@ -175,7 +183,7 @@ func (e *legacyEditor) service(m *yaml.Node, names map[string]bool) error {
 				}
 			}
 		case "volume_driver":
-			if err := e.removeEntry(k, v); err != nil {
+			if _, err := e.removeEntry(k, v, false); err != nil {
 				return err
 			}
 		}
@@ -236,9 +244,23 @@ func (e *legacyEditor) build(m, k, v, d *yaml.Node) error {
 	}
 	vs, _, _ := e.extent(v)
 	ind := strings.Repeat(" ", k.Column-1+2*e.step)
-	text := ":" + e.eol + ind + "context: " + string(e.f.Content[vs:vEnd]) + e.eol + ind + "dockerfile: " + string(e.f.Content[ds:dEnd])
-	e.add(kEnd, vEnd, text)
-	return e.removeEntry(keyOf(m, d), d)
+	e.add(kEnd, vEnd, ":"+e.eol+ind+"context: "+string(e.f.Content[vs:vEnd]))
+	comment, err := e.removeEntry(keyOf(m, d), d, true)
+	if err != nil {
+		return err
+	}
+	e.insertLine(e.nextLine(vEnd), ind+"dockerfile: "+string(e.f.Content[ds:dEnd])+comment)
+	return nil
+}
+
+// insertLine puts a whole line before the line that starts at off (after
+// the last line when off is the end of the file).
+func (e *legacyEditor) insertLine(off int, line string) {
+	c := e.f.Content
+	if off == len(c) && len(c) > 0 && c[len(c)-1] != '\n' && c[len(c)-1] != '\r' {
+		line = e.eol + line
+	}
+	e.before[off] += line + e.eol
 }
 
 // logging turns log_driver: D and log_opt: O into logging: with driver
@@ -276,10 +298,11 @@ func (e *legacyEditor) logging(m *yaml.Node) error {
 	}
 	text := "logging:" + e.eol
 	if dv != nil {
-		text += ind + "driver: " + driver + e.eol
-		if err := e.removeEntry(dk, dv); err != nil {
+		comment, err := e.removeEntry(dk, dv, true)
+		if err != nil {
 			return err
 		}
+		text += ind + "driver: " + driver + comment + e.eol
 	}
 	if err := e.replaceNode(ok, text+ind+"options"); err != nil {
 		return err
@@ -319,42 +342,47 @@ func keyOf(m, v *yaml.Node) *yaml.Node {
 
 // removeEntry deletes a one-line `key: value` entry: its whole line when
 // nothing else is on it, else the entry alone, so a comment after it
-// stays (on a line of its own).
-func (e *legacyEditor) removeEntry(k, v *yaml.Node) error {
+// stays (on a line of its own); with carry, the whole line goes and the
+// comment (" # ...") is returned for the caller to put where the entry
+// moves.
+func (e *legacyEditor) removeEntry(k, v *yaml.Node, carry bool) (string, error) {
 	if k == nil || v.Kind != yaml.ScalarNode || v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		return errors.New("an entry that is not one line")
+		return "", errors.New("an entry that is not one line")
 	}
 	ks, _, err := e.extent(k)
 	if err != nil {
-		return err
+		return "", err
 	}
 	_, vEnd, err := e.extent(v)
 	if err != nil {
-		return err
+		return "", err
 	}
 	start := e.lineStart(ks)
 	kl, _ := e.src.Position(ks)
 	vl, _ := e.src.Position(vEnd)
 	if strings.TrimSpace(string(e.f.Content[start:ks])) != "" || kl != vl {
-		return errors.New("an entry that shares its line or spans lines")
+		return "", errors.New("an entry that shares its line or spans lines")
 	}
 	next := e.nextLine(vEnd)
 	rest := strings.TrimSpace(string(e.f.Content[vEnd:next]))
-	if rest == "" {
+	if !strings.HasPrefix(rest, "#") && rest != "" {
+		return "", errors.New("text after an entry")
+	}
+	if rest == "" || carry {
 		e.add(start, next, "")
 		line, _ := e.src.Position(ks)
 		e.skip[line] = true
-		return nil
-	}
-	if !strings.HasPrefix(rest, "#") {
-		return errors.New("text after an entry")
+		if rest == "" {
+			return "", nil
+		}
+		return " " + rest, nil
 	}
 	j := vEnd
 	for e.f.Content[j] == ' ' || e.f.Content[j] == '\t' {
 		j++
 	}
 	e.add(ks, j, "")
-	return nil
+	return "", nil
 }
 
 // plainName is a volume or driver name YAML reads as itself, unquoted.
