@@ -313,3 +313,15 @@ func (f *File) makeLegacyView() {
 	f.Legacy, f.Written = lg, f.Docs
 	f.Docs = []*yaml.Node{lg.view(f.Docs[0])}
 }
+
+// noteLegacy says, in an error about a legacy v1 file, that the file was
+// read through its view: the error names a services.* path the file as
+// written does not have.
+func noteLegacy(e *Error, files []*File) {
+	for _, f := range files {
+		if f.Legacy != nil && f.Path == e.File {
+			e.Msg += " (this is a legacy v1 file, read as if its services stood under a top-level services: key)"
+			return
+		}
+	}
+}
