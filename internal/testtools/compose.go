@@ -3,6 +3,7 @@
 package testtools
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"strings"
@@ -43,7 +44,8 @@ func FindDockerCompose() ([]string, string) {
 	return []string{"docker", "compose"}, ""
 }
 
-// ComposeCommand is the exec.Cmd of docker compose with args.
-func ComposeCommand(base []string, args ...string) *exec.Cmd {
-	return exec.Command(base[0], append(base[1:len(base):len(base)], args...)...)
+// ComposeCommand is the exec.Cmd of docker compose (as DockerCompose
+// returns it) with args.
+func ComposeCommand(ctx context.Context, compose []string, args ...string) *exec.Cmd {
+	return exec.CommandContext(ctx, compose[0], append(compose[1:len(compose):len(compose)], args...)...)
 }

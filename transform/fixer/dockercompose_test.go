@@ -3,7 +3,6 @@ package fixer_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -31,8 +30,7 @@ func TestDockerComposeAcceptsGoldens(t *testing.T) {
 		// file secrets must exist for `config` to resolve them
 		_ = os.MkdirAll(filepath.Join(dir, "secrets"), 0o700)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		args := append(compose[1:len(compose):len(compose)], "-f", file, "config", "--quiet", "--no-interpolate")
-		cmd := exec.CommandContext(ctx, compose[0], args...)
+		cmd := testtools.ComposeCommand(ctx, compose, "-f", file, "config", "--quiet", "--no-interpolate")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "COMPOSE_PROJECT_NAME=fixtest")
 		if out, err := cmd.CombinedOutput(); err != nil {
