@@ -267,7 +267,9 @@ func VolumesFromContainer(item *yaml.Node, names map[string]bool) string {
 		return ""
 	}
 	parts := strings.Split(item.Value, ":")
-	if len(parts) > 2 || names[parts[0]] || parts[0] == "" {
+	// container:X or service:X is already v2 (v1 read it as a service
+	// with a mode, and refused the mode): left as it is.
+	if len(parts) > 2 || names[parts[0]] || parts[0] == "" || parts[0] == "container" || parts[0] == "service" {
 		return ""
 	}
 	return "container:" + item.Value
