@@ -23,6 +23,7 @@ func All() []*lint.Rule {
 		SecretFileTracked,
 		FixedContainerName,
 		PinnedMacAddress,
+		LegacyComposeFormat,
 		lint.IgnoreWithoutReason,
 		lint.UnusedIgnore,
 	}

@@ -63,6 +63,7 @@ func Check(p *project.Project, k *knowledge.Knowledge, rs []*Rule, opts RunOptio
 		}
 		out = append(out, pass.findings...)
 	}
+	dropLegacyFixes(p, out)
 	Sort(out)
 	return out, nil
 }

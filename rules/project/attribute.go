@@ -77,6 +77,7 @@ func (p *projectLoader) attribute(err error) error {
 	if len(p.unset) > 0 && emptyValueError(msg) {
 		e.Msg += fmt.Sprintf(" (these variables are not set and were read as empty: %s; set them or pass --env-file)", strings.Join(p.unset, ", "))
 	}
+	noteLegacy(e, all)
 	if strings.Contains(msg, "additional properties") && isLegacyV1(target) {
 		e.Msg = "this is the legacy v1 compose format (services at the top level), which docker compose v2 no longer reads: move the services under a top-level `services:` key"
 	}

@@ -31,6 +31,11 @@ type File struct {
 	// not `services:` (a misspelt `service:` a degraded load read as
 	// services, degrade.go): the locator looks there.
 	servicesKey string
+	// Legacy is set for a legacy v1 file (legacy.go): Docs is then the
+	// view of it with its services under `services:`, and Written the
+	// documents as written, which edits and extents are made on.
+	Legacy  *Legacy
+	Written []*yaml.Node
 
 	src *transform.Source
 }
@@ -73,6 +78,7 @@ func parseFile(path, abs string, content []byte) (*File, error) {
 		return nil, err
 	}
 	f.HasTags = hasComposeTags(content)
+	f.makeLegacyView()
 	return f, nil
 }
 
@@ -110,7 +116,11 @@ func (f *File) Root() *yaml.Node {
 // A File belongs to one goroutine, like its Source.
 func (f *File) Source() *transform.Source {
 	if f.src == nil {
-		f.src = transform.NewParsedSource(f.Abs, f.Content, f.Docs)
+		docs := f.Docs
+		if f.Written != nil {
+			docs = f.Written
+		}
+		f.src = transform.NewParsedSource(f.Abs, f.Content, docs)
 	}
 	return f.src
 }
@@ -136,5 +146,5 @@ func (f *File) LineCol(off int) (line, col int) {
 
 // End returns the byte offset just past the source text of n.
 func (f *File) End(n *yaml.Node) int {
-	return transform.EndOfNode(f.Source(), n)
+	return transform.EndOfNode(f.Source(), f.Orig(n))
 }

@@ -245,7 +245,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"bad yaml", "services:\n  db:\n    image: [postgres\n", Error{Line: 4, Msg: "invalid yaml"}},
 		{"schema", "services:\n  db:\n    image: postgres\n    ports: {a: 1}\n", Error{Line: 4, Msg: "ports"}},
-		{"v1 format", "db:\n  image: postgres\n", Error{Line: 1, Msg: "legacy v1"}},
+		{"v1 format", "db:\n  image: postgres\n  ports: {a: 1}\n", Error{Line: 3, Msg: "ports must be a array (this is a legacy v1 file"}},
 		{"missing extends file", "services:\n  db:\n    extends:\n      file: nope.yaml\n      service: x\n", Error{Line: 4, Msg: "no such file"}},
 		{"empty", "", Error{Msg: "empty"}},
 		// the placeholder load fails too (b has no image), so the first

@@ -7,6 +7,6 @@ package project
 func (p *Project) Release() {
 	p.Model = nil
 	for _, f := range p.AllFiles() {
-		f.Docs, f.src = nil, nil
+		f.Docs, f.Written, f.src = nil, nil, nil
 	}
 }

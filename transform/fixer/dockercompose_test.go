@@ -3,20 +3,19 @@ package fixer_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/composure-dev/composure/internal/testtools"
 )
 
 // TestDockerComposeAcceptsGoldens runs `docker compose config` on every
 // fixed golden file, where a docker compose CLI exists (it needs no
-// engine for `config`). CI does not install it; the test skips then.
+// engine for `config`): `docker compose`, or the binary
+// COMPOSURE_DOCKER_COMPOSE names; the test skips without either.
 func TestDockerComposeAcceptsGoldens(t *testing.T) {
-	if out, err := exec.Command("docker", "compose", "version").CombinedOutput(); err != nil {
-		t.Skipf("no docker compose CLI (%s): skipping", strings.TrimSpace(string(out)))
-	}
+	compose := testtools.DockerCompose(t)
 	goldens, _ := filepath.Glob(filepath.Join(fixturesDir, "*", "fix-*.golden"))
 	for _, g := range goldens {
 		content, err := os.ReadFile(g)
@@ -31,7 +30,7 @@ func TestDockerComposeAcceptsGoldens(t *testing.T) {
 		// file secrets must exist for `config` to resolve them
 		_ = os.MkdirAll(filepath.Join(dir, "secrets"), 0o700)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		cmd := exec.CommandContext(ctx, "docker", "compose", "-f", file, "config", "--quiet", "--no-interpolate")
+		cmd := testtools.ComposeCommand(ctx, compose, "-f", file, "config", "--quiet", "--no-interpolate")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "COMPOSE_PROJECT_NAME=fixtest")
 		if out, err := cmd.CombinedOutput(); err != nil {
