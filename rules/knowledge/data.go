@@ -81,6 +81,8 @@ type rawFileEnv struct {
 	Vars       []string `yaml:"vars"`
 	VarsPrefix []string `yaml:"vars_prefix"`
 	NameOnly   bool     `yaml:"name_only"`
+	ReadAsRoot bool     `yaml:"read_as_root"`
+	NotRoot    []string `yaml:"not_root_variants"`
 	Note       string   `yaml:"note"`
 }
 
@@ -313,6 +315,7 @@ func (r *rawImage) convert() (*Image, error) {
 		img.FileEnv = FileEnv{
 			Supported: *fe.Supported, Broken: fe.Broken, Suffix: fe.Suffix,
 			Vars: fe.Vars, VarsPrefix: fe.VarsPrefix, NameOnly: fe.NameOnly, Note: fe.Note,
+			ReadAsRoot: fe.ReadAsRoot, NotRootVariants: fe.NotRoot,
 		}
 		switch {
 		case fe.Suffix != "" && fe.Suffix != "_FILE" && fe.Suffix != "__FILE":
@@ -323,6 +326,8 @@ func (r *rawImage) convert() (*Image, error) {
 			return nil, errors.New("file_env: vars or vars_prefix required")
 		case !*fe.Supported && !fe.Broken && (len(fe.Vars) > 0 || len(fe.VarsPrefix) > 0 || fe.NameOnly):
 			return nil, errors.New("file_env: vars given but not supported")
+		case !*fe.Supported && fe.ReadAsRoot, len(fe.NotRoot) > 0 && !fe.ReadAsRoot:
+			return nil, errors.New("file_env: read_as_root needs supported, not_root_variants needs read_as_root")
 		}
 		if img.FileEnv.Suffix == "" {
 			img.FileEnv.Suffix = "_FILE"

@@ -95,3 +95,31 @@ func TestUserFor(t *testing.T) {
 		t.Error("user_variants without user accepted")
 	}
 }
+
+// Who reads a <VAR>_FILE: root for the docker-library entrypoints that
+// read it before gosu, the image's user for the others (mongo drops to
+// mongodb first; bitnami runs as 1001), and for mariadb's ubi tags.
+func TestFileEnvReader(t *testing.T) {
+	k := Default()
+	for _, tc := range []struct{ ref, want string }{
+		{"postgres:16", "0"},
+		{"postgres:16-alpine", "0"},
+		{"mysql:8.4", "0"},
+		{"mariadb:11.4", "0"},
+		{"mariadb:11.4-ubi", ""}, // USER mysql, uid not in the knowledge
+		{"mongo:7", "999:999"},
+		{"bitnami/postgresql:16", "1001:0"},
+		{"elasticsearch:8.15.0", "1000:0"},
+	} {
+		m, ok := k.Lookup(tc.ref)
+		if !ok {
+			t.Fatalf("%s: not known", tc.ref)
+		}
+		if got := m.Image.FileEnvReader(m.Tag); got != tc.want {
+			t.Errorf("%s: reader %q, want %q", tc.ref, got, tc.want)
+		}
+	}
+	if _, err := Parse([]byte("version: 1\nimages:\n- id: x\n  images: [x]\n  stateful: true\n  file_env: {supported: true, vars: [A], not_root_variants: [ubi]}\n")); err == nil {
+		t.Error("not_root_variants without read_as_root accepted")
+	}
+}

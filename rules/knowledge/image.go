@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -244,4 +245,16 @@ func tagHasVariant(tag, v string) bool {
 		}
 	}
 	return false
+}
+
+// FileEnvReader returns the uid or uid:gid that reads a <VAR>_FILE when
+// the service sets no user: "0" when the entrypoint reads it as root
+// before it drops privileges (FileEnv.ReadAsRoot) and the tag is not one
+// of the variants that start as the image's user, else UserFor(tag); ""
+// when not known.
+func (i *Image) FileEnvReader(tag string) string {
+	if i.FileEnv.ReadAsRoot && !slices.ContainsFunc(i.FileEnv.NotRootVariants, func(v string) bool { return tagHasVariant(tag, v) }) {
+		return "0"
+	}
+	return i.UserFor(tag)
 }

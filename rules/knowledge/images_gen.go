@@ -19,7 +19,7 @@ var builtinImages = []Image{
 		LatestMajor: 18,
 		SecretEnv:   []string{"POSTGRES_PASSWORD"},
 		NotSecret:   []string{"POSTGRES_HOST_AUTH_METHOD", "POSTGRES_INITDB_WALDIR", "POSTGRES_INITDB_ARGS", "PGDATA", "POSTGRES_PASSWORD_FILE"},
-		FileEnv:     FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "docker-library file_env: VAR and VAR_FILE together is an error"},
+		FileEnv:     FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, ReadAsRoot: true, Note: "docker-library file_env: VAR and VAR_FILE together is an error"},
 		User:        "999:999",
 		UserVariants: []UserVariant{
 			{Variant: "alpine", User: "70:70"},
@@ -35,7 +35,7 @@ var builtinImages = []Image{
 		DataFlag:  "--datadir",
 		SecretEnv: []string{"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"},
 		NotSecret: []string{"MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD", "MYSQL_ONETIME_PASSWORD", "MYSQL_INITDB_SKIP_TZINFO"},
-		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MYSQL_ROOT_HOST", "MYSQL_DATABASE", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"}, Note: "docker-library file_env"},
+		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MYSQL_ROOT_HOST", "MYSQL_DATABASE", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"}, ReadAsRoot: true, Note: "docker-library file_env"},
 		User:      "999:999",
 	},
 	{
@@ -48,7 +48,7 @@ var builtinImages = []Image{
 		DataFlag:  "--datadir",
 		SecretEnv: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MARIADB_REPLICATION_PASSWORD", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"},
 		NotSecret: []string{"MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD", "MARIADB_INITDB_SKIP_TZINFO", "MARIADB_MYSQL_LOCALHOST_USER", "MARIADB_MYSQL_LOCALHOST_GRANTS"},
-		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MARIADB_USER", "MARIADB_DATABASE", "MARIADB_ROOT_HOST", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MYSQL_USER", "MYSQL_DATABASE", "MYSQL_ROOT_HOST", "MARIADB_PASSWORD_HASH", "MARIADB_ROOT_PASSWORD_HASH", "MARIADB_REPLICATION_USER", "MARIADB_REPLICATION_PASSWORD", "MARIADB_REPLICATION_PASSWORD_HASH", "MARIADB_MASTER_HOST", "MARIADB_MASTER_PORT", "MARIADB_USER_HOST"}, Note: "docker-library file_env; MYSQL_* names are read first and copied to MARIADB_*"},
+		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MARIADB_USER", "MARIADB_DATABASE", "MARIADB_ROOT_HOST", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MYSQL_USER", "MYSQL_DATABASE", "MYSQL_ROOT_HOST", "MARIADB_PASSWORD_HASH", "MARIADB_ROOT_PASSWORD_HASH", "MARIADB_REPLICATION_USER", "MARIADB_REPLICATION_PASSWORD", "MARIADB_REPLICATION_PASSWORD_HASH", "MARIADB_MASTER_HOST", "MARIADB_MASTER_PORT", "MARIADB_USER_HOST"}, ReadAsRoot: true, NotRootVariants: []string{"ubi"}, Note: "docker-library file_env; MYSQL_* names are read first and copied to MARIADB_*"},
 	},
 	{
 		ID:       "percona",
@@ -115,7 +115,7 @@ var builtinImages = []Image{
 		MajorTagPrefix: "pg",
 		SecretEnv:      []string{"POSTGRES_PASSWORD"},
 		NotSecret:      []string{"TS_TUNE_MEMORY", "TS_TUNE_NUM_CPUS", "TS_TUNE_MAX_CONNS", "TS_TUNE_MAX_BG_WORKERS", "NO_TS_TUNE"},
-		FileEnv:        FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "inherited postgres entrypoint"},
+		FileEnv:        FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, ReadAsRoot: true, Note: "inherited postgres entrypoint"},
 		User:           "70:70",
 	},
 	{
@@ -127,7 +127,7 @@ var builtinImages = []Image{
 			{Path: "/var/lib/postgresql", VolumeDeclared: true, MinMajor: 18},
 		},
 		SecretEnv: []string{"POSTGRES_PASSWORD"},
-		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "inherited postgres entrypoint"},
+		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, ReadAsRoot: true, Note: "inherited postgres entrypoint"},
 		User:      "999",
 		UserVariants: []UserVariant{
 			{Variant: "alpine", User: "70"},
@@ -143,7 +143,7 @@ var builtinImages = []Image{
 		},
 		DataEnv:   "PGDATA",
 		SecretEnv: []string{"POSTGRES_PASSWORD"},
-		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "inherited postgres entrypoint"},
+		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, ReadAsRoot: true, Note: "inherited postgres entrypoint"},
 	},
 	{
 		ID:       "debezium-example-postgres",
@@ -156,7 +156,7 @@ var builtinImages = []Image{
 		DataEnv:     "PGDATA",
 		SecretEnv:   []string{"POSTGRES_PASSWORD"},
 		TagNotMajor: true,
-		FileEnv:     FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "inherited postgres entrypoint"},
+		FileEnv:     FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, ReadAsRoot: true, Note: "inherited postgres entrypoint"},
 	},
 	{
 		ID:       "debezium-example-mysql",
@@ -178,7 +178,7 @@ var builtinImages = []Image{
 		DataEnv:        "PGDATA",
 		MajorTagPrefix: "pg",
 		SecretEnv:      []string{"POSTGRES_PASSWORD"},
-		FileEnv:        FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, Note: "inherited postgres entrypoint"},
+		FileEnv:        FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}, ReadAsRoot: true, Note: "inherited postgres entrypoint"},
 	},
 	{
 		ID:       "immich-postgres",

@@ -88,7 +88,15 @@ type FileEnv struct {
 	// NameOnly: the _FILE var holds a file name under /run/secrets/, not a
 	// path (minio).
 	NameOnly bool
-	Note     string
+	// ReadAsRoot: when the container starts as root (the service sets no
+	// user:), the entrypoint reads <VAR>_FILE as root and only then drops
+	// to User (docker-library postgres and mysql: file_env before gosu), so
+	// a secret file readable by root alone is enough. Not mongo, whose
+	// entrypoint drops to mongodb first. NotRootVariants are tag variants
+	// whose image starts as User instead (mariadb -ubi: USER mysql).
+	ReadAsRoot      bool
+	NotRootVariants []string
+	Note            string
 }
 
 // EnvSwitch: the image keeps no local state when the service sets the env
