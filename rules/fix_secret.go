@@ -65,6 +65,13 @@ func secretFileFix(p *lint.Pass, s *service, e rawEntry, value string) *lint.Fix
 	if !ok {
 		return nil
 	}
+	// A process that cannot read a 0600 file gets the value another way
+	// (secret_delivery.go).
+	if r := secretReader(s); !r.anyFile {
+		if fix := envSecretFix(p, s, e, value, r); fix != nil {
+			return fix
+		}
+	}
 	b, svc := entryFix(p, s, e)
 	if b == nil {
 		return nil
@@ -79,7 +86,7 @@ func secretFileFix(p *lint.Pass, s *service, e rawEntry, value string) *lint.Fix
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
 	b.writes = append(b.writes, secretFileWrites(p, dir, path, value)...)
-	return b.build("move "+e.Key+" to compose secret "+name+" read through "+fileVar, lint.Safe)
+	return b.build("move "+e.Key+" to compose secret "+name+" read through "+fileVar, fileSecretApplicability(b, p, path, s))
 }
 
 // secretFileFree accepts a secret name whose file in dir is not there or
@@ -153,7 +160,9 @@ func interpolatedSecretFix(p *lint.Pass, s *service, e rawEntry, variable string
 	}
 	name := sharedOf(p).secrets.get(secretName(s.Name, e.Key))
 	b.declare("secrets", []string{name}, []string{"environment: " + variable})
-	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", name))
+	// Granted to the reader's uid: compose copies an environment secret
+	// in root-owned, 0400 or 0440 before v2.35 (secret_delivery.go).
+	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", secretReader(s).grant(name)))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
 	return b.build("pass "+e.Key+" as compose secret "+name+" read through "+fileVar, lint.Safe)
 }

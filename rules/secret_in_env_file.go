@@ -58,7 +58,10 @@ secrets:
 		FixText: "Safe, when every service that loads the file reads `<VAR>_FILE`: the fix writes the value " +
 			"to a file in the secrets directory (mode 0600, gitignored), declares it as a compose secret, grants it " +
 			"to each service with `<VAR>_FILE: /run/secrets/<name>`, and deletes the line from the env file once " +
-			"the compose file is written. When the services are not all in one compose file, the same steps are " +
+			"the compose file is written. The fix is unsafe when a service is known to read the file as a user " +
+			"other than root (its `user:`, or an image such as bitnami's that runs as 1001): docker compose " +
+			"bind-mounts a secret file as it is on the host, so that user cannot read a 0600 file; the fix's note " +
+			"says to `chown` it. When the services are not all in one compose file, the same steps are " +
 			"listed instead. Otherwise: keep the env file out of git and create it at deploy time, or use a " +
 			"compose secret where the image can read one.",
 		References: []string{
@@ -346,7 +349,7 @@ func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *
 		addEnvEntry(b, nodes[i], vars[s.Name], secretTarget(s, name))
 	}
 	b.writes = append(b.writes, secretFileWrites(p, dir, path, value)...)
-	return b.build("move "+e.Key+" from "+u.File.Path+" to compose secret "+name+" read through "+vars[u.Services[0].Name], lint.Safe)
+	return b.build("move "+e.Key+" from "+u.File.Path+" to compose secret "+name+" read through "+vars[u.Services[0].Name], fileSecretApplicability(b, p, path, u.Services...))
 }
 
 // addEnvEntry sets key: value in a service's environment, in the form the

@@ -47,7 +47,7 @@ secrets:
     file: ./secrets/db-password
 `,
 		FixText: "When the image reads `<VAR>_FILE`, the value moves to a file in the secrets directory (mode " +
-			"0600, gitignored), declared as a compose secret and granted to the service (safe). Otherwise it moves " +
+			"0600, gitignored), declared as a compose secret and granted to the service (safe). " + secretDeliveryDoc + " Otherwise it moves " +
 			"to the project's gitignored `.env` and the file keeps `${VAR:?VAR is not set}` (safe), unless git tracks " +
 			"that `.env`: ignoring it would not untrack it, so there is no fix then. Images where " +
 			"`_FILE` is known to break (rabbitmq 3.9+) never get the `_FILE` form. A value with a stray `$` gets no " +

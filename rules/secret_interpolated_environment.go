@@ -41,7 +41,9 @@ secrets:
     environment: POSTGRES_PASSWORD
 `,
 		FixText: "When the image reads `<VAR>_FILE`: declare a top-level secret with `environment: VAR` and " +
-			"switch the entry to `<VAR>_FILE` (safe). Otherwise there is no automatic fix.",
+			"switch the entry to `<VAR>_FILE` (safe). The grant gives the secret to the process's uid (mode 0400; 0444 " +
+			"when its uid is not known) unless it reads as root: docker compose copies an environment secret in " +
+			"root-owned, 0400 before v2.20 and 0440 in v2.34 (pkg/compose/secrets.go createTar). Otherwise there is no automatic fix.",
 		References: []string{
 			"https://docs.docker.com/reference/compose-file/secrets/",
 			"https://docs.docker.com/reference/compose-file/interpolation/",

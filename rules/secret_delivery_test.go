@@ -1,0 +1,73 @@
+package rules_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/rules"
+	"github.com/composure-dev/composure/rules/lint"
+)
+
+// A literal secret for a process that cannot read a 0600 file, when no
+// environment secret can carry it (a read-only service: compose refuses
+// them there), still moves to a secret file, but the fix is unsafe and
+// says what to do; one that reads as root, or an unknown user, stays safe.
+func TestSecretDeliveryFallback(t *testing.T) {
+	dir := t.TempDir()
+	compose := `services:
+  ro:
+    image: bitnami/postgresql:16
+    read_only: true
+    environment:
+      POSTGRES_PASSWORD: ro-pass-1
+  ro-named:
+    image: postgres:16
+    user: postgres
+    read_only: true
+    environment:
+      POSTGRES_PASSWORD: ro-pass-2
+  ro-root:
+    image: postgres:16
+    read_only: true
+    environment:
+      POSTGRES_PASSWORD: ro-pass-3
+  capless:
+    image: postgres:16
+    cap_drop: [ALL]
+    environment:
+      POSTGRES_PASSWORD: capless-pass-4
+`
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := lintRuleWith(t, dir, rules.SecretInEnvironment, lint.RunOptions{SecretsDir: "secrets"})
+	got := map[string]*lint.Fix{}
+	for _, f := range fs {
+		got[f.Service] = f.Fix
+	}
+	for _, tc := range []struct {
+		service, app, title, note string
+	}{
+		{"ro", "unsafe", "compose secret ro-postgres-password", "run `sudo chown 1001 ./secrets/ro-postgres-password`"},
+		{"ro-named", "unsafe", "compose secret ro-named-postgres-password", "reads ./secrets/ro-named-postgres-password as user: postgres, but the file is yours with mode 0600: chown it"},
+		{"ro-root", "safe", "compose secret ro-root-postgres-password", ""},
+		// root without CAP_DAC_OVERRIDE reads by mode: an environment
+		// secret owned by uid 0.
+		{"capless", "safe", "readable by uid 0", ""},
+	} {
+		fix := got[tc.service]
+		if fix == nil {
+			t.Errorf("%s: no fix", tc.service)
+			continue
+		}
+		if fix.Applicability.String() != tc.app || !strings.Contains(fix.Title, tc.title) {
+			t.Errorf("%s: %s fix %q, want %s with %q", tc.service, fix.Applicability, fix.Title, tc.app, tc.title)
+		}
+		notes := strings.Join(fix.Notes, "\n")
+		if tc.note == "" && strings.Contains(notes, "mode 0600") || !strings.Contains(notes, tc.note) {
+			t.Errorf("%s: notes %q, want %q", tc.service, notes, tc.note)
+		}
+	}
+}
