@@ -101,6 +101,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 		diffErr = printDiff(o.io, diffOut(o), res)
 	}
 	printFixSummary(o.io, res, o.Diff)
+	printFreshClone(o.io.Err, res.FreshClones())
 	if res.Interrupted == fixer.InterruptedAfterWriting {
 		return &exitError{code: ExitIncomplete, err: errors.New("interrupted after writing the files above; run again to see what is left")}
 	}

@@ -136,11 +136,12 @@ func dotEnvFix(p *lint.Pass, s *service, e rawEntry, variable, value string, fro
 		return nil
 	}
 	replaceEntry(b, e, e.Key, `"${`+variable+`:?`+variable+` is not set}"`)
-	envPath := filepath.Join(p.Project.Dir, ".env")
-	b.writes = append(b.writes, // the ignore line first, as for a secret file
-		lint.FileWrite{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: ".env"},
-		lint.FileWrite{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: envPath, Content: line, Secret: true},
-	)
+	b.writes = append(b.writes, dotEnvWrites(p, variable, line)...)
+	if fromDefault {
+		// Unsafe (fresh_clone.go): the default is what a fresh clone and
+		// CI run with; after the move they fail "VAR is not set".
+		return b.build("move the default of "+variable+" to the gitignored .env", lint.Unsafe)
+	}
 	return b.build("move "+e.Key+" to the gitignored .env", lint.Safe)
 }
 
@@ -184,6 +185,7 @@ func secretFileWrites(p *lint.Pass, dir, path, value string) []lint.FileWrite {
 	return []lint.FileWrite{
 		{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: secretsDirIgnore(p, dir)},
 		{Kind: lint.CreateSecret, Root: p.Project.Dir, Path: path, Content: value, Secret: true},
+		templateFileWrites(p, path)[0],
 	}
 }
 

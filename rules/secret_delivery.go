@@ -169,18 +169,19 @@ func envSecretFix(p *lint.Pass, s *service, e rawEntry, value string, r reader) 
 	b.declare("secrets", []string{name}, []string{"environment: " + variable})
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", r.grant(name)))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
-	b.writes = append(b.writes, dotEnvWrites(p, line)...)
+	b.writes = append(b.writes, dotEnvWrites(p, variable, line)...)
 	return b.build(fmt.Sprintf("move %s to the gitignored .env as %s and pass it as compose secret %s read through %s (readable by %s)",
 		e.Key, variable, name, fileVar, r.who()), lint.Safe)
 }
 
-// dotEnvWrites add line to the project's .env, after the .gitignore line
-// that ignores it: a secret is never on disk un-ignored.
-func dotEnvWrites(p *lint.Pass, line string) []lint.FileWrite {
-	return []lint.FileWrite{
+// dotEnvWrites add line, which sets variable, to the project's .env,
+// after the .gitignore line that ignores it (a secret is never on disk
+// un-ignored), and list variable in the committed template.
+func dotEnvWrites(p *lint.Pass, variable, line string) []lint.FileWrite {
+	return append([]lint.FileWrite{
 		{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".gitignore"), Content: ".env"},
 		{Kind: lint.EnsureLine, Root: p.Project.Dir, Path: filepath.Join(p.Project.Dir, ".env"), Content: line, Secret: true},
-	}
+	}, templateVarWrites(p, variable)...)
 }
 
 // loadsDotEnv: the service lists the project's .env under env_file.

@@ -86,8 +86,10 @@ func TestEnvFileMoveGolden(t *testing.T) {
 	envGolden(t, filepath.Join(dir, "compose.yaml.golden"), fixed)
 	envGolden(t, filepath.Join(dir, "db.env.golden"), envFixed)
 	// The ignore line, then the secret file (never on disk un-ignored),
-	// then the line that leaves the env file.
-	if len(move.Writes) != 3 || move.Writes[0].Kind != lint.EnsureLine || move.Writes[1].Content != "not-so-secret-pw" || move.Writes[1].Kind != lint.CreateSecret {
+	// the template line that names it, then the line that leaves the env
+	// file.
+	if len(move.Writes) != 4 || move.Writes[0].Kind != lint.EnsureLine || move.Writes[1].Content != "not-so-secret-pw" || move.Writes[1].Kind != lint.CreateSecret ||
+		filepath.Base(move.Writes[2].Path) != ".env.example" || strings.Contains(move.Writes[2].Content, "not-so-secret-pw") || move.Writes[3].Kind != lint.DeleteLine {
 		t.Errorf("writes = %+v", move.Writes)
 	}
 }

@@ -49,7 +49,11 @@ secrets:
 		FixText: "When the image reads `<VAR>_FILE`, the value moves to a file in the secrets directory (mode " +
 			"0600, gitignored), declared as a compose secret and granted to the service (safe). " + secretDeliveryDoc + " Otherwise it moves " +
 			"to the project's gitignored `.env` and the file keeps `${VAR:?VAR is not set}` (safe), unless git tracks " +
-			"that `.env`: ignoring it would not untrack it, so there is no fix then. Images where " +
+			"that `.env`: ignoring it would not untrack it, so there is no fix then. Moving the default of " +
+			"`${VAR:-default}` is unsafe: the deployments that set VAR do not use it, so it exists for the runs " +
+			"that do not, a fresh clone and CI, which then fail with \"VAR is not set\". Every move lists what it " +
+			"moved in the project's committed template (`.env.example`, or the `.env.sample` or `.env.dist` it " +
+			"has), names only, and `fix` says once what a fresh clone needs. Images where " +
 			"`_FILE` is known to break (rabbitmq 3.9+) never get the `_FILE` form. A value with a stray `$` gets no " +
 			"fix: compose empties the part after it, and only the author knows whether it was meant as `$$`.",
 		References: []string{
