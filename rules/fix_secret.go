@@ -151,6 +151,9 @@ func interpolatedSecretFix(p *lint.Pass, s *service, e rawEntry, variable string
 	if s.Config.ReadOnly {
 		return nil // environment secrets are copied in: not into read-only services
 	}
+	if ownerOnly(s) && !secretReader(s).anyFile {
+		return nil // a 0444 secret is refused (secret_delivery.go)
+	}
 	fileVar, ok := s.fileEnv(e.Key)
 	if !ok {
 		return nil
@@ -161,8 +164,9 @@ func interpolatedSecretFix(p *lint.Pass, s *service, e rawEntry, variable string
 	}
 	name := sharedOf(p).secrets.get(secretName(s.Name, e.Key))
 	b.declare("secrets", []string{name}, []string{"environment: " + variable})
-	// Granted to the reader's uid: compose copies an environment secret
-	// in root-owned, 0400 or 0440 before v2.35 (secret_delivery.go).
+	// Mode 0444 for a reader that is not root: compose copies an
+	// environment secret in root-owned, 0400 or 0440 before v2.35
+	// (secret_delivery.go).
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", secretReader(s).grant(name)))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
 	return b.build("pass "+e.Key+" as compose secret "+name+" read through "+fileVar, lint.Safe)

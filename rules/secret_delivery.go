@@ -24,15 +24,24 @@ import (
 //     CAP_DAC_OVERRIDE, and by no other user.
 //   - `environment:` secrets are copied into the container before it
 //     starts, as a tar entry (secrets.go injectFileReferences, createTar):
-//     owner uid/gid 0 unless the grant gives `uid`/`gid` (then
-//     CopyUIDGID), mode `mode` or 0444 (0400 before v2.20.0, 0440 in
-//     v2.34; uid/gid honoured since v2.14.1). A service with `read_only:
-//     true` cannot have one ("`file` is the sole supported option").
+//     mode `mode` or 0444 (0400 before v2.20.0, 0440 in v2.34), owner 0:0.
+//     A `uid` or `gid` in the grant sets CopyUIDGID, and then the engine
+//     does not use them: when the container has a user (its `user:` or
+//     its image's USER) it chowns the file to that user, looked up on the
+//     host before Engine 28 (moby daemon/archive_tarcopyoptions_unix.go;
+//     moby#34142: "getent unable to find entry", docker/compose#12467 for
+//     "1000:1000"), so a grant with a uid can fail `up`. A service with
+//     `read_only: true` cannot have an environment secret ("`file` is the
+//     sole supported option").
 //
 // So a process that reads its <VAR>_FILE as root gets a 0600 secret file;
 // any other gets the value through the gitignored .env as an environment
-// secret whose grant names its uid and mode 0400 (or mode 0444 when its
-// uid is not known), so it reads the same on every compose version.
+// secret granted with `mode: 0444` and no uid: root-owned and readable by
+// every user of the container, on every compose version and engine (the
+// default of docker compose since v2.35 and of swarm, made explicit).
+// An image that refuses a file others can read (elasticsearch) has no
+// such delivery: it keeps the 0600 file, the fix is unsafe and says to
+// chown it.
 
 // secretDeliveryDoc is the part of the rule docs that says how a secret
 // reaches a process that is not root.
@@ -41,17 +50,19 @@ const secretDeliveryDoc = "A secret file reaches the container as it is on the h
 	"buildContainerSecretMounts; docker/compose#9648), so only root (which the docker-library postgres, mysql " +
 	"and mariadb entrypoints are when they read `<VAR>_FILE`, before they drop privileges) reads a 0600 file " +
 	"owned by whoever ran the fix. A service that reads it as another user (its `user:`, its Dockerfile's " +
-	"`USER`, or an image that runs as one: bitnami 1001, mongo 999, elasticsearch 1000) gets the value in the " +
+	"`USER`, or an image that runs as one: bitnami 1001, mongo 999, grafana 472) gets the value in the " +
 	"gitignored `.env` instead, passed as a compose secret with `environment:`, which compose copies into the " +
-	"container with the grant's `uid` and `mode` (0400; 0444 when the uid is not known) (safe). When that is not " +
-	"possible (a `read_only` service, where compose refuses environment secrets; a service that loads `.env` as " +
-	"an env file; a tracked `.env`), the secret file is written and the fix is unsafe: its note says to " +
-	"`chown` the file to the reader's uid."
+	"container with the grant's `mode: 0444`, root-owned and readable by every user of the container (safe). " +
+	"The grant names no `uid`: with one, the engine chowns the file to the container's user, which engines " +
+	"before 28 look up on the host and fail to find (moby#34142). When that is not possible (a `read_only` " +
+	"service, where compose refuses environment secrets; a service that loads `.env` as an env file; a tracked " +
+	"`.env`; elasticsearch, which refuses a file others can read), the secret file is written and the fix is " +
+	"unsafe: its note says to `chown` the file to the reader's uid."
 
 // reader is who opens a service's <VAR>_FILE.
 type reader struct {
-	// uid and gid are numeric, "" when not known.
-	uid, gid string
+	// uid is numeric, "" when not known.
+	uid string
 	// anyFile: root with CAP_DAC_OVERRIDE, which reads a 0600 file of any
 	// owner.
 	anyFile bool
@@ -83,12 +94,9 @@ func secretReader(s *service) reader {
 		return reader{}
 	}
 	r := reader{known: true, from: from}
-	uid, gid, _ := strings.Cut(user, ":")
+	uid, _, _ := strings.Cut(user, ":")
 	if numeric(uid) {
 		r.uid = uid
-	}
-	if numeric(gid) {
-		r.gid = gid
 	}
 	if uid == "0" || uid == "root" {
 		r.uid, r.anyFile = "0", !dropsDACOverride(s)
@@ -113,21 +121,15 @@ func numeric(s string) bool {
 }
 
 // grant is the service's secrets: item for an environment secret: the
-// reader's uid (and gid) with mode 0400, or mode 0444 for a reader whose
-// uid is not known; the short form for root.
+// short form for root, else mode 0444 without a uid (see above).
 func (r reader) grant(name string) string {
-	switch {
-	case r.anyFile:
+	if r.anyFile {
 		return name
-	case r.uid != "" && r.gid != "":
-		return fmt.Sprintf(`{source: %s, uid: "%s", gid: "%s", mode: 0400}`, name, r.uid, r.gid)
-	case r.uid != "":
-		return fmt.Sprintf(`{source: %s, uid: "%s", mode: 0400}`, name, r.uid)
 	}
 	return "{source: " + name + ", mode: 0444}"
 }
 
-// who names the reader in a fix title: "readable by uid 999".
+// who names the reader in a fix title.
 func (r reader) who() string {
 	switch {
 	case r.anyFile:
@@ -138,15 +140,22 @@ func (r reader) who() string {
 	return "any user"
 }
 
+// ownerOnly: the image refuses a secret file others can read, so neither
+// a 0444 environment secret nor a 0600 file of another owner does.
+func ownerOnly(s *service) bool {
+	return s.Image != nil && s.Image.FileEnv.OwnerOnly
+}
+
 // envSecretFix delivers a literal secret to a process that cannot read a
 // 0600 secret file: the value goes to the gitignored .env, and the
 // service reads it through <VAR>_FILE from a compose secret declared
-// `environment: VAR`, granted to its uid. nil when the service is
+// `environment: VAR`, readable by every user (mode 0444). nil when the
+// image wants a file only its owner can read, or the service is
 // read-only (compose refuses environment secrets there), loads the
 // project's .env as an env file (the value would reach it as a variable
 // too), or .env is tracked.
 func envSecretFix(p *lint.Pass, s *service, e rawEntry, value string, r reader) *lint.Fix {
-	if s.Config.ReadOnly || p.Project.DotEnvGit.Tracked || loadsDotEnv(p, s) {
+	if s.Config.ReadOnly || p.Project.DotEnvGit.Tracked || loadsDotEnv(p, s) || ownerOnly(s) {
 		return nil
 	}
 	fileVar, ok := s.fileEnv(e.Key)
@@ -170,7 +179,7 @@ func envSecretFix(p *lint.Pass, s *service, e rawEntry, value string, r reader) 
 	b.add(transform.EnsureSequenceItem(b.src, svc, "secrets", r.grant(name)))
 	replaceEntry(b, e, fileVar, secretTarget(s, name))
 	b.writes = append(b.writes, dotEnvWrites(p, variable, line)...)
-	return b.build(fmt.Sprintf("move %s to the gitignored .env as %s and pass it as compose secret %s read through %s (readable by %s)",
+	return b.build(fmt.Sprintf("move %s to the gitignored .env as %s and pass it as compose secret %s read through %s (mode 0444: %s reads it)",
 		e.Key, variable, name, fileVar, r.who()), lint.Safe)
 }
 

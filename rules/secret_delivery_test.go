@@ -38,6 +38,10 @@ func TestSecretDeliveryFallback(t *testing.T) {
     cap_drop: [ALL]
     environment:
       POSTGRES_PASSWORD: capless-pass-4
+  es:
+    image: elasticsearch:8.15.0
+    environment:
+      ELASTIC_PASSWORD: es-pass-5
 `
 	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
 		t.Fatal(err)
@@ -54,8 +58,10 @@ func TestSecretDeliveryFallback(t *testing.T) {
 		{"ro-named", "unsafe", "compose secret ro-named-postgres-password", "reads ./secrets/ro-named-postgres-password as user: postgres, but the file is yours with mode 0600: chown it"},
 		{"ro-root", "safe", "compose secret ro-root-postgres-password", ""},
 		// root without CAP_DAC_OVERRIDE reads by mode: an environment
-		// secret owned by uid 0.
-		{"capless", "safe", "readable by uid 0", ""},
+		// secret, mode 0444.
+		{"capless", "safe", "(mode 0444: uid 0 reads it)", ""},
+		// elasticsearch refuses a 0444 file: the 0600 file, chowned.
+		{"es", "unsafe", "compose secret es-elastic-password", "run `sudo chown 1000 ./secrets/es-elastic-password`"},
 	} {
 		fix := got[tc.service]
 		if fix == nil {

@@ -41,9 +41,11 @@ secrets:
     environment: POSTGRES_PASSWORD
 `,
 		FixText: "When the image reads `<VAR>_FILE`: declare a top-level secret with `environment: VAR` and " +
-			"switch the entry to `<VAR>_FILE` (safe). The grant gives the secret to the process's uid (mode 0400; 0444 " +
-			"when its uid is not known) unless it reads as root: docker compose copies an environment secret in " +
-			"root-owned, 0400 before v2.20 and 0440 in v2.34 (pkg/compose/secrets.go createTar). Otherwise there is no automatic fix.",
+			"switch the entry to `<VAR>_FILE` (safe). The grant says `mode: 0444` unless the process reads it as " +
+			"root: docker compose copies an environment secret in root-owned, 0400 before v2.20 and 0440 in v2.34 " +
+			"(pkg/compose/secrets.go createTar), and a `uid` in the grant makes older engines look the container's " +
+			"user up on the host (moby#34142). An image that refuses a file others can read (elasticsearch) gets no " +
+			"fix. Otherwise there is no automatic fix.",
 		References: []string{
 			"https://docs.docker.com/reference/compose-file/secrets/",
 			"https://docs.docker.com/reference/compose-file/interpolation/",

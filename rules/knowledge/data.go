@@ -83,6 +83,7 @@ type rawFileEnv struct {
 	NameOnly   bool     `yaml:"name_only"`
 	ReadAsRoot bool     `yaml:"read_as_root"`
 	NotRoot    []string `yaml:"not_root_variants"`
+	OwnerOnly  bool     `yaml:"owner_only"`
 	Note       string   `yaml:"note"`
 }
 
@@ -315,7 +316,7 @@ func (r *rawImage) convert() (*Image, error) {
 		img.FileEnv = FileEnv{
 			Supported: *fe.Supported, Broken: fe.Broken, Suffix: fe.Suffix,
 			Vars: fe.Vars, VarsPrefix: fe.VarsPrefix, NameOnly: fe.NameOnly, Note: fe.Note,
-			ReadAsRoot: fe.ReadAsRoot, NotRootVariants: fe.NotRoot,
+			ReadAsRoot: fe.ReadAsRoot, NotRootVariants: fe.NotRoot, OwnerOnly: fe.OwnerOnly,
 		}
 		switch {
 		case fe.Suffix != "" && fe.Suffix != "_FILE" && fe.Suffix != "__FILE":

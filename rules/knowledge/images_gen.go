@@ -471,7 +471,7 @@ var builtinImages = []Image{
 			{Path: "/usr/share/elasticsearch/data"},
 		},
 		SecretEnv: []string{"ELASTIC_PASSWORD", "KEYSTORE_PASSWORD"},
-		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"ELASTIC_PASSWORD", "KEYSTORE_PASSWORD"}, Note: "the file must have mode 0400 or 0600 and be readable by uid 1000; VAR and VAR_FILE together is an error"},
+		FileEnv:   FileEnv{Supported: true, Suffix: "_FILE", Vars: []string{"ELASTIC_PASSWORD", "KEYSTORE_PASSWORD"}, OwnerOnly: true, Note: "the file must have mode 0400 or 0600 and be readable by uid 1000; VAR and VAR_FILE together is an error"},
 		User:      "1000:0",
 	},
 	{

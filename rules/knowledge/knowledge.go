@@ -96,7 +96,10 @@ type FileEnv struct {
 	// whose image starts as User instead (mariadb -ubi: USER mysql).
 	ReadAsRoot      bool
 	NotRootVariants []string
-	Note            string
+	// OwnerOnly: the entrypoint refuses a file that others can read
+	// (elasticsearch: mode 400 or 600 only).
+	OwnerOnly bool
+	Note      string
 }
 
 // EnvSwitch: the image keeps no local state when the service sets the env
