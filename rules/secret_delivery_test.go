@@ -77,3 +77,42 @@ func TestSecretDeliveryFallback(t *testing.T) {
 		}
 	}
 }
+
+// An interpolated secret becomes an environment secret (mode 0444 for a
+// reader that is not root), except for elasticsearch, which refuses a
+// file others can read: no fix there.
+func TestInterpolatedSecretDelivery(t *testing.T) {
+	dir := t.TempDir()
+	compose := `services:
+  es:
+    image: elasticsearch:8.15.0
+    environment:
+      ELASTIC_PASSWORD: ${ES_PASSWORD}
+  grafana:
+    image: grafana/grafana:11.2.0
+    environment:
+      GF_SECURITY_ADMIN_PASSWORD: ${GF_PASSWORD}
+`
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := lintRuleWith(t, dir, rules.SecretInterpolatedEnvironment, lint.RunOptions{SecretsDir: "secrets"})
+	got := map[string]*lint.Fix{}
+	for _, f := range fs {
+		got[f.Service] = f.Fix
+	}
+	if len(fs) != 2 || got["es"] != nil {
+		t.Errorf("es: want a finding without a fix, got %d findings, fix %+v", len(fs), got["es"])
+	}
+	fix := got["grafana"]
+	if fix == nil {
+		t.Fatal("grafana: no fix")
+	}
+	var text string
+	for _, e := range fix.Edits {
+		text += e.New
+	}
+	if !strings.Contains(text, "{source: grafana-gf-security-admin-password, mode: 0444}") || strings.Contains(text, "uid") {
+		t.Errorf("grafana's grant: %q", text)
+	}
+}
