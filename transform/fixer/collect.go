@@ -20,7 +20,7 @@ type source struct {
 
 // collect gathers the eligible fixes of a pass per compose file. A file's
 // fixes come once even when several projects include it.
-func collect(outs []lint.Outcome, opts Options, refused map[string]bool, res *Result) (map[string][]group, map[string]source, []group) {
+func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withheld func(lint.Finding) bool, res *Result) (map[string][]group, map[string]source, []group) {
 	byFile := map[string][]group{}
 	var standalone []group
 	files := map[string]source{}
@@ -47,7 +47,7 @@ func collect(outs []lint.Outcome, opts Options, refused map[string]bool, res *Re
 				}
 			}
 			fix := f.Fix
-			if fix == nil || !eligible(fix, opts) || len(fix.Edits) == 0 && len(fix.Writes) == 0 {
+			if fix == nil || !eligible(fix, opts) || len(fix.Edits) == 0 && len(fix.Writes) == 0 || withheld(f) {
 				continue
 			}
 			if len(fix.Edits) == 0 {

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/composure-dev/composure/rules/fingerprint"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform"
@@ -53,13 +54,14 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		passes = DefaultPasses
 	}
 	r := &run{
-		res:     &Result{Applied: map[string]int{}},
-		changes: map[string]*Change{},
-		overlay: map[string][]byte{},
-		refused: map[string]bool{},
-		wrote:   map[string]bool{},
-		cfg:     cfg,
-		opts:    opts,
+		res:      &Result{Applied: map[string]int{}},
+		changes:  map[string]*Change{},
+		overlay:  map[string][]byte{},
+		refused:  map[string]bool{},
+		wrote:    map[string]bool{},
+		withheld: map[fingerprint.Identity]bool{},
+		cfg:      cfg,
+		opts:     opts,
 	}
 	for k, v := range cfg.Load.Overlay { // a caller's starting point
 		r.overlay[k] = v
@@ -83,6 +85,9 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		if len(r.pending) > 0 {
 			if bad := brokenFiles(outs, prev, r.pending); len(bad) > 0 {
 				r.reverify(ctx, bad, prev)
+				outs = r.lint(ctx, active)
+			}
+			if r.checkRuns(ctx, outs) {
 				outs = r.lint(ctx, active)
 			}
 			r.commit()
@@ -139,6 +144,10 @@ type run struct {
 	wrote   map[string]bool
 	cfg     lint.Config
 	opts    Options
+	// check verifies each pass against the runs of the project
+	// (verify_runs.go); withheld are the fixes it withheld.
+	check    *runCheck
+	withheld map[fingerprint.Identity]bool
 }
 
 // pending is one pass's change to one compose file (file == nil: the line
@@ -172,7 +181,7 @@ func (r *run) fixPass(outs []lint.Outcome) bool {
 		}
 	}
 	slices.SortFunc(r.res.Skipped, func(a, b Refusal) int { return strings.Compare(a.File, b.File) })
-	byFile, files, standalone := collect(outs, r.opts, r.refused, r.res)
+	byFile, files, standalone := collect(outs, r.opts, r.refused, r.withheldFinding, r.res)
 	for _, g := range standalone {
 		if !linesChange(g.fix.Writes, r.overlay) {
 			continue

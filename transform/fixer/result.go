@@ -65,6 +65,9 @@ type Result struct {
 	Left    int
 	Notes   []string
 	Refused []Refusal
+	// Withheld are the fixes not made because a run of the project
+	// would not get what it got before (verify_runs.go).
+	Withheld []Withheld
 	// Skipped are files whose fixes were left out on purpose (a file
 	// another file includes or extends): said, but not a failure.
 	Skipped []Refusal

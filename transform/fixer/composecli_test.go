@@ -1,0 +1,76 @@
+package fixer_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// composeCLI is how a test runs the real docker compose CLI: `docker
+// compose` when the docker CLI has the plugin, else the standalone binary
+// $COMPOSURE_DOCKER_COMPOSE names (.ci/run builds it), else the test
+// skips and says why. `config` needs no engine.
+func composeCLI(t *testing.T) []string {
+	t.Helper()
+	if out, err := exec.Command("docker", "compose", "version").CombinedOutput(); err == nil {
+		return []string{"docker", "compose"}
+	} else if bin := os.Getenv("COMPOSURE_DOCKER_COMPOSE"); bin != "" {
+		if out, err := exec.Command(bin, "version").CombinedOutput(); err != nil {
+			t.Fatalf("COMPOSURE_DOCKER_COMPOSE=%s does not run: %v\n%s", bin, err, out)
+		}
+		return []string{bin}
+	} else {
+		t.Skipf("no docker compose CLI (docker compose version: %s) and COMPOSURE_DOCKER_COMPOSE is not set: skipping", strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// composeRun runs the CLI with args in dir, with a minimal environment
+// (no variable of the test's shell leaks into interpolation).
+func composeRun(t *testing.T, cli []string, dir string, args ...string) ([]byte, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cli[0], append(cli[1:], args...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "DOCKER_CONFIG=" + t.TempDir()}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return stderr.Bytes(), err
+	}
+	return out, nil
+}
+
+// composeEnv is each service's environment as `docker compose config`
+// resolves it (env files included), for the run args.
+func composeEnv(t *testing.T, cli []string, dir string, args ...string) (map[string]map[string]*string, error) {
+	t.Helper()
+	out, err := composeRun(t, cli, dir, append(args, "config", "--format", "json")...)
+	if err != nil {
+		return nil, &cliError{msg: string(out)}
+	}
+	var doc struct {
+		Services map[string]struct {
+			Environment map[string]*string `json:"environment"`
+		} `json:"services"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("docker compose config output: %v", err)
+	}
+	envs := map[string]map[string]*string{}
+	for name, s := range doc.Services {
+		envs[name] = s.Environment
+	}
+	return envs, nil
+}
+
+type cliError struct{ msg string }
+
+func (e *cliError) Error() string { return e.msg }

@@ -1,0 +1,406 @@
+package fixer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/composure-dev/composure/transform/write"
+)
+
+// Why this file exists: a fixed file that loads is not a fixed project
+// that runs. What matters is what each container receives: its
+// environment after env_file and interpolation, the content of the secret
+// a <VAR>_FILE variable names, and the rest of its configuration. This
+// file computes that for one run (runs.go) with compose-go, from the files
+// as a fix leaves them, and compares two of them.
+
+// effective is what each container of one run receives.
+type effective struct {
+	services map[string]*container
+	// read are the files the run read, with the bytes read (nil: absent):
+	// the result holds as long as they do.
+	read map[string][]byte
+}
+
+// container is one service's effective configuration.
+type container struct {
+	// values are the variables its process gets: set directly, or through
+	// a <VAR>_FILE that names one of its secrets (the secret's content).
+	values map[string]string
+	// both are the variables set directly and through <VAR>_FILE: the
+	// postgres and mariadb entrypoints refuse to start.
+	both map[string]bool
+	// rest is the rest of the service, by key, as compose-go renders it.
+	rest map[string]json.RawMessage
+}
+
+// view reads files as a fix leaves them: the overlay first, then the
+// disk, and records what it read.
+type view struct {
+	overlay map[string][]byte
+	read    map[string][]byte
+}
+
+func (v *view) get(abs string) ([]byte, bool) {
+	if b, ok := v.overlay[abs]; ok {
+		v.read[abs] = b
+		return b, true
+	}
+	b, err := write.ReadRegular(abs)
+	if err != nil {
+		v.read[abs] = nil
+		return nil, false
+	}
+	v.read[abs] = b
+	return b, true
+}
+
+// still reports whether every file e was made from has the same bytes in
+// overlay: e is then the run's result for it too.
+func (e *effective) still(overlay map[string][]byte) bool {
+	v := &view{overlay: overlay, read: map[string][]byte{}}
+	for abs, b := range e.read {
+		now, _ := v.get(abs)
+		if !bytes.Equal(now, b) {
+			return false
+		}
+	}
+	return true
+}
+
+// evaluate loads run rs with the files of overlay, as docker compose
+// would: interpolation from the process environment and the .env (or the
+// --env-file list), then each service's env files. Strict, a missing
+// `${VAR:?}` fails the load as it fails `docker compose up`; lenient, it
+// reads as a placeholder, so that a run that never loads here (a variable
+// set at deploy time) can still be compared with itself.
+func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool) (*effective, error) {
+	v := &view{overlay: overlay, read: map[string][]byte{}}
+	env, err := runEnvironment(rs, environ, v)
+	if err != nil {
+		return &effective{read: v.read}, err
+	}
+	details := types.ConfigDetails{WorkingDir: rs.spec.Dir, Environment: env}
+	for _, f := range rs.spec.Files {
+		b, ok := v.get(f)
+		if !ok {
+			return &effective{read: v.read}, fmt.Errorf("%s cannot be read", relTo(rs.spec.Dir, f))
+		}
+		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: f, Content: b})
+	}
+	name := loader.NormalizeProjectName(filepath.Base(rs.spec.Dir))
+	if name == "" {
+		name = "composure"
+	}
+	substitute := template.Substitute
+	if lenient {
+		substitute = placeholderSubstitute
+	}
+	model, err := loadModel(ctx, details, name, substitute)
+	if err != nil {
+		return &effective{read: v.read}, err
+	}
+	out := &effective{services: map[string]*container{}, read: v.read}
+	for _, sname := range slices.Sorted(maps.Keys(model.Services)) {
+		c, err := containerOf(model, model.Services[sname], v)
+		if err != nil {
+			return &effective{read: v.read}, fmt.Errorf("service %q: %w", sname, err)
+		}
+		out.services[sname] = c
+	}
+	return out, nil
+}
+
+// loadModel is compose-go's load, recovered: it panics on some inputs.
+func loadModel(ctx context.Context, details types.ConfigDetails, name string, substitute func(string, template.Mapping) (string, error)) (model *types.Project, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			model, err = nil, fmt.Errorf("compose-go could not load it: %v", r)
+		}
+	}()
+	return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+		o.SetProjectName(name, false)
+		o.Profiles = []string{"*"}
+		// env_file is resolved below, from the overlay; label files do
+		// not reach what this compares.
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
+		if o.Interpolate == nil {
+			o.Interpolate = &interp.Options{}
+		}
+		o.Interpolate.Substitute = substitute
+	})
+}
+
+// placeholderSubstitute is compose's interpolation with each variable a
+// `${VAR:?}` finds missing read as a placeholder.
+func placeholderSubstitute(s string, m template.Mapping) (string, error) {
+	forced := map[string]bool{}
+	for {
+		out, err := template.Substitute(s, func(name string) (string, bool) {
+			if forced[name] {
+				return "<unset " + name + ">", true
+			}
+			return m(name)
+		})
+		var missing *template.MissingRequiredError
+		if errors.As(err, &missing) && !forced[missing.Variable] {
+			forced[missing.Variable] = true
+			continue
+		}
+		return out, err
+	}
+}
+
+// runEnvironment is what interpolation sees: the process environment,
+// then the variables of the --env-file list or of the .env it does not
+// set (the shell wins, as in docker compose).
+func runEnvironment(rs runSpec, environ []string, v *view) (map[string]string, error) {
+	if environ == nil {
+		environ = os.Environ()
+	}
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, val, ok := strings.Cut(kv, "="); ok {
+			env[k] = val
+		}
+	}
+	files := rs.envFiles
+	optional := false
+	if len(files) == 0 {
+		files, optional = []string{filepath.Join(rs.spec.Dir, ".env")}, true
+	}
+	fromFiles := map[string]string{}
+	for _, f := range files {
+		b, ok := v.get(f)
+		if !ok {
+			if optional {
+				continue
+			}
+			return nil, fmt.Errorf("couldn't find env file: %s", relTo(rs.spec.Dir, f))
+		}
+		vars, err := dotenv.ParseWithLookup(bytes.NewReader(b), func(k string) (string, bool) {
+			if val, ok := env[k]; ok {
+				return val, true
+			}
+			val, ok := fromFiles[k]
+			return val, ok
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", relTo(rs.spec.Dir, f), err)
+		}
+		maps.Copy(fromFiles, vars)
+	}
+	for k, val := range fromFiles {
+		if _, set := env[k]; !set {
+			env[k] = val
+		}
+	}
+	return env, nil
+}
+
+// containerOf resolves one service's environment as compose-go's
+// WithServicesEnvironmentResolved does, reading its env files through v,
+// and the secrets its <VAR>_FILE variables name.
+func containerOf(model *types.Project, svc types.ServiceConfig, v *view) (*container, error) {
+	explicit := svc.Environment.Resolve(model.Environment.Resolve)
+	environment := explicit.ToMapping()
+	for _, ef := range svc.EnvFiles {
+		b, ok := v.get(ef.Path)
+		if !ok {
+			if ef.Required {
+				return nil, fmt.Errorf("env file %s not found", relTo(model.WorkingDir, ef.Path))
+			}
+			continue
+		}
+		err := dotenv.ParseWithFormat(bytes.NewReader(b), ef.Path, environment, func(k string) (string, bool) {
+			if val, ok := model.Environment.Resolve(k); ok {
+				return val, true
+			}
+			if s, ok := explicit[k]; ok && s != nil {
+				return *s, true
+			}
+			return "", false
+		}, ef.Format)
+		if err != nil {
+			return nil, err
+		}
+	}
+	final := environment.ToMappingWithEquals().OverrideBy(explicit)
+
+	// The secrets the service is granted, by the paths and names a
+	// <VAR>_FILE may give (an image that adds /run/secrets/ itself is
+	// given the name alone).
+	secretAt := map[string]string{}
+	for _, grant := range svc.Secrets {
+		content := secretContent(model, grant.Source, v)
+		target := grant.Target
+		if target == "" {
+			target = grant.Source
+		}
+		if !strings.HasPrefix(target, "/") {
+			secretAt[target] = content
+			target = "/run/secrets/" + target
+		}
+		secretAt[target] = content
+	}
+	c := &container{values: map[string]string{}, both: map[string]bool{}}
+	byFile := map[string]string{}
+	for k, val := range final {
+		if val == nil {
+			continue
+		}
+		if base, ok := fileVarBase(k); ok {
+			if content, granted := secretAt[*val]; granted {
+				byFile[base] = content
+				continue
+			}
+		}
+		c.values[k] = *val
+	}
+	for base, content := range byFile {
+		if _, set := c.values[base]; set {
+			c.both[base] = true
+			continue
+		}
+		c.values[base] = content
+	}
+	svc.Environment = nil
+	raw, err := json.Marshal(svc)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, &c.rest); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// fileVarBase is VAR of VAR_FILE (or VAR__FILE, as some images spell it).
+func fileVarBase(k string) (string, bool) {
+	for _, suffix := range []string{"__FILE", "_FILE"} {
+		if base, ok := strings.CutSuffix(k, suffix); ok && base != "" {
+			return base, true
+		}
+	}
+	return "", false
+}
+
+// secretContent is what a container finds in a secret: a file's bytes
+// (as the fix leaves them), an environment variable's value; an external
+// secret or an unreadable file is known by its name only.
+func secretContent(model *types.Project, name string, v *view) string {
+	s, ok := model.Secrets[name]
+	switch {
+	case !ok:
+		return "\x00undeclared " + name
+	case bool(s.External):
+		return "\x00external " + name
+	case s.File != "":
+		if b, ok := v.get(s.File); ok {
+			return string(b)
+		}
+		return "\x00missing " + s.File
+	case s.Environment != "":
+		if val, ok := model.Environment.Resolve(s.Environment); ok {
+			return val
+		}
+		return "\x00unset " + s.Environment
+	case s.Content != "":
+		return s.Content
+	}
+	return "\x00empty " + name
+}
+
+// aims are, per service, the keys of its configuration the applied fixes
+// change on purpose.
+type aims map[string]map[string]bool
+
+// aimOf adds what a fix of rule aims at in service.
+func (a aims) add(rule, service string) {
+	var keys []string
+	switch {
+	case strings.HasPrefix(rule, "secret-"):
+		keys = []string{"secrets"}
+	case strings.Contains(rule, "volume") || strings.Contains(rule, "tmpfs") || strings.HasPrefix(rule, "state"):
+		keys = []string{"volumes", "tmpfs"}
+	}
+	if a[service] == nil {
+		a[service] = map[string]bool{}
+	}
+	for _, k := range keys {
+		a[service][k] = true
+	}
+}
+
+// compare lists what is wrong with after, given before and what the fixes
+// aim at: each message names the service and the variable or key, never
+// a value.
+func compare(before, after *effective, aimed aims) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(before.services)) {
+		b := before.services[name]
+		a, ok := after.services[name]
+		if !ok {
+			out = append(out, fmt.Sprintf("service %q would be gone", name))
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(a.both)) {
+			if !b.both[k] {
+				out = append(out, fmt.Sprintf("service %q would get both %s and %s_FILE, and images that read %s_FILE refuse to start with both (set %s in one place only)", name, k, k, k, k))
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(b.values)) {
+			av, ok := a.values[k]
+			switch {
+			case !ok && !a.both[k]:
+				out = append(out, fmt.Sprintf("service %q would no longer get %s", name, k))
+			case ok && av != b.values[k]:
+				out = append(out, fmt.Sprintf("service %q would get another value for %s", name, k))
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(a.values)) {
+			if _, had := b.values[k]; !had && !b.both[k] {
+				out = append(out, fmt.Sprintf("service %q would get %s, which it did not have", name, k))
+			}
+		}
+		var changed []string
+		for _, k := range slices.Sorted(maps.Keys(mergeKeys(b.rest, a.rest))) {
+			if aimed[name][k] {
+				continue
+			}
+			if !bytes.Equal(b.rest[k], a.rest[k]) {
+				changed = append(changed, k)
+			}
+		}
+		if len(changed) > 0 {
+			out = append(out, fmt.Sprintf("service %q would change where no fix aims: %s", name, strings.Join(changed, ", ")))
+		}
+	}
+	return out
+}
+
+func mergeKeys(a, b map[string]json.RawMessage) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}

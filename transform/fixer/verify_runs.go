@@ -1,0 +1,486 @@
+package fixer
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"github.com/composure-dev/composure/transform"
+	"maps"
+	"path/filepath"
+	"slices"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+
+	"github.com/composure-dev/composure/rules/fingerprint"
+	"github.com/composure-dev/composure/rules/lint"
+)
+
+// Why this file exists: SPEC §6 "verified as the project runs". Each
+// pass's changes are checked, before they are kept, against every run that
+// reads a changed file (runs.go): what each container receives must stay
+// the same (effective.go). A fix whose result fails is withheld, with the
+// reason, and the others of its file are kept when they pass without it.
+
+// Withheld is a fix that was not made because the project would not run
+// as before with it, and why. The reason never holds a secret value.
+type Withheld struct {
+	File    string
+	Line    int
+	Rule    string
+	Service string
+	Reason  string
+}
+
+// maxRechecks bounds the rounds of withholding in one pass: each round
+// withholds at least one fix, and the last withholds every suspect left.
+const maxRechecks = 4
+
+// runCheck is the state of verification across one Run.
+type runCheck struct {
+	runs  *runSet
+	evals map[string][]cachedEval
+}
+
+type cachedEval struct {
+	lenient bool
+	eff     *effective
+	err     error
+}
+
+// failure is a run that a pass's changes break.
+type failure struct {
+	run    runSpec
+	reason string
+	// read are the files the run reads (before the changes).
+	read map[string][]byte
+}
+
+// checkRuns verifies the pending changes of a pass against every run that
+// reads a file they change, and withholds the fixes that break one. It
+// reports whether it changed the overlay.
+func (r *run) checkRuns(ctx context.Context, outs []lint.Outcome) bool {
+	if r.check == nil {
+		r.check = &runCheck{runs: newRunSet(r.cfg.Load), evals: map[string][]cachedEval{}}
+	}
+	changedAny := false
+	if r.withholdTracked(ctx) {
+		changedAny = true
+	}
+	for round := 0; round < maxRechecks; round++ {
+		failures := r.failures(ctx, outs, r.overlay, r.pending)
+		if len(failures) == 0 {
+			return changedAny
+		}
+		changedAny = true
+		r.withhold(ctx, failures, round == maxRechecks-1)
+	}
+	return changedAny
+}
+
+// failures judges every run that reads a file changed in overlay (from
+// r.base), with the changes of pend.
+func (r *run) failures(ctx context.Context, outs []lint.Outcome, overlay map[string][]byte, pend []*pending) []failure {
+	changed := changedFiles(r.base, overlay)
+	if len(changed) == 0 {
+		return nil
+	}
+	aimed := aimsOf(pend)
+	var out []failure
+	for _, rs := range r.candidates(outs, changed, overlay) {
+		if f, bad := r.judge(ctx, rs, overlay, changed, aimed); bad {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// judge compares run rs before (r.base) and after (overlay).
+func (r *run) judge(ctx context.Context, rs runSpec, overlay map[string][]byte, changed map[string]bool, aimed aims) (failure, bool) {
+	before, lenient, ok := r.before(ctx, rs)
+	if !ok || !readsAny(before.read, changed) {
+		return failure{}, false
+	}
+	f := failure{run: rs, read: before.read}
+	after, err := r.eval(ctx, rs, overlay, lenient)
+	if err != nil {
+		f.reason = fmt.Sprintf("%s would no longer load: %v", r.runName(rs), err)
+		return f, true
+	}
+	problems := compare(before, after, aimed)
+	if len(problems) == 0 {
+		return failure{}, false
+	}
+	f.reason = "with " + r.runName(rs) + ", " + problems[0]
+	if len(problems) > 1 {
+		f.reason += fmt.Sprintf(" (and %d more)", len(problems)-1)
+	}
+	return f, true
+}
+
+func (r *run) runName(rs runSpec) string {
+	s := "`" + rs.command() + "`"
+	if rs.how != "" {
+		s += " (" + rs.how + ")"
+	}
+	return s
+}
+
+// before is the run as the pass found it: loaded strictly when it loads
+// so, leniently when only a variable set at deploy time is missing; ok is
+// false when it does not load at all (nothing to keep).
+func (r *run) before(ctx context.Context, rs runSpec) (*effective, bool, bool) {
+	if e, err := r.eval(ctx, rs, r.base, false); err == nil {
+		return e, false, true
+	}
+	if e, err := r.eval(ctx, rs, r.base, true); err == nil {
+		return e, true, true
+	}
+	return nil, false, false
+}
+
+// eval is evaluate, cached: a run's result holds while the files it read
+// are unchanged (the after of one pass is the before of the next).
+func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, lenient bool) (*effective, error) {
+	key := rs.key()
+	for _, c := range r.check.evals[key] {
+		if c.lenient == lenient && c.eff.still(overlay) {
+			return c.eff, c.err
+		}
+	}
+	e, err := evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
+	r.check.evals[key] = append(r.check.evals[key], cachedEval{lenient: lenient, eff: e, err: err})
+	if n := len(r.check.evals[key]); n > 4 {
+		r.check.evals[key] = r.check.evals[key][n-4:]
+	}
+	return e, err
+}
+
+// changedFiles are the files whose bytes differ between two overlays.
+func changedFiles(base, overlay map[string][]byte) map[string]bool {
+	out := map[string]bool{}
+	for k, v := range overlay {
+		if old, ok := base[k]; !ok || !bytes.Equal(old, v) {
+			if !ok {
+				// Not changed by an earlier pass: compare with the disk.
+				if disk := currentContent(k, nil); bytes.Equal(disk, v) {
+					continue
+				}
+			}
+			out[k] = true
+		}
+	}
+	for k := range base {
+		if _, ok := overlay[k]; !ok {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+func readsAny(read map[string][]byte, changed map[string]bool) bool {
+	for k := range read {
+		if changed[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates are the runs that may read a changed file: the linted
+// projects that hold one, and the runs of each directory a changed file
+// sits in, less those whose compose files plainly do not read it (a
+// sibling that names none of the .env variables that changed).
+func (r *run) candidates(outs []lint.Outcome, changed map[string]bool, overlay map[string][]byte) []runSpec {
+	var out []runSpec
+	seen := map[string]bool{}
+	add := func(rs runSpec) {
+		if k := rs.key(); !seen[k] {
+			seen[k] = true
+			out = append(out, rs)
+		}
+	}
+	for _, o := range outs {
+		if o.Project == nil {
+			continue
+		}
+		for abs := range changed {
+			if contains(o.Project, abs) {
+				add(r.check.runs.linted(o))
+				break
+			}
+		}
+	}
+	dirs := map[string]bool{}
+	for abs := range changed {
+		if filepath.Base(abs) != ".gitignore" {
+			dirs[filepath.Dir(abs)] = true
+		}
+	}
+	vars := changedVars(r.base, overlay, changed)
+	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
+		for _, rs := range r.check.runs.inDir(dir) {
+			if !seen[rs.key()] && r.mayRead(rs, changed, vars, overlay) {
+				add(rs)
+			}
+		}
+	}
+	return out
+}
+
+// mayRead is the quick test of a run against the changed files, from the
+// text of its compose files: a changed compose file or env file it is
+// given, a .env variable it names, a file it names.
+func (r *run) mayRead(rs runSpec, changed map[string]bool, vars map[string][]string, overlay map[string][]byte) bool {
+	for _, f := range slices.Concat(rs.spec.Files, rs.envFiles) {
+		if changed[f] {
+			return true
+		}
+	}
+	var text [][]byte
+	for _, f := range rs.spec.Files {
+		text = append(text, r.text(f, overlay))
+	}
+	mentions := func(s string) bool {
+		return slices.ContainsFunc(text, func(b []byte) bool { return bytes.Contains(b, []byte(s)) })
+	}
+	for abs := range changed {
+		if filepath.Dir(abs) == rs.spec.Dir && filepath.Base(abs) == ".env" && len(rs.envFiles) == 0 {
+			if mentions(".env") || slices.ContainsFunc(vars[abs], mentions) {
+				return true
+			}
+			continue
+		}
+		if filepath.Base(abs) != ".gitignore" && mentions(filepath.Base(abs)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run) text(abs string, overlay map[string][]byte) []byte {
+	if b, ok := overlay[abs]; ok {
+		return b
+	}
+	return cachedText(abs)
+}
+
+// changedVars are, per changed .env, the variables whose value changed.
+func changedVars(base, overlay map[string][]byte, changed map[string]bool) map[string][]string {
+	out := map[string][]string{}
+	for abs := range changed {
+		if filepath.Base(abs) != ".env" {
+			continue
+		}
+		old, _ := dotenv.ParseWithLookup(bytes.NewReader(currentContent(abs, base)), nil)
+		now, _ := dotenv.ParseWithLookup(bytes.NewReader(currentContent(abs, overlay)), nil)
+		for k, v := range now {
+			if o, ok := old[k]; !ok || o != v {
+				out[abs] = append(out[abs], k)
+			}
+		}
+		for k := range old {
+			if _, ok := now[k]; !ok {
+				out[abs] = append(out[abs], k)
+			}
+		}
+	}
+	return out
+}
+
+// aimsOf is what the applied fixes of pend change on purpose.
+func aimsOf(pend []*pending) aims {
+	a := aims{}
+	for _, pc := range pend {
+		for _, g := range pc.applied {
+			a.add(g.finding.Rule, g.finding.Service)
+			for _, s := range g.finding.Services {
+				a.add(g.finding.Rule, s)
+			}
+		}
+	}
+	return a
+}
+
+// touches reports whether pc changes a file of read.
+func touches(pc *pending, read map[string][]byte) bool {
+	if pc.file != nil {
+		if _, ok := read[pc.file.Abs]; ok {
+			return true
+		}
+	}
+	for _, g := range pc.applied {
+		for _, w := range g.fix.Writes {
+			if _, ok := read[w.Path]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// withhold finds, for each failure, the fixes that cause it: each change
+// that touches the run is tried alone on the pass's base, and within a
+// change that fails alone, each fix alone. The fixes that fail are
+// withheld; when none fails alone (they fail together), or on the last
+// round (all), every fix of the suspect changes is.
+func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
+	drop := map[*pending]map[int]string{}
+	mark := func(pc *pending, i int, reason string) {
+		if drop[pc] == nil {
+			drop[pc] = map[int]string{}
+		}
+		if _, ok := drop[pc][i]; !ok {
+			drop[pc][i] = reason
+		}
+	}
+	for _, f := range failures {
+		var suspects []*pending
+		for _, pc := range r.pending {
+			if touches(pc, f.read) {
+				suspects = append(suspects, pc)
+			}
+		}
+		found := false
+		for _, pc := range suspects {
+			if all {
+				break
+			}
+			if r.passesAlone(ctx, f, pc, nil) {
+				continue
+			}
+			for i := range pc.applied {
+				if len(pc.applied) > 1 && r.passesAlone(ctx, f, pc, []int{i}) {
+					continue
+				}
+				found = true
+				mark(pc, i, r.reasonAlone(ctx, f, pc, i))
+			}
+		}
+		if !found {
+			for _, pc := range suspects {
+				for i := range pc.applied {
+					mark(pc, i, f.reason)
+				}
+			}
+		}
+	}
+	r.dropFixes(drop)
+}
+
+// passesAlone reports whether the run of f passes with only pc's change
+// on the pass's base (only the fixes only of pc when given).
+func (r *run) passesAlone(ctx context.Context, f failure, pc *pending, only []int) bool {
+	trial, sub := r.trial(pc, only)
+	if trial == nil {
+		return false
+	}
+	_, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial), aimsOf([]*pending{sub}))
+	return !bad
+}
+
+// reasonAlone is why fix i of pc fails alone, or f's reason.
+func (r *run) reasonAlone(ctx context.Context, f failure, pc *pending, i int) string {
+	trial, sub := r.trial(pc, []int{i})
+	if trial == nil {
+		return f.reason
+	}
+	if g, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial), aimsOf([]*pending{sub})); bad {
+		return g.reason
+	}
+	return f.reason
+}
+
+// trial is the base with pc's change, or with only the fixes only of it.
+func (r *run) trial(pc *pending, only []int) (map[string][]byte, *pending) {
+	sub := pc
+	if only != nil {
+		sub = r.replan(pc, only)
+		if sub == nil {
+			return nil, nil
+		}
+	}
+	trial := maps.Clone(r.base)
+	if sub.file != nil {
+		trial[sub.file.Abs] = sub.next
+	}
+	for _, g := range sub.applied {
+		addLines(g.fix.Writes, trial)
+	}
+	return trial, sub
+}
+
+// replan is pc with only the fixes keep, merged as the pass merged them
+// (transform.Combine) on the bytes pc started from; a fix that no longer
+// fits beside the others waits for the next pass, as any conflict does.
+// nil when none applies.
+func (r *run) replan(pc *pending, keep []int) *pending {
+	gs := make([]group, 0, len(keep))
+	for _, i := range keep {
+		gs = append(gs, pc.applied[i])
+	}
+	if pc.file == nil {
+		return &pending{applied: gs}
+	}
+	src := source{file: pc.file, root: pc.root}
+	first := resultOf(transform.Combine(pc.file.Content, fixEdits(gs)))
+	saved := r.overlay
+	r.overlay = r.base // acceptLines compares with the pass's starting point
+	next, err := r.plan(src, gs, first, transform.Combine)
+	r.overlay = saved
+	if err != nil || len(next.applied) == 0 {
+		return nil
+	}
+	next.dropped += pc.dropped
+	return next
+}
+
+// dropFixes withholds the marked fixes: they are recorded and never
+// proposed again this run, and each change is replanned without them
+// (dropped whole when nothing is left); the overlay is rebuilt.
+func (r *run) dropFixes(drop map[*pending]map[int]string) {
+	var kept []*pending
+	for _, pc := range r.pending {
+		d := drop[pc]
+		if len(d) == 0 {
+			kept = append(kept, pc)
+			continue
+		}
+		var keep []int
+		for i, g := range pc.applied {
+			reason, ok := d[i]
+			if !ok {
+				keep = append(keep, i)
+				continue
+			}
+			r.recordWithheld(g, reason)
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		if next := r.replan(pc, keep); next != nil {
+			kept = append(kept, next)
+		}
+	}
+	r.overlay = maps.Clone(r.base)
+	for _, pc := range kept {
+		r.apply(pc)
+	}
+	r.pending = kept
+}
+
+func (r *run) recordWithheld(g group, reason string) {
+	id := fingerprint.Of(g.finding)
+	if r.withheld[id] {
+		return
+	}
+	r.withheld[id] = true
+	r.res.Withheld = append(r.res.Withheld, Withheld{
+		File: g.finding.Pos.File, Line: g.finding.Pos.Line, Rule: g.finding.Rule, Service: g.finding.Service,
+		Reason: "withheld: " + reason,
+	})
+}
+
+// withheldFinding reports whether f's fix was withheld this run.
+func (r *run) withheldFinding(f lint.Finding) bool {
+	return r.withheld[fingerprint.Of(f)]
+}
