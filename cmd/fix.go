@@ -109,6 +109,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	// What is left: in --diff mode, as if the fixes were written.
 	left := &runResult{Result: report.Result{Errors: discoverErrs}}
 	left.collect(res.After)
+	left.Withheld = withheldFixes(res)
 	if left.Internal != nil {
 		return &exitError{code: ExitInternal, err: left.Internal}
 	}
@@ -245,12 +246,29 @@ func printFixSummary(io *IOStreams, res *fixer.Result, diff bool) {
 	for _, r := range slices.Concat(res.Refused, res.Skipped) {
 		fmt.Fprintf(io.Err, "%s: %s\n", r.File, r.Reason)
 	}
+	for _, w := range withheldFixes(res) {
+		fmt.Fprintf(io.Err, "%s:%d: withheld the %s fix of service %q: %s\n", w.File, w.Line, w.Rule, w.Service, w.Reason)
+	}
 	if len(res.Notes) > 0 {
 		fmt.Fprintln(io.Err, "\nbefore the next `docker compose up`:")
 		for _, n := range res.Notes {
 			fmt.Fprintln(io.Err, n)
 		}
 	}
+}
+
+// withheldFixes are the fixes the run withheld, as reports show them:
+// the reason masked like every output (it names variables and files,
+// never values, and a compose-go error it quotes is masked too).
+func withheldFixes(res *fixer.Result) []report.WithheldFix {
+	mask := secrets.NewMasker(res.Redact)
+	out := make([]report.WithheldFix, 0, len(res.Withheld))
+	for _, w := range res.Withheld {
+		out = append(out, report.WithheldFix{
+			File: project.RelToWorkingDir(w.File), Line: w.Line, Rule: w.Rule, Service: w.Service, Reason: mask.Mask(w.Reason),
+		})
+	}
+	return out
 }
 
 func plural(n int, one, many string) string {

@@ -17,6 +17,17 @@ type jsonReport struct {
 	// Tool names the composure that wrote the report; left out when the
 	// caller gave no version (added after v1's first fields: optional).
 	Tool *jsonTool `json:"tool,omitempty"`
+	// Withheld: the fixes `composure fix` did not make, and why (added
+	// in v1: optional, only from fix).
+	Withheld []jsonWithheld `json:"withheld,omitempty"`
+}
+
+type jsonWithheld struct {
+	Rule    string `json:"rule"`
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Service string `json:"service,omitempty"`
+	Reason  string `json:"reason"`
 }
 
 type jsonTool struct {
@@ -108,6 +119,9 @@ func (j jsonReporter) Report(w io.Writer, r *Result) error {
 	}
 	for _, e := range r.Errors {
 		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Message})
+	}
+	for _, wf := range r.Withheld {
+		out.Withheld = append(out.Withheld, jsonWithheld{Rule: wf.Rule, File: wf.File, Line: wf.Line, Service: wf.Service, Reason: wf.Reason})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

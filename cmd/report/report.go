@@ -30,6 +30,19 @@ type Result struct {
 	// Suppressed are findings an ignore comment or the config silenced.
 	// Optional: only SARIF reports them (as suppressed results).
 	Suppressed []SuppressedFinding
+	// Withheld are the fixes `fix` did not make because the project would
+	// not run as before with them. Optional: only fix sets it, and only
+	// JSON reports it (text prints it with the fix summary).
+	Withheld []WithheldFix
+}
+
+// WithheldFix is a fix that was not made, and why (never a secret value).
+type WithheldFix struct {
+	File    string
+	Line    int
+	Rule    string
+	Service string
+	Reason  string
 }
 
 // Suppression kinds, as SARIF names them.

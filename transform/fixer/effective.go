@@ -319,11 +319,27 @@ func secretContent(model *types.Project, name string, v *view) string {
 		if val, ok := model.Environment.Resolve(s.Environment); ok {
 			return val
 		}
-		return "\x00unset " + s.Environment
+		return unsetEnv + s.Environment
 	case s.Content != "":
 		return s.Content
 	}
 	return "\x00empty " + name
+}
+
+// unsetEnv starts the content of a secret whose environment variable is
+// not set where composure runs: it is set where the stack is deployed,
+// and matches what ${VAR} read here (empty, or the placeholder).
+const unsetEnv = "\x00unset-env "
+
+// same reports whether a container gets the same value after as before.
+func same(before, after string) bool {
+	if before == after {
+		return true
+	}
+	if name, ok := strings.CutPrefix(after, unsetEnv); ok {
+		return before == "" || before == "<unset "+name+">"
+	}
+	return false
 }
 
 // aims are, per service, the keys of its configuration the applied fixes
@@ -369,7 +385,7 @@ func compare(before, after *effective, aimed aims) []string {
 			switch {
 			case !ok && !a.both[k]:
 				out = append(out, fmt.Sprintf("service %q would no longer get %s", name, k))
-			case ok && av != b.values[k]:
+			case ok && !same(b.values[k], av):
 				out = append(out, fmt.Sprintf("service %q would get another value for %s", name, k))
 			}
 		}

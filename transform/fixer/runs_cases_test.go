@@ -120,7 +120,6 @@ func judge(t *testing.T, dir string, files, envFiles []string) (map[string]map[s
 	return env, err
 }
 
-
 func cliOrNil(t *testing.T) []string {
 	var found []string
 	t.Run("docker-compose-cli", func(t *testing.T) { found = composeCLI(t) })

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
@@ -301,17 +302,29 @@ func aimsOf(pend []*pending) aims {
 	return a
 }
 
-// touches reports whether pc changes a file of read.
-func touches(pc *pending, read map[string][]byte) bool {
+// touches reports whether pc changes what the run of f reads: one of its
+// compose or env files, or a .env variable its compose files name (a
+// shared .env gets lines from the fixes of every file beside it).
+func (r *run) touches(pc *pending, f failure) bool {
 	if pc.file != nil {
-		if _, ok := read[pc.file.Abs]; ok {
+		if _, ok := f.read[pc.file.Abs]; ok {
 			return true
 		}
 	}
 	for _, g := range pc.applied {
 		for _, w := range g.fix.Writes {
-			if _, ok := read[w.Path]; ok {
+			if _, ok := f.read[w.Path]; !ok || filepath.Base(w.Path) == ".gitignore" {
+				continue
+			}
+			if filepath.Base(w.Path) != ".env" || len(f.run.envFiles) > 0 {
 				return true
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
+			for _, file := range f.run.spec.Files {
+				text := r.text(file, r.base)
+				if bytes.Contains(text, []byte(name)) || bytes.Contains(text, []byte(".env")) {
+					return true
+				}
 			}
 		}
 	}
@@ -336,7 +349,7 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 	for _, f := range failures {
 		var suspects []*pending
 		for _, pc := range r.pending {
-			if touches(pc, f.read) {
+			if r.touches(pc, f) {
 				suspects = append(suspects, pc)
 			}
 		}
@@ -476,7 +489,7 @@ func (r *run) recordWithheld(g group, reason string) {
 	r.withheld[id] = true
 	r.res.Withheld = append(r.res.Withheld, Withheld{
 		File: g.finding.Pos.File, Line: g.finding.Pos.Line, Rule: g.finding.Rule, Service: g.finding.Service,
-		Reason: "withheld: " + reason,
+		Reason: reason,
 	})
 }
 
