@@ -253,10 +253,14 @@ func containerOf(model *types.Project, svc types.ServiceConfig, v *view) (*conta
 			target = grant.Source
 		}
 		if !strings.HasPrefix(target, "/") {
-			secretAt[target] = content
 			target = "/run/secrets/" + target
 		}
 		secretAt[target] = content
+		// compose-go gives the target as a path; an image that adds
+		// /run/secrets/ itself (minio) is given the name alone.
+		if strings.HasPrefix(target, "/run/secrets/") {
+			secretAt[strings.TrimPrefix(target, "/run/secrets/")] = content
+		}
 	}
 	c := &container{values: map[string]string{}, both: map[string]bool{}}
 	byFile := map[string]string{}
