@@ -130,8 +130,14 @@ func (r *run) runName(rs runSpec) string {
 // so, leniently when only a variable set at deploy time is missing; ok is
 // false when it does not load at all (nothing to keep).
 func (r *run) before(ctx context.Context, rs runSpec) (*effective, bool, bool) {
-	if e, err := r.eval(ctx, rs, r.base, false); err == nil {
+	e, err := r.eval(ctx, rs, r.base, false)
+	if err == nil {
 		return e, false, true
+	}
+	// Only a missing ${VAR:?} loads leniently; any other error would
+	// fail the same way again (compose-go does not wrap it: the text).
+	if !strings.Contains(err.Error(), "required variable") {
+		return nil, false, false
 	}
 	if e, err := r.eval(ctx, rs, r.base, true); err == nil {
 		return e, true, true
