@@ -18,6 +18,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/composure-dev/composure/rules/project"
 	"github.com/composure-dev/composure/transform/write"
 )
 
@@ -125,6 +126,42 @@ func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[str
 	return out, nil
 }
 
+// fromModel is the effective configuration of a project a lint pass
+// loaded (with overlay): the fix loop loads the linted projects anyway,
+// before and after each pass, and a second load of each would double the
+// cost of fixing. The loader is lenient where compose is strict (a
+// missing ${VAR:?} reads as empty, with a note): required lists the
+// variables it noted missing, which the caller compares.
+func fromModel(p *project.Project, envFiles []string, overlay map[string][]byte) (*effective, map[string]bool, error) {
+	v := &view{overlay: overlay, read: map[string][]byte{}}
+	for _, f := range p.AllFiles() {
+		v.read[f.Abs] = f.Content
+	}
+	if len(envFiles) > 0 {
+		for _, f := range envFiles {
+			v.get(f)
+		}
+	} else {
+		v.get(filepath.Join(p.Dir, ".env"))
+	}
+	out := &effective{services: map[string]*container{}, read: v.read}
+	for _, sname := range slices.Sorted(maps.Keys(p.Model.Services)) {
+		c, err := containerOf(p.Model, p.Model.Services[sname], v)
+		if err != nil {
+			return out, nil, fmt.Errorf("service %q: %w", sname, err)
+		}
+		out.services[sname] = c
+	}
+	required := map[string]bool{}
+	for _, n := range p.Notes {
+		if rest, ok := strings.CutPrefix(n.Msg, "required variable "); ok {
+			name, _, _ := strings.Cut(rest, " ")
+			required[name] = true
+		}
+	}
+	return out, required, nil
+}
+
 // loadModel is compose-go's load, recovered: it panics on some inputs.
 func loadModel(ctx context.Context, details types.ConfigDetails, name string, substitute func(string, template.Mapping) (string, error)) (model *types.Project, err error) {
 	defer func() {
@@ -217,7 +254,8 @@ func runEnvironment(rs runSpec, environ []string, v *view) (map[string]string, e
 // WithServicesEnvironmentResolved does, reading its env files through v,
 // and the secrets its <VAR>_FILE variables name.
 func containerOf(model *types.Project, svc types.ServiceConfig, v *view) (*container, error) {
-	explicit := svc.Environment.Resolve(model.Environment.Resolve)
+	// Resolve fills the map in place: a copy, the model may be a lint's.
+	explicit := maps.Clone(svc.Environment).Resolve(model.Environment.Resolve)
 	environment := explicit.ToMapping()
 	for _, ef := range svc.EnvFiles {
 		b, ok := v.get(ef.Path)

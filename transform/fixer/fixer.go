@@ -69,6 +69,11 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 	// The rules' fix helpers check every edit they compute; lint, which
 	// only reports fixes, does not pay for it.
 	r.cfg.Run.VerifyFixes = true
+	// The verification of a pass compares the models of the linted
+	// projects before and after it (verify_runs.go): they are kept for
+	// one pass, and released here when the caller asked for that.
+	release := r.cfg.ReleaseModels
+	r.cfg.ReleaseModels = false
 	active := specs
 	var prev []lint.Outcome // the outcomes the pending changes were made from
 	// idx maps active to specs; latest is each spec's newest outcome.
@@ -87,7 +92,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 				r.reverify(ctx, bad, prev)
 				outs = r.lint(ctx, active)
 			}
-			if r.checkRuns(ctx, outs) {
+			if r.checkRuns(ctx, outs, prev) {
 				outs = r.lint(ctx, active)
 			}
 			r.commit()
@@ -104,12 +109,20 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 			break
 		}
 		keep := projectsWith(outs, r.pending)
+		if release {
+			releaseExcept(prev, nil)
+			releaseExcept(outs, keep)
+		}
 		prev, active = make([]lint.Outcome, len(keep)), make([]project.Spec, len(keep))
 		for k, j := range keep {
 			prev[k], active[k] = outs[j], outs[j].Spec
 			keep[k] = idx[j]
 		}
 		idx = keep
+	}
+	if release {
+		releaseExcept(prev, nil)
+		releaseExcept(latest, nil)
 	}
 	// What is left pending are line writes of fixes that edit no compose
 	// file: nothing to load.
@@ -129,6 +142,16 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		}
 	}
 	return res
+}
+
+// releaseExcept releases the models of outs but those at the indexes of
+// keep (the next pass's before).
+func releaseExcept(outs []lint.Outcome, keep []int) {
+	for j, o := range outs {
+		if o.Project != nil && !slices.Contains(keep, j) {
+			o.Project.Release()
+		}
+	}
 }
 
 // run is the state of one Run.

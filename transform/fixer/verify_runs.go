@@ -14,6 +14,7 @@ import (
 
 	"github.com/composure-dev/composure/rules/fingerprint"
 	"github.com/composure-dev/composure/rules/lint"
+	"github.com/composure-dev/composure/rules/project"
 )
 
 // Why this file exists: SPEC §6 "verified as the project runs". Each
@@ -59,7 +60,7 @@ type failure struct {
 // checkRuns verifies the pending changes of a pass against every run that
 // reads a file they change, and withholds the fixes that break one. It
 // reports whether it changed the overlay.
-func (r *run) checkRuns(ctx context.Context, outs []lint.Outcome) bool {
+func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 	if r.check == nil {
 		r.check = &runCheck{runs: newRunSet(r.cfg.Load), evals: map[string][]cachedEval{}}
 	}
@@ -67,20 +68,35 @@ func (r *run) checkRuns(ctx context.Context, outs []lint.Outcome) bool {
 	if r.withholdTracked(ctx) {
 		changedAny = true
 	}
+	var only map[string]bool // after a round: the runs to judge again
 	for round := 0; round < maxRechecks; round++ {
-		failures := r.failures(ctx, outs, r.overlay, r.pending)
+		var pairs map[string]modelPair
+		if round == 0 {
+			pairs = r.pairs(outs, prev)
+		}
+		failures := r.failures(ctx, outs, pairs, only, r.overlay, r.pending)
 		if len(failures) == 0 {
 			return changedAny
 		}
 		changedAny = true
+		before := r.overlay
 		r.withhold(ctx, failures, round == maxRechecks-1)
+		// A run that passed and reads nothing the withholding changed
+		// still passes: only the failed ones and those are judged again.
+		only = map[string]bool{}
+		for _, f := range failures {
+			only[f.run.key()] = true
+		}
+		for _, rs := range r.candidates(outs, changedFiles(before, r.overlay), r.overlay) {
+			only[rs.key()] = true
+		}
 	}
 	return changedAny
 }
 
 // failures judges every run that reads a file changed in overlay (from
 // r.base), with the changes of pend.
-func (r *run) failures(ctx context.Context, outs []lint.Outcome, overlay map[string][]byte, pend []*pending) []failure {
+func (r *run) failures(ctx context.Context, outs []lint.Outcome, pairs map[string]modelPair, only map[string]bool, overlay map[string][]byte, pend []*pending) []failure {
 	changed := changedFiles(r.base, overlay)
 	if len(changed) == 0 {
 		return nil
@@ -88,11 +104,62 @@ func (r *run) failures(ctx context.Context, outs []lint.Outcome, overlay map[str
 	aimed := aimsOf(pend)
 	var out []failure
 	for _, rs := range r.candidates(outs, changed, overlay) {
+		if only != nil && !only[rs.key()] {
+			continue
+		}
+		if pair, ok := pairs[rs.key()]; ok && !r.modelsDiffer(pair, overlay, aimed) {
+			continue
+		}
 		if f, bad := r.judge(ctx, rs, overlay, changed, aimed); bad {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// modelPair is a linted project as the pass found it (before) and as its
+// lint loaded it with the pass's changes (after).
+type modelPair struct {
+	before, after *project.Project
+	envFiles      []string
+}
+
+// pairs are the linted runs whose lint before and after the pass's
+// changes can stand for their evaluation: both loaded whole.
+func (r *run) pairs(outs, prev []lint.Outcome) map[string]modelPair {
+	out := map[string]modelPair{}
+	if len(prev) != len(outs) {
+		return out
+	}
+	for i, o := range outs {
+		b, a := prev[i].Project, o.Project
+		if b == nil || a == nil || b.Model == nil || a.Model == nil || b.Partial || a.Partial || o.Err != nil || prev[i].Err != nil {
+			continue
+		}
+		rs := r.check.runs.linted(o)
+		out[rs.key()] = modelPair{before: b, after: a, envFiles: rs.envFiles}
+	}
+	return out
+}
+
+// modelsDiffer is the quick judge of a linted run, from the models its
+// lint loaded: a run it finds unchanged is; one it finds changed is judged
+// again by evaluate, strictly as compose runs it, which decides.
+func (r *run) modelsDiffer(pair modelPair, overlay map[string][]byte, aimed aims) bool {
+	before, reqB, err := fromModel(pair.before, pair.envFiles, r.base)
+	if err != nil {
+		return true
+	}
+	after, reqA, err := fromModel(pair.after, pair.envFiles, overlay)
+	if err != nil {
+		return true
+	}
+	for k := range reqA {
+		if !reqB[k] {
+			return true
+		}
+	}
+	return len(compare(before, after, aimed)) > 0
 }
 
 // judge compares run rs before (r.base) and after (overlay).
