@@ -3,6 +3,7 @@ package fixer_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,9 +80,15 @@ func TestCorpusFixProperties(t *testing.T) {
 		if again := fixer.Run(context.Background(), specs, cfg, fixer.Options{}); len(again.Changes) > 0 {
 			t.Errorf("%s: (b) second fix changed it again", e.Name())
 		}
-		// (c)
+		// (c): but a fix withheld because the project would not run as
+		// before with it (a VAR that env_file also sets) is left on purpose;
+		// lint, which does not verify fixes, still calls it fixable.
+		withheld := map[string]bool{}
+		for _, w := range res.Withheld {
+			withheld[fmt.Sprint(w.Rule, w.Service, w.Line)] = true
+		}
 		for _, f := range after.Findings {
-			if f.Fix != nil && f.Fix.Applicability == lint.Safe {
+			if f.Fix != nil && f.Fix.Applicability == lint.Safe && !withheld[fmt.Sprint(f.Rule, f.Service, f.Pos.Line)] {
 				t.Errorf("%s: (c) safely fixable finding left: %s: %s", e.Name(), f.Pos, f.Message)
 			}
 		}
