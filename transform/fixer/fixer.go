@@ -8,6 +8,9 @@
 //   - plan.go: merging each file's edits, conflicts left for a later pass;
 //   - lines.go: the lines fixes add to or remove from side files;
 //   - verify.go: re-loading every project a changed file belongs to;
+//   - runs.go, effective.go, verify_runs.go, verify_tracked.go: the
+//     project as run: every run that reads a changed file, what each of
+//     its containers receives before and after, the fixes withheld;
 //   - apply.go: Apply, the atomic writes;
 //   - result.go and remaining.go: what was done, and what is left.
 package fixer
