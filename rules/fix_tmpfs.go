@@ -12,7 +12,7 @@ import (
 // persists, and the service writes to disk instead of RAM.
 func tmpfsToVolumeFix(p *lint.Pass, s *service, m mount) *lint.Fix {
 	f, svc := serviceNode(p.Project, s.Name)
-	if f == nil {
+	if f == nil || replacedAfter(p.Project, f, s.Name, "volumes", "tmpfs") {
 		return nil
 	}
 	loc := p.Project.LocateIn(f, m.Path...)

@@ -89,13 +89,14 @@ func lastSegment(p string) string {
 }
 
 // mountVolumeFix mounts a named volume on a data path of a service and
-// declares it, in the file that defines the service.
+// declares it, in the file that defines the service (the base file, not
+// an override: see placement.go).
 func mountVolumeFix(p *lint.Pass, s *service, paths []knowledge.DataPath) *lint.Fix {
 	if s.Alternatives {
 		return nil // the version decides the path; a wrong mount can stop the service
 	}
 	f, loc := serviceNode(p.Project, s.Name)
-	if f == nil {
+	if f == nil || replacedAfter(p.Project, f, s.Name, "volumes") {
 		return nil
 	}
 	b := newFixBuilder(p, f)
@@ -122,9 +123,10 @@ func nameAnonymousFix(p *lint.Pass, s *service, m mount) *lint.Fix {
 	if loc.Depth != len(m.Path) || loc.Node == nil || loc.File == nil {
 		return nil
 	}
-	// The item must belong to this service in its own file, not to an
-	// extends base or an anchor other services share.
-	if own := p.Project.Locate("services", s.Name); own.File != loc.File || transform.IsAliased(loc.File.Source(), loc.Node) {
+	// The item must belong to this service in the file that holds it (the
+	// base or an override, whichever wrote the mount), not to an extends
+	// base or an anchor other services share.
+	if own := p.Project.LocateIn(loc.File, m.Path...); own.Node != loc.Node || transform.IsAliased(loc.File.Source(), loc.Node) {
 		return nil
 	}
 	b := newFixBuilder(p, loc.File)

@@ -318,10 +318,10 @@ func envSecretBase(u envFileUse, key string) string {
 
 // envFileMove builds the compose side of moving an env file secret to a
 // compose secret: the secret file and .gitignore line, the top-level
-// declaration, and for each service the grant and its <VAR>_FILE entry.
-// envFileFix adds the deletion of the entry's line from the env file. nil
-// when the services are not all defined in one compose file or a helper
-// refuses.
+// declaration, and for each service the grant and its <VAR>_FILE entry,
+// in the file whose env_file: loads the env file (placement.go). envFileFix
+// adds the deletion of the entry's line from the env file. nil when those
+// are not all one compose file or a helper refuses.
 func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *lint.Fix {
 	vars := fileVars(u, e.Key)
 	if vars == nil {
@@ -330,8 +330,8 @@ func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *
 	var f *project.File
 	nodes := make([]*yaml.Node, len(u.Services))
 	for i, s := range u.Services {
-		sf, loc := serviceNode(p.Project, s.Name)
-		if sf == nil || (f != nil && sf != f) || hasMergeKey(loc.Node) {
+		sf, loc := envFileNode(p.Project, s.Name, u.File.Abs)
+		if sf == nil || (f != nil && sf != f) || hasMergeKey(loc.Node) || replacedAfter(p.Project, sf, s.Name, "secrets", "environment") {
 			return nil
 		}
 		f, nodes[i] = sf, loc.Node
