@@ -94,3 +94,17 @@ func TestEnvFileMovePlacement(t *testing.T) {
 		t.Errorf("fix edits %v, want compose.override.yaml", got)
 	}
 }
+
+// TestAnonymousVolumePlacement: an anonymous volume is named where it is
+// written, in the base file too when an override also adjusts the
+// service (it was refused there: the service's last file was taken for
+// the one that must hold the mount).
+func TestAnonymousVolumePlacement(t *testing.T) {
+	got := fixFiles(t, map[string]string{
+		"compose.yaml":          "services:\n  db:\n    image: mysql:8.4\n    volumes:\n      - /var/lib/mysql\n",
+		"compose.override.yaml": "services:\n  db:\n    ports: [\"3306:3306\"]\n",
+	}, AnonymousVolume, checkAnonymousVolume)
+	if len(got) != 1 || strings.Join(got[0], ",") != "compose.yaml" {
+		t.Errorf("fix edits %v, want compose.yaml", got)
+	}
+}
