@@ -132,7 +132,7 @@ func dotEnvFix(p *lint.Pass, s *service, e rawEntry, variable, value string, fro
 		}
 	}
 	line, ok := dotEnvLine(variable, value)
-	if !ok {
+	if !ok || dotEnvSpreads(p, variable, value) {
 		return nil
 	}
 	replaceEntry(b, e, e.Key, `"${`+variable+`:?`+variable+` is not set}"`)
