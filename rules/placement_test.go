@@ -108,3 +108,15 @@ func TestAnonymousVolumePlacement(t *testing.T) {
 		t.Errorf("fix edits %v, want compose.yaml", got)
 	}
 }
+
+// TestTmpfsFixPlacement: a tmpfs an override adds is replaced in the
+// override, where it is written (the base file never had it).
+func TestTmpfsFixPlacement(t *testing.T) {
+	got := fixFiles(t, map[string]string{
+		"compose.yaml":          "services:\n  db:\n    image: postgres:16\n",
+		"compose.override.yaml": "services:\n  db:\n    tmpfs:\n      - /var/lib/postgresql/data\n",
+	}, StateOnTmpfs, StateOnTmpfs.Check)
+	if len(got) != 1 || strings.Join(got[0], ",") != "compose.override.yaml" {
+		t.Errorf("fix edits %v, want compose.override.yaml", got)
+	}
+}
