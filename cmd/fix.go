@@ -251,7 +251,7 @@ func printFixSummary(io *IOStreams, res *fixer.Result, diff bool) {
 	}
 	if len(res.Notes) > 0 {
 		fmt.Fprintln(io.Err, "\nbefore the next `docker compose up`:")
-		for _, n := range res.Notes {
+		for _, n := range uniqueNotes(res.Notes) {
 			fmt.Fprintln(io.Err, n)
 		}
 	}

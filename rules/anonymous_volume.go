@@ -37,7 +37,11 @@ volumes:
   db-mysql:
 `,
 		FixText: "Name the volume `<service>-<last path segment>` and declare it under the top-level `volumes:` " +
-			"(safe). The data already in the anonymous volume has to be copied into the named one before the next `up`.",
+			"(safe). The data already in the anonymous volume has to be copied into the named one before the next `up`. " +
+			"No fix for a volume on a dependency directory (`node_modules`, `bower_components`, `.pnpm-store`, `vendor`, " +
+			"`.venv`, `venv`, `__pycache__`, `site-packages`, `dist-packages`, `target`, `.gradle`, `.m2`, `deps`, `_build`, " +
+			"`.bundle`, `packages`): a named volume is never renewed from the image, so after a rebuild the container " +
+			"keeps the old dependencies; the message says so instead.",
 		References: []string{
 			"https://docs.docker.com/reference/compose-file/services/#volumes",
 			"https://docs.docker.com/reference/cli/docker/compose/down/",
@@ -54,13 +58,19 @@ func checkAnonymousVolume(p *lint.Pass) {
 			if m.Kind != anonymousVolume || m.Target == "." || maskedByParent(s.Mounts, m) || dependencyCache(s, m) {
 				continue
 			}
-			p.Report(p.Project.Locate(m.Path...), lint.Finding{
+			f := lint.Finding{
 				Service: s.Name,
 				Path:    dotted(m.Path),
 				Message: fmt.Sprintf("service %q mounts an anonymous volume on %s; `docker compose down` orphans it and the next `up` starts empty: give it a name and declare it under top-level volumes",
 					s.Name, m.Target),
-				Fix: nameAnonymousFix(p, s, m),
-			})
+			}
+			if staleDir(m.Target) {
+				f.Message = fmt.Sprintf("service %q mounts an anonymous volume on %s, where packages are installed: if the image installs them there, keep it anonymous (`docker compose up -V` renews it from the rebuilt image; a named volume would keep the old packages) and ignore this finding; if it holds data, `docker compose down` orphans it: give it a name and declare it under top-level volumes",
+					s.Name, m.Target)
+			} else {
+				f.Fix = nameAnonymousFix(p, s, m)
+			}
+			p.Report(p.Project.Locate(m.Path...), f)
 		}
 	}
 }

@@ -132,7 +132,7 @@ func dotEnvFix(p *lint.Pass, s *service, e rawEntry, variable, value string, fro
 		}
 	}
 	line, ok := dotEnvLine(variable, value)
-	if !ok {
+	if !ok || dotEnvSpreads(p, variable, value) {
 		return nil
 	}
 	replaceEntry(b, e, e.Key, `"${`+variable+`:?`+variable+` is not set}"`)
@@ -208,13 +208,9 @@ var singleVar = regexp.MustCompile(`^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][
 var defaultOnly = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^${}]*)\}$`)
 
 // secretName is <service>-<variable>, lower-case with dashes, without
-// saying the service twice (mysql + MYSQL_ROOT_PASSWORD: mysql-root-password).
+// saying a word twice where they meet (secretNameWords).
 func secretName(service, key string) string {
-	v := strings.ReplaceAll(strings.ToLower(key), "_", "-")
-	if strings.HasPrefix(v, service+"-") {
-		return v
-	}
-	return service + "-" + v
+	return joinNameWords(service, strings.ReplaceAll(strings.ToLower(key), "_", "-"))
 }
 
 // fileEnv returns the <key>_FILE variable a fix can set: the service's

@@ -10,14 +10,23 @@ import (
 // tmpfsToVolumeFix replaces a tmpfs mount on a data path with a named
 // volume on the same target. Unsafe: data that lived only in memory now
 // persists, and the service writes to disk instead of RAM.
+//
+// The edit goes where the tmpfs is written (an override's tmpfs is
+// replaced in the override: the base file never had it), under the
+// service's own mapping there, not an anchor or an extends base.
 func tmpfsToVolumeFix(p *lint.Pass, s *service, m mount) *lint.Fix {
-	f, svc := serviceNode(p.Project, s.Name)
-	if f == nil {
+	at := p.Project.Locate(m.Path...)
+	f := at.File
+	if at.Depth != len(m.Path) || at.Node == nil || f == nil || replacedAfter(p.Project, f, s.Name, "volumes", "tmpfs") {
+		return nil
+	}
+	svc := p.Project.LocateIn(f, "services", s.Name)
+	if svc.Depth != 2 || svc.Node == nil || svc.Node.Kind != yaml.MappingNode || transform.IsAliased(f.Source(), svc.Node) {
 		return nil
 	}
 	loc := p.Project.LocateIn(f, m.Path...)
-	if loc.Depth != len(m.Path) || loc.Node == nil {
-		return nil // the mount is in another file than the service's own definition
+	if loc.Node != at.Node {
+		return nil // the mount comes from an extends base
 	}
 	b := newFixBuilder(p, f)
 	name := sharedOf(p).volumes.get(s.Name + "-" + lastSegment(m.Target))

@@ -89,13 +89,14 @@ func lastSegment(p string) string {
 }
 
 // mountVolumeFix mounts a named volume on a data path of a service and
-// declares it, in the file that defines the service.
+// declares it, in the file that defines the service (the base file, not
+// an override: see placement.go).
 func mountVolumeFix(p *lint.Pass, s *service, paths []knowledge.DataPath) *lint.Fix {
 	if s.Alternatives {
 		return nil // the version decides the path; a wrong mount can stop the service
 	}
 	f, loc := serviceNode(p.Project, s.Name)
-	if f == nil {
+	if f == nil || replacedAfter(p.Project, f, s.Name, "volumes") {
 		return nil
 	}
 	b := newFixBuilder(p, f)
@@ -122,9 +123,10 @@ func nameAnonymousFix(p *lint.Pass, s *service, m mount) *lint.Fix {
 	if loc.Depth != len(m.Path) || loc.Node == nil || loc.File == nil {
 		return nil
 	}
-	// The item must belong to this service in its own file, not to an
-	// extends base or an anchor other services share.
-	if own := p.Project.Locate("services", s.Name); own.File != loc.File || transform.IsAliased(loc.File.Source(), loc.Node) {
+	// The item must belong to this service in the file that holds it (the
+	// base or an override, whichever wrote the mount), not to an extends
+	// base or an anchor other services share.
+	if own := p.Project.LocateIn(loc.File, m.Path...); own.Node != loc.Node || transform.IsAliased(loc.File.Source(), loc.Node) {
 		return nil
 	}
 	b := newFixBuilder(p, loc.File)
@@ -154,20 +156,22 @@ func quoteLike(n *yaml.Node, text string) string {
 }
 
 // migrationNote tells how to keep data that already exists: the next `up`
-// mounts the new, empty named volume.
+// mounts the new, empty named volume. It names the project's files, and
+// its commands run that project (composeCommand).
 func migrationNote(p *project.Project, s *service, volume string, dp knowledge.DataPath) string {
 	target := p.Name + "_" + volume
+	dc := composeCommand(p)
 	if dp.VolumeDeclared {
 		// The volume is created by hand with compose's own labels, so
 		// compose adopts it, and filled before compose recreates anything.
-		return fmt.Sprintf(`service %q: if it has run before, its data in %s sits in an anonymous volume; copy it into %s before the next "up":
-  old=$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "%s"}}{{.Name}}{{end}}{{end}}' $(docker compose ps -aq %s))
-  docker compose stop %s
+		return fmt.Sprintf(`%s, service %q: if it has run before, its data in %s sits in an anonymous volume; copy it into %s before the next "up":
+  old=$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "%s"}}{{.Name}}{{end}}{{end}}' $(%s ps -aq %s))
+  %s stop %s
   docker volume create --label com.docker.compose.project=%s --label com.docker.compose.volume=%s %s
   docker run --rm -v "$old":/from -v %s:/to alpine cp -a /from/. /to/
-  docker compose up -d %s`, s.Name, dp.Path, target, dp.Path, s.Name, s.Name, p.Name, volume, target, target, s.Name)
+  %s up -d %s`, projectFiles(p), s.Name, dp.Path, target, dp.Path, dc, s.Name, dc, s.Name, p.Name, volume, target, target, dc, s.Name)
 	}
-	return fmt.Sprintf(`service %q: if it has run before, its data in %s is in the container's writable layer; copy it out before the next "up" recreates the container:
-  docker compose cp %s:%s ./%s-backup
-  then, after "docker compose up -d %s": docker compose cp ./%s-backup/. %s:%s`, s.Name, dp.Path, s.Name, dp.Path, volume, s.Name, volume, s.Name, dp.Path)
+	return fmt.Sprintf(`%s, service %q: if it has run before, its data in %s is in the container's writable layer; copy it out before the next "up" recreates the container:
+  %s cp %s:%s ./%s-backup
+  then, after "%s up -d %s": %s cp ./%s-backup/. %s:%s`, projectFiles(p), s.Name, dp.Path, dc, s.Name, dp.Path, volume, dc, s.Name, dc, volume, s.Name, dp.Path)
 }

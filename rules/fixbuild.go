@@ -112,20 +112,6 @@ func (b *fixBuilder) build(title string, app lint.Applicability) *lint.Fix {
 	return &lint.Fix{Title: title, Applicability: app, Edits: edits, Writes: b.writes, Notes: b.notes}
 }
 
-// serviceNode finds where a service is defined for a fix: the mapping of
-// services.<name> in the file that holds it, not an extends base. It
-// refuses (nil) a service whose mapping is shared through an anchor.
-func serviceNode(p *project.Project, name string) (*project.File, *project.Loc) {
-	loc := p.Locate("services", name)
-	if loc.Depth != 2 || loc.Node == nil || loc.Node.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	if transform.IsAliased(loc.File.Source(), loc.Node) {
-		return nil, nil
-	}
-	return loc.File, &loc
-}
-
 // addItems appends items to the sequence at key of mapping, creating it
 // with all of them at once when it is missing: two separate creations in
 // one fix would write the key twice.

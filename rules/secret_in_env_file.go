@@ -62,8 +62,10 @@ secrets:
 			"other than root (its `user:`, or an image such as bitnami's that runs as 1001): docker compose " +
 			"bind-mounts a secret file as it is on the host, so that user cannot read a 0600 file; the fix's note " +
 			"says to `chown` it. When the services are not all in one compose file, the same steps are " +
-			"listed instead. Otherwise: keep the env file out of git and create it at deploy time, or use a " +
-			"compose secret where the image can read one.",
+			"listed instead. The grant goes into the compose file whose `env_file:` loads the env file (the base " +
+			"file, not an override, when both do). No fix when the same value is also in an anchor, a command or a " +
+			"healthcheck of the compose files: the message names those lines. Otherwise: keep the env file out of git " +
+			"and create it at deploy time, or use a compose secret where the image can read one.",
 		References: []string{
 			"https://docs.docker.com/reference/compose-file/services/#env_file",
 			"https://docs.docker.com/compose/how-tos/use-secrets/",
@@ -159,6 +161,10 @@ func checkSecretInEnvFile(p *lint.Pass) {
 			format := escapePercent(fmt.Sprintf("env file %s "+what+" for ", filepath.ToSlash(f.Path), e.Key, secrets.Mask(v.Secret), v.Reason)) +
 				"%s" + escapePercent(fmt.Sprintf("; %s: %s", gitState(f.GitStatus), envFileAdvice(u, e.Key, f.GitStatus)))
 			names := serviceNames(u.Services)
+			fix := envFileFix(p, u, e, v)
+			if copies := stuckCopies(p, secrets.Unescape(v.Secret), nil); fix != nil && len(copies) > 0 {
+				fix, format = nil, format+escapePercent(copiesNote(copies))
+			}
 			p.ReportAt(envEntryPos(f, e), lint.Finding{
 				Severity:       sev,
 				Service:        u.Services[0].Name,
@@ -167,7 +173,7 @@ func checkSecretInEnvFile(p *lint.Pass) {
 				Path:           dotted([]string{"services", u.Services[0].Name, "environment", e.Key}),
 				Message:        fmt.Sprintf(format, lint.ServiceList(names)),
 				Redact:         redactions(v.Secret, secrets.Unescape(v.Secret), e.Inner),
-				Fix:            envFileFix(p, u, e, v),
+				Fix:            fix,
 			})
 		}
 	}
@@ -318,10 +324,10 @@ func envSecretBase(u envFileUse, key string) string {
 
 // envFileMove builds the compose side of moving an env file secret to a
 // compose secret: the secret file and .gitignore line, the top-level
-// declaration, and for each service the grant and its <VAR>_FILE entry.
-// envFileFix adds the deletion of the entry's line from the env file. nil
-// when the services are not all defined in one compose file or a helper
-// refuses.
+// declaration, and for each service the grant and its <VAR>_FILE entry,
+// in the file whose env_file: loads the env file (placement.go). envFileFix
+// adds the deletion of the entry's line from the env file. nil when those
+// are not all one compose file or a helper refuses.
 func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *lint.Fix {
 	vars := fileVars(u, e.Key)
 	if vars == nil {
@@ -330,8 +336,8 @@ func envFileMove(p *lint.Pass, u envFileUse, e project.EnvEntry, value string) *
 	var f *project.File
 	nodes := make([]*yaml.Node, len(u.Services))
 	for i, s := range u.Services {
-		sf, loc := serviceNode(p.Project, s.Name)
-		if sf == nil || (f != nil && sf != f) || hasMergeKey(loc.Node) {
+		sf, loc := envFileNode(p.Project, s.Name, u.File.Abs)
+		if sf == nil || (f != nil && sf != f) || hasMergeKey(loc.Node) || replacedAfter(p.Project, sf, s.Name, "secrets", "environment") {
 			return nil
 		}
 		f, nodes[i] = sf, loc.Node

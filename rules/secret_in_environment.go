@@ -55,7 +55,10 @@ secrets:
 			"moved in the project's committed template (`.env.example`, or the `.env.sample` or `.env.dist` it " +
 			"has), names only, and `fix` says once what a fresh clone needs. Images where " +
 			"`_FILE` is known to break (rabbitmq 3.9+) never get the `_FILE` form. A value with a stray `$` gets no " +
-			"fix: compose empties the part after it, and only the author knows whether it was meant as `$$`.",
+			"fix: compose empties the part after it, and only the author knows whether it was meant as `$$`. " +
+			"No move to `.env` when a service that loads `.env` with `env_file` would get the secret without having " +
+			"had it. No move at all when the same value is also in an anchor, a command, an entrypoint or a " +
+			"healthcheck, where no fix moves it: the message names those lines, to move every copy together.",
 		References: []string{
 			"https://docs.docker.com/compose/how-tos/use-secrets/",
 			"https://docs.docker.com/reference/compose-file/secrets/",
@@ -82,7 +85,11 @@ func checkSecretInEnvironment(p *lint.Pass) {
 			default:
 				continue
 			}
-			p.Report(e.Loc, lint.Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: secretEnvFix(p, s, e.rawEntry, v)})
+			fix := secretEnvFix(p, s, e.rawEntry, v)
+			if copies := stuckCopies(p, secrets.Unescape(v.Secret), e.Loc.Node); fix != nil && len(copies) > 0 {
+				fix, msg = nil, msg+copiesNote(copies)
+			}
+			p.Report(e.Loc, lint.Finding{Service: s.Name, Path: dotted(e.Path), Message: msg, Redact: []string{v.Secret}, Fix: fix})
 		}
 		reportShadowedLiterals(p, s, s.envEntries(p.Project))
 	}

@@ -58,7 +58,10 @@ volumes:
 `,
 		FixText: "Mount a named volume `<service>-data` on the data path and declare it under the top-level " +
 			"`volumes:` (safe). When the image declares `VOLUME` there, data may already sit in an anonymous " +
-			"volume: copy it into the new named volume before the next `up`.",
+			"volume: copy it into the new named volume before the next `up`. The volume goes into the file that " +
+			"defines the service (`compose.yaml`, not `compose.override.yaml`), so runs of the base file alone keep the " +
+			"data too. No fix for a dependency directory (a Dockerfile's `VOLUME /app/node_modules`; the list is " +
+			"`anonymous-volume`'s): a named volume would keep the old packages after a rebuild.",
 		References: []string{
 			"https://docs.docker.com/reference/compose-file/services/#volumes",
 			"https://docs.docker.com/reference/cli/docker/compose/down/",
@@ -143,6 +146,8 @@ func checkStatefulVolumeMissing(p *lint.Pass) {
 		if why := throwaway(p, s); why != "" {
 			f.Severity = lint.Info
 			f.Message += "; it looks like a throwaway test database (" + why + "): if so, ignore this finding"
+		} else if dir, ok := staleTarget(paths); ok {
+			f.Message += dependencyHint(dir) // a Dockerfile's VOLUME /app/node_modules
 		} else {
 			f.Fix = mountVolumeFix(p, s, missing)
 		}

@@ -74,3 +74,27 @@ func composeEnv(t *testing.T, cli []string, dir string, args ...string) (map[str
 type cliError struct{ msg string }
 
 func (e *cliError) Error() string { return e.msg }
+// composeConfig runs `config --format json` on files in dir and returns
+// its output.
+func composeConfig(t *testing.T, cli []string, dir string, files ...string) []byte {
+	t.Helper()
+	args := append([]string{}, cli[1:]...)
+	for _, f := range files {
+		args = append(args, "-f", f)
+	}
+	args = append(args, "config", "--format", "json")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cli[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "COMPOSE_PROJECT_NAME=fixtest")
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("docker compose %v config: %v\n%s", files, err, stderr)
+	}
+	return out
+}

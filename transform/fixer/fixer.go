@@ -108,7 +108,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		}
 		r.res.Passes++
 		r.base = maps.Clone(r.overlay)
-		if !r.fixPass(outs) {
+		if !r.fixPass(ctx, outs) {
 			break
 		}
 		keep := projectsWith(outs, r.pending)
@@ -199,8 +199,8 @@ func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
 
 // fixPass collects the eligible fixes of outs and applies them in memory
 // as pending changes; it reports whether any compose file changed.
-func (r *run) fixPass(outs []lint.Outcome) bool {
-	for abs, why := range pulledIn(outs) {
+func (r *run) fixPass(ctx context.Context, outs []lint.Outcome) bool {
+	for abs, why := range r.pulledIn(ctx, outs) {
 		if !r.refused[abs] {
 			r.refused[abs] = true
 			r.res.Skipped = append(r.res.Skipped, why)
@@ -243,40 +243,6 @@ func (r *run) fixPass(outs []lint.Outcome) bool {
 		changed = true
 	}
 	return changed
-}
-
-// pulledIn lists the files some project reads through `include` or
-// `extends` from another file, with why a fix leaves them alone: compose-go
-// reads such files from disk, so a pass could not load the project with
-// the fixed file to check it, and an edit there changes every project that
-// pulls it in. An extends base does not bring its top-level declarations
-// along: a volume or secret a fix declares next to a base service is
-// undefined in the file that extends it. SPEC §6: a fix never edits an
-// extends base on behalf of one service.
-func pulledIn(outs []lint.Outcome) map[string]Refusal {
-	out := map[string]Refusal{}
-	for _, o := range outs {
-		if o.Project == nil {
-			continue
-		}
-		for _, f := range o.Project.AllFiles() {
-			for _, inc := range f.Includes {
-				if _, ok := out[inc.Abs]; !ok {
-					out[inc.Abs] = Refusal{File: inc.Path, Reason: "not fixed: " + f.Path + " includes it; fix it on its own (composure fix " + inc.Path + ") and check the including project"}
-				}
-			}
-			for _, name := range slices.Sorted(maps.Keys(f.Extends)) {
-				base := f.Extends[name].File
-				if base == nil || base == f {
-					continue
-				}
-				if _, ok := out[base.Abs]; !ok {
-					out[base.Abs] = Refusal{File: base.Path, Reason: "not fixed: service \"" + name + "\" of " + f.Path + " extends a service in it, and a change there would change that service too; fix it by hand in both files"}
-				}
-			}
-		}
-	}
-	return out
 }
 
 // apply puts a pending change into the overlay.
