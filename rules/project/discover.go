@@ -234,10 +234,12 @@ func hasServicesLine(path string) bool {
 		return false
 	}
 	defer f.Close()
-	buf := make([]byte, sniffSize)
+	bp := sniffBufs.Get().(*[]byte)
+	defer sniffBufs.Put(bp)
+	buf := (*bp)[:sniffSize]
 	n, _ := io.ReadFull(f, buf)
-	for _, line := range bytes.Split(buf[:n], []byte("\n")) {
-		if bytes.Equal(bytes.TrimRight(line, " \t\r"), []byte("services:")) {
+	for line := range bytes.Lines(buf[:n]) {
+		if bytes.Equal(bytes.TrimRight(line, " \t\r\n"), []byte("services:")) {
 			return true
 		}
 	}
