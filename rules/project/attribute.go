@@ -109,7 +109,7 @@ func (p *projectLoader) stableConsistencyError(ctx context.Context, dir string, 
 		// would only come back.
 		return err
 	}
-	model, lerr := p.loadModel(ctx, dir, env, profiles, false, true)
+	model, lerr := p.uncheckedModel(ctx, dir, env, profiles)
 	if lerr != nil {
 		return err
 	}

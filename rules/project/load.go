@@ -107,6 +107,9 @@ type projectLoader struct {
 	portTemplates map[string]map[string]bool
 	heldStr       map[string]bool
 	heldPort      map[string]int
+
+	// unchecked is the load without consistency checks (unchecked.go).
+	unchecked *uncheckedLoad
 }
 
 // AllFiles is Files then Extra, in a new slice.
@@ -216,7 +219,7 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 		// type) get the same from a copy with the offending part cut out.
 		var degraded *types.Project
 		if consistency {
-			degraded, _ = l.loadModel(ctx, absDir, env, opts.Profiles, false, true)
+			degraded, _ = l.uncheckedModel(ctx, absDir, env, opts.Profiles)
 		}
 		if degraded == nil {
 			if l.portTemplates == nil {

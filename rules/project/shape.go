@@ -57,7 +57,9 @@ func sniff(path string, quick bool) (fileShape, bool) {
 		return fileShape{}, false
 	}
 	defer f.Close()
-	buf := make([]byte, sniffSize+1)
+	bp := sniffBufs.Get().(*[]byte)
+	defer sniffBufs.Put(bp)
+	buf := *bp
 	n, _ := io.ReadFull(f, buf)
 	if n > sniffSize {
 		return fileShape{compose: true}, true
@@ -66,8 +68,8 @@ func sniff(path string, quick bool) (fileShape, bool) {
 		// The common case costs no parse: a top-level key of the
 		// specification at the start of a line says compose already.
 		// The services (for overlays) are parsed only when needed.
-		for _, line := range bytes.Split(buf[:n], []byte("\n")) {
-			if topComposeKey.Match(line) {
+		for line := range bytes.Lines(buf[:n]) {
+			if topComposeKey.Match(line) { // the "\n" it ends with changes nothing: ^key\s*:
 				return fileShape{compose: true, unparsed: true}, true
 			}
 		}
