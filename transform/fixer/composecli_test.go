@@ -74,6 +74,7 @@ func composeEnv(t *testing.T, cli []string, dir string, args ...string) (map[str
 type cliError struct{ msg string }
 
 func (e *cliError) Error() string { return e.msg }
+
 // composeConfig runs `config --format json` on files in dir and returns
 // its output.
 func composeConfig(t *testing.T, cli []string, dir string, files ...string) []byte {
