@@ -153,14 +153,22 @@ func diffOut(o *fixOptions) io.Writer {
 
 // printDiff writes the unified diff of every changed compose file to out,
 // and what would be created on stderr; it returns the first error writing
-// the diff (a diff cut short must not pass for the whole). The secrets being moved are masked
-// in the removed lines: the diff is for reading, not for patch.
+// the diff (a diff cut short must not pass for the whole). Every secret the
+// run saw is masked where it stands, on either side (shownSide): the diff
+// keeps its hunks, and applies to the files as masked.
 func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 	mask := secrets.NewMasker(res.Redact)
 	w := &errWriter{w: out}
 	for _, c := range res.Changes {
-		d := udiff.Unified(filepath.ToSlash(c.Path), c.Original, c.Fixed)
-		fmt.Fprint(w, mask.Mask(d))
+		name := filepath.ToSlash(c.Path)
+		d, ok := udiff.UnifiedShown(name, c.Original, c.Fixed,
+			shownSide(mask, c.Path, c.Original, res.Before(), res.Redact),
+			shownSide(mask, c.Path, c.Fixed, res.After, res.Redact))
+		if !ok {
+			// Cannot happen (masking keeps lines): every occurrence, then.
+			d = mask.Mask(udiff.Unified(name, c.Original, c.Fixed))
+		}
+		fmt.Fprint(w, d)
 	}
 	for _, wr := range res.Writes {
 		fmt.Fprintln(s.Err, "would "+describeWrite(wr))

@@ -345,7 +345,8 @@ func exitFor(r *report.Result, threshold lint.Severity) error {
 }
 
 // redactedSource serves file bytes for source lines with every secret the
-// findings name masked, so a terminal never shows one.
+// findings name masked where it stands (secretplaces.go), so a terminal
+// never shows one, and shows the names and images around it as they are.
 func redactedSource(res *runResult) func(string) []byte {
 	files := map[string][]byte{}
 	for _, p := range res.Projects {
@@ -356,11 +357,14 @@ func redactedSource(res *runResult) func(string) []byte {
 			files[f.Path] = f.Content
 		}
 	}
-	redact := map[string][]string{}
+	var all []string
 	for _, f := range res.Findings {
-		redact[f.Pos.File] = append(redact[f.Pos.File], f.Redact...)
+		all = append(all, f.Redact...)
 	}
+	mask := secrets.NewMasker(all)
 	return func(file string) []byte {
-		return []byte(secrets.MaskAll(string(files[file]), redact[file]))
+		content := files[file]
+		spans := append(findingSpans(res.Findings, file), valueSpans(content, all)...)
+		return []byte(mask.MaskSpans(string(content), spans))
 	}
 }

@@ -144,3 +144,60 @@ func FuzzMasker(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMaskSpans: positional masking hides the secret where a span says it
+// stands and changes nothing else. The secret is placed in a text between
+// two parts drawn without its bytes (as FuzzMasker does) and covered by a
+// span that holds it whole or, for a finding's place, reaches lead bytes
+// before and trail bytes after it; a second copy after the span is not
+// said to be a secret's place. Then: the lines stay (count of line
+// breaks), no 4-byte span of a line of the secret shows in the masked
+// place, and the text outside the span is kept byte for byte, the second
+// copy included.
+func FuzzMaskSpans(f *testing.F) {
+	f.Add("postgres", "postgres:\n  image: ", ":16\n", 3, 2, false)
+	f.Add("Kq2L\nm3Np4\nRs5Tu\n", "KEY: |\n", "other\n", 0, 0, true)
+	f.Add("---", "", "\n", 0, 1, true)
+	f.Add("ab\r\ncdefgh", "x: \"", "\"\r\n", 4, 3, false)
+	f.Fuzz(func(t *testing.T, secret, before, after string, lead, trail int, whole bool) {
+		if len(secret) < 4 || len(secret) > 256 || strings.Contains(secret, "*") {
+			return
+		}
+		drop := func(s string) string {
+			return strings.Map(func(r rune) rune {
+				if strings.ContainsRune(secret, r) || r == '*' {
+					return -1
+				}
+				return r
+			}, s)
+		}
+		before, after = drop(before), drop(after)
+		lead, trail = clamp(lead, len(before)), clamp(trail, len(after))
+		if whole {
+			lead, trail = 0, 0
+		}
+		text := before + secret + after + secret
+		sp := Span{Start: len(before) - lead, End: len(before) + len(secret) + trail}
+		if whole {
+			sp.Whole = secret
+		}
+		out := NewMasker([]string{secret}).MaskSpans(text, []Span{sp})
+		if strings.Count(out, "\n") != strings.Count(text, "\n") {
+			t.Fatalf("MaskSpans(%q) = %q changes the number of lines", text, out)
+		}
+		if !strings.HasPrefix(out, text[:sp.Start]) || !strings.HasSuffix(out, text[sp.End:]) {
+			t.Fatalf("MaskSpans(%q, %+v) = %q changes text outside the span", text, sp, out)
+		}
+		masked := out[sp.Start : len(out)-(len(text)-sp.End)]
+		for i := 0; i+4 <= len(secret); i++ {
+			if w := secret[i : i+4]; !strings.Contains(w, "\n") && strings.Contains(masked, w) {
+				t.Fatalf("MaskSpans(%q, %+v) = %q shows %q of the secret %q", text, sp, out, w, secret)
+			}
+		}
+	})
+}
+
+// clamp maps any n into 0..hi.
+func clamp(n, hi int) int {
+	return int(uint(n) % uint(hi+1))
+}

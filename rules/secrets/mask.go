@@ -130,9 +130,23 @@ func (m *Masker) Mask(text string) string {
 	if !m.any {
 		return text
 	}
-	var b strings.Builder
-	last := 0 // text[:last] is written
-	for i := 0; i < len(text); i++ {
+	return render(text, m.find(text, 0, len(text), nil))
+}
+
+// region is a part of a text to hide, and what shows in its place.
+type region struct {
+	start, end int
+	mask       string
+}
+
+// find appends the regions of text[lo:hi] where a secret occurs, each
+// grown while the occurrences overlap it. No region reaches past hi.
+func (m *Masker) find(text string, lo, hi int, out []region) []region {
+	if !m.any {
+		return out
+	}
+	text = text[:hi]
+	for i := lo; i < len(text); i++ {
 		p := m.longestAt(text, i)
 		if p == "" {
 			continue
@@ -144,19 +158,40 @@ func (m *Masker) Mask(text string) string {
 				end = j + len(q)
 			}
 		}
-		if b.Len() == 0 {
-			b.Grow(len(text))
-		}
-		b.WriteString(text[last:start])
 		mask := Mask(p)
 		if m.piece[p] {
 			mask = "****"
 		}
-		writeMasked(&b, text[start:end], mask)
-		last, i = end, end-1
+		out = append(out, region{start, end, mask})
+		i = end - 1
 	}
-	if last == 0 {
+	return out
+}
+
+// render writes text with regions (sorted or not, overlapping or not)
+// masked; overlapping regions are masked as one, with the first one's mask.
+func render(text string, regions []region) string {
+	if len(regions) == 0 {
 		return text
+	}
+	slices.SortStableFunc(regions, func(a, b region) int { return cmp.Compare(a.start, b.start) })
+	var b strings.Builder
+	b.Grow(len(text))
+	last := 0 // text[:last] is written
+	for k := 0; k < len(regions); k++ {
+		r := regions[k]
+		if r.end <= last {
+			continue // inside a region already masked
+		}
+		start := max(r.start, last)
+		end := r.end
+		for k+1 < len(regions) && regions[k+1].start < end {
+			k++
+			end = max(end, regions[k].end)
+		}
+		b.WriteString(text[last:start])
+		writeMasked(&b, text[start:end], r.mask)
+		last = end
 	}
 	b.WriteString(text[last:])
 	return b.String()

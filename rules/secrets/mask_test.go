@@ -130,3 +130,32 @@ func TestMaskKeepsLines(t *testing.T) {
 		}
 	}
 }
+
+// Issue 13, item 6: a secret is masked where it stands, never in the
+// names, images and paths that happen to contain its text.
+func TestMaskSpansOnlyWhereTheSecretStands(t *testing.T) {
+	text := "services:\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n      PW2: postgres\n"
+	finding := strings.Index(text, "POSTGRES_PASSWORD")
+	whole := strings.LastIndex(text, "postgres")
+	got := NewMasker([]string{"postgres"}).MaskSpans(text, []Span{
+		{Start: finding, End: finding + len("POSTGRES_PASSWORD: postgres")},
+		{Start: whole, End: whole + len("postgres"), Whole: "postgres"},
+	})
+	want := "services:\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: po****\n      PW2: po****\n"
+	if got != want {
+		t.Errorf("MaskSpans =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A whole span is masked all, whatever its text: an escaped scalar or a
+// block scalar with its indentation, keeping its lines.
+func TestMaskSpansWhole(t *testing.T) {
+	text := "a: \"abc\\u0064efgh\"\nb: |\r\n  line-one\r\n  line-two\r\nc: 1\r\n"
+	s1, e1 := 3, strings.Index(text, "\nb")
+	s2, e2 := strings.Index(text, "|"), strings.Index(text, "c: 1")
+	got := NewMasker(nil).MaskSpans(text, []Span{{Start: s1, End: e1, Whole: "abcdefgh"}, {Start: s2, End: e2, Whole: "line-one\nline-two\n"}})
+	want := "a: ab****\nb: li****\r\n****\r\n****\r\nc: 1\r\n"
+	if got != want {
+		t.Errorf("MaskSpans = %q, want %q", got, want)
+	}
+}

@@ -126,6 +126,10 @@ func (r *Result) unapplied(refused []Refusal) {
 	}
 }
 
+// Before is each spec's outcome before the fixes, on the files as they
+// were: what a diff's original side shows.
+func (r *Result) Before() []lint.Outcome { return r.before }
+
 // Total is the number of fixes applied.
 func (r *Result) Total() int {
 	n := 0

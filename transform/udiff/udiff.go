@@ -46,6 +46,47 @@ func Unified(name string, old, new []byte) string {
 	return sb.String()
 }
 
+// UnifiedShown is Unified of old and new, written with the lines of
+// oldShown and newShown instead: the same texts with some of their bytes
+// hidden (secrets masked), line for line. The hunks are those of old and
+// new, so a line that changes only in what is hidden still shows as
+// changed, and the diff is a valid one from oldShown to newShown. It
+// reports false, and no diff, when a shown text does not have its
+// original's lines (the hunks would not fit it).
+func UnifiedShown(name string, old, new, oldShown, newShown []byte) (string, bool) {
+	a, b := splitLines(old), splitLines(new)
+	sa, sb2 := splitLines(oldShown), splitLines(newShown)
+	if !sameShape(a, sa) || !sameShape(b, sb2) {
+		return "", false
+	}
+	if bytes.Equal(old, new) {
+		return "", true
+	}
+	delA, insB := diffLines(a, b)
+	var sb strings.Builder
+	sb.WriteString("--- a/")
+	sb.WriteString(name)
+	sb.WriteString("\n+++ b/")
+	sb.WriteString(name)
+	sb.WriteString("\n")
+	writeHunks(&sb, sa, sb2, delA, insB)
+	return sb.String(), true
+}
+
+// sameShape reports whether shown has lines's lines: as many, each with
+// a line break where lines has one.
+func sameShape(lines, shown []string) bool {
+	if len(lines) != len(shown) {
+		return false
+	}
+	for i := range lines {
+		if strings.HasSuffix(lines[i], "\n") != strings.HasSuffix(shown[i], "\n") {
+			return false
+		}
+	}
+	return true
+}
+
 // splitLines splits s after each "\n". The last line has no "\n" when s
 // does not end with one; an empty s has no lines.
 func splitLines(s []byte) []string {

@@ -353,3 +353,25 @@ func FuzzUnified(f *testing.F) {
 		}
 	})
 }
+
+// UnifiedShown draws the hunks of old and new with the shown texts'
+// lines: a line that changes only in a hidden part still shows changed.
+func TestUnifiedShown(t *testing.T) {
+	old, new := []byte("a\nk: s3cret\nc\nd: s3cret\n"), []byte("a\nk: other\nc\nd: s3cret\n")
+	oldShown, newShown := []byte("a\nk: ****\nc\nd: ****\n"), []byte("a\nk: other\nc\nd: ****\n")
+	got, ok := UnifiedShown("f", old, new, oldShown, newShown)
+	want := "--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n a\n-k: ****\n+k: other\n c\n d: ****\n"
+	if !ok || got != want {
+		t.Errorf("UnifiedShown = %q, %v; want %q", got, ok, want)
+	}
+	same, _ := UnifiedShown("f", []byte("k: s1\n"), []byte("k: s2\n"), []byte("k: **\n"), []byte("k: **\n"))
+	if same != "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-k: **\n+k: **\n" {
+		t.Errorf("a change in a hidden part is not shown: %q", same)
+	}
+	if _, ok := UnifiedShown("f", old, new, []byte("a\nk: ****c\nd: ****\n"), newShown); ok {
+		t.Error("a shown text with other lines is accepted")
+	}
+	if _, ok := UnifiedShown("f", []byte("a\n"), []byte("b"), []byte("a\n"), []byte("b\n")); ok {
+		t.Error("a shown text with a line break the original lacks is accepted")
+	}
+}
