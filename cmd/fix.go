@@ -102,6 +102,7 @@ func runFix(ctx context.Context, o *fixOptions) error {
 	}
 	printFixSummary(o.io, res, o.Diff)
 	printFreshClone(o.io.Err, res.FreshClones())
+	printGitNotes(o.io.Err, res.Before())
 	if res.Interrupted == fixer.InterruptedAfterWriting {
 		return &exitError{code: ExitIncomplete, err: errors.New("interrupted after writing the files above; run again to see what is left")}
 	}
@@ -174,6 +175,19 @@ func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 		fmt.Fprintln(s.Err, "would "+describeWrite(wr))
 	}
 	return w.err
+}
+
+// printGitNotes says, once per repository, that git could not tell what
+// it tracks, so fixes that would move a secret into an existing .env were
+// withheld (the fix rules skip it).
+func printGitNotes(w io.Writer, outs []lint.Outcome) {
+	var ps []*project.Project
+	for _, o := range outs {
+		if o.Project != nil {
+			ps = append(ps, o.Project)
+		}
+	}
+	printNotes(w, ps, func(n project.Note) bool { return n.Git })
 }
 
 // printLoadErrors writes each load error as the text report does,

@@ -305,11 +305,16 @@ func runLint(ctx context.Context, o *lintOptions) error {
 // not check: unset variables linted as placeholders, env files that are not
 // there (SPEC §4). They are not findings and do not change the exit code.
 func printUnchecked(w io.Writer, ps []*project.Project) {
+	printNotes(w, ps, func(n project.Note) bool { return n.Unchecked })
+}
+
+// printNotes writes the notes of ps that keep says, each once, sorted.
+func printNotes(w io.Writer, ps []*project.Project, keep func(project.Note) bool) {
 	seen := map[project.Note]bool{}
 	var notes []project.Note
 	for _, p := range ps {
 		for _, n := range p.Notes {
-			if n.Unchecked && !seen[n] {
+			if keep(n) && !seen[n] {
 				seen[n] = true
 				notes = append(notes, n)
 			}

@@ -104,9 +104,10 @@ func secretFileFree(p *lint.Pass, dir, value string) func(string) bool {
 // dotEnvFix moves a literal secret into the project's .env (gitignored)
 // and leaves ${VAR:?...} in the compose file.
 func dotEnvFix(p *lint.Pass, s *service, e rawEntry, variable, value string, fromDefault bool) *lint.Fix {
-	if !envVarName.MatchString(variable) || p.Project.DotEnvGit.Tracked {
+	if !envVarName.MatchString(variable) || p.Project.DotEnvGit.Tracked || p.Project.DotEnvGit.Unknown {
 		// A committed .env: gitignoring it does not untrack it, and the
 		// secret would be committed again with the next change to it.
+		// One git could not tell about may be (the loader notes why).
 		return nil
 	}
 	b, _ := entryFix(p, s, e)

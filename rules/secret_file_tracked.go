@@ -24,7 +24,11 @@ var SecretFileTracked = &lint.Rule{
 		What: "Finds top-level `secrets:` whose `file:` exists inside a git work tree and is committed (or " +
 			"staged), or is not ignored by `.gitignore`. External secrets, secrets from the environment, files " +
 			"that do not exist yet and files outside any git repository are not reported. The secret's " +
-			"content is never read.",
+			"content is never read. When git cannot answer (it refuses the repository with its " +
+			"\"dubious ownership\" check, common in containers and CI runners, or is not installed), nothing is " +
+			"reported for the files of that repository and one note on stderr says so, as golangci-lint warns " +
+			"about a check it could not run: a finding would fail the build for the runner, not for the code, " +
+			"and silence would pass an unchecked file for a clean one.",
 		Why: "A compose secret keeps the value out of the compose file and out of the container's environment, " +
 			"but the file itself sits next to the compose file: if git does not ignore it, the next `git add .` " +
 			"commits it, and from then on every clone has the secret.",
@@ -79,7 +83,9 @@ func checkSecretFileTracked(p *lint.Pass) {
 			abs = filepath.Join(p.Project.Dir, abs)
 		}
 		ef := p.Project.EnvFiles[abs]
-		if ef == nil || ef.NoRepo || (ef.Ignored && !ef.Tracked) {
+		// Unknown (git refuses the repository, or is missing): the loader
+		// notes it once, on stderr, rather than a finding per file.
+		if ef == nil || ef.NoRepo || ef.Unknown || (ef.Ignored && !ef.Tracked) {
 			continue
 		}
 		shown := displayPath(p.Project.Dir, abs)

@@ -227,6 +227,8 @@ func gitState(st project.GitStatus) string {
 	switch {
 	case st.Tracked:
 		return "the file is committed, so every clone of the repository has the secret"
+	case st.Unknown:
+		return "git could not tell whether the file is committed (" + st.Why + ")"
 	case st.NoRepo:
 		return "no git repository was found to tell whether the file is committed"
 	case !st.Ignored:

@@ -197,7 +197,10 @@ func (p *projectLoader) readEnvFiles(ctx context.Context, overlay map[string][]b
 	}
 	sort.Strings(paths)
 	for abs, st := range gitStatuses(ctx, paths) {
-		if !st.NoRepo && !st.Tracked && !st.Ignored && p.opts.PendingIgnored != nil {
+		if st.Unknown {
+			p.noteGitUnknown(abs, st.Why)
+		}
+		if !st.NoRepo && !st.Unknown && !st.Tracked && !st.Ignored && p.opts.PendingIgnored != nil {
 			st.Ignored = p.opts.PendingIgnored(abs)
 		}
 		if abs == p.DotEnvPath {

@@ -15,11 +15,15 @@ import (
 // GitStatus is what git says about a file outside the compose files (an
 // env file, a secret file): whether it is committed or staged (Tracked),
 // whether .gitignore keeps it out (Ignored), or that no git work tree
-// holds it, git is not installed or refuses the repository (NoRepo).
+// holds it (NoRepo: git says so, or no .git is above it). Unknown: a .git
+// is above it but git could not say (it refuses the repository, it is not
+// installed, or it failed); Why says which, as a note can print it.
 type GitStatus struct {
 	Tracked bool
 	Ignored bool
 	NoRepo  bool
+	Unknown bool
+	Why     string
 }
 
 // gitTimeout bounds each git command: a lint never hangs on a slow
@@ -43,15 +47,22 @@ func gitStatuses(ctx context.Context, paths []string) map[string]GitStatus {
 	if _, err := exec.LookPath("git"); err != nil {
 		for _, p := range paths {
 			out[p] = GitStatus{NoRepo: true}
+			if dotGitAbove(filepath.Dir(p)) != "" {
+				out[p] = GitStatus{Unknown: true, Why: "git is not installed"}
+			}
 		}
 		return out
 	}
 	byRoot := map[string][]string{}
 	var roots []string
 	for _, p := range paths {
-		root := gitRoot(ctx, filepath.Dir(p))
+		root, st := gitRoot(ctx, filepath.Dir(p))
+		if root == "" {
+			out[p] = st
+			continue
+		}
 		rel, err := filepath.Rel(root, p)
-		if root == "" || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			out[p] = GitStatus{NoRepo: true}
 			continue
 		}
@@ -67,12 +78,15 @@ func gitStatuses(ctx context.Context, paths []string) map[string]GitStatus {
 			rel, _ := filepath.Rel(root, f)
 			rels[i] = filepath.ToSlash(rel)
 		}
-		tracked, err1 := gitList(ctx, root, nil, false, append([]string{"--literal-pathspecs", "ls-files", "-z", "--"}, rels...)...)
-		stdin := []byte(strings.Join(rels, "\x00") + "\x00")
-		ignored, err2 := gitList(ctx, root, stdin, true, "check-ignore", "-z", "--stdin")
+		tracked, err := gitList(ctx, root, nil, false, append([]string{"--literal-pathspecs", "ls-files", "-z", "--"}, rels...)...)
+		var ignored map[string]bool
+		if err == nil {
+			stdin := []byte(strings.Join(rels, "\x00") + "\x00")
+			ignored, err = gitList(ctx, root, stdin, true, "check-ignore", "-z", "--stdin")
+		}
 		for i, f := range files {
-			if err1 != nil || err2 != nil {
-				out[f] = GitStatus{NoRepo: true}
+			if err != nil {
+				out[f] = GitStatus{Unknown: true, Why: gitFailure(err)}
 				continue
 			}
 			out[f] = GitStatus{Tracked: hasPathUnder(tracked, rels[i]), Ignored: ignored[rels[i]]}
@@ -81,38 +95,44 @@ func gitStatuses(ctx context.Context, paths []string) map[string]GitStatus {
 	return out
 }
 
-// gitRoot is the top of the work tree that holds dir, or "". A directory
-// that does not exist (a secret file's folder CI creates) is looked up
-// from its nearest existing parent.
-func gitRoot(ctx context.Context, dir string) string {
+// gitRoot is the top of the work tree that holds dir, or "" and the
+// status of a dir git gives none for: NoRepo, or Unknown when a .git is
+// above dir and git refuses it or fails. A directory that does not exist
+// (a secret file's folder CI creates) is looked up from its nearest
+// existing parent.
+func gitRoot(ctx context.Context, dir string) (string, GitStatus) {
 	for {
 		if st, err := os.Stat(dir); err == nil && st.IsDir() {
 			break
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return ""
+			return "", GitStatus{NoRepo: true}
 		}
 		dir = parent
 	}
 	if v, ok := gitRoots.Load(dir); ok {
-		return v.(string)
+		return v.(string), GitStatus{}
 	}
-	root := ""
-	if out, err := runGit(ctx, dir, nil, "rev-parse", "--show-toplevel"); err == nil {
-		if top := strings.TrimSpace(string(out)); top != "" {
-			// git prints the real path; keep the caller's spelling of it
-			// (symlinked temp directories) when both name one directory.
-			root = filepath.Clean(top)
-			if !isUnder(dir, root) {
-				root = sameRoot(dir, root)
-			}
+	out, err := runGit(ctx, dir, nil, "rev-parse", "--show-toplevel")
+	if err != nil {
+		if notARepository(err) || dotGitAbove(dir) == "" {
+			return "", GitStatus{NoRepo: true}
 		}
+		return "", GitStatus{Unknown: true, Why: gitFailure(err)}
 	}
-	if root != "" {
-		gitRoots.Store(dir, root)
+	top := strings.TrimSpace(string(out))
+	if top == "" {
+		return "", GitStatus{NoRepo: true} // a bare repository, or inside .git
 	}
-	return root
+	// git prints the real path; keep the caller's spelling of it
+	// (symlinked temp directories) when both name one directory.
+	root := filepath.Clean(top)
+	if !isUnder(dir, root) {
+		root = sameRoot(dir, root)
+	}
+	gitRoots.Store(dir, root)
+	return root, GitStatus{}
 }
 
 // sameRoot finds the ancestor of dir (as the caller spells it) that is

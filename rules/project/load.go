@@ -126,6 +126,9 @@ type Note struct {
 	// as a placeholder, an env file that is not there). lint prints them;
 	// the others (an obsolete key) are kept only for callers that ask.
 	Unchecked bool
+	// Git: git could not tell what it tracks here (noteGitUnknown); fix
+	// prints it too, since it withholds fixes for it.
+	Git bool
 }
 
 var quietLogrus sync.Once
