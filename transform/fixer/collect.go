@@ -47,7 +47,10 @@ func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withhel
 				}
 			}
 			fix := f.Fix
-			if fix == nil || !eligible(fix, opts) || len(fix.Edits) == 0 && len(fix.Writes) == 0 || withheld(f) {
+			if fix == nil || !eligible(fix, opts) || withheld(f) {
+				continue
+			}
+			if fix = res.withoutCoveredIgnores(fix); len(fix.Edits) == 0 && len(fix.Writes) == 0 {
 				continue
 			}
 			if len(fix.Edits) == 0 {

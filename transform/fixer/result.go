@@ -103,6 +103,8 @@ type Result struct {
 	overlay map[string][]byte
 	dotEnvs map[string]map[string]string
 	changes map[string][]*envChange // Remaining's changed .env names, per .env
+	// covered caches withoutCoveredIgnores' answers per .gitignore and line.
+	covered map[string]bool
 }
 
 // unapplied takes back the fixes and notes of the changed files that
