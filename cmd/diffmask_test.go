@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/rules/secrets"
 	"github.com/composure-dev/composure/transform/fixer"
 )
 
@@ -139,5 +140,49 @@ func applies(t *testing.T, original, diff string) {
 	cmd.Stdin = strings.NewReader(diff)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("the masked diff does not apply to the masked file: %v\n%s\n%s", err, out, diff)
+	}
+}
+
+// Escaped scalars and a block scalar in a CRLF file are found as whole
+// values, with their lines and the block's header kept.
+func TestValueSpansEscapedAndCRLF(t *testing.T) {
+	content := "x:\r\n  A: 'it''sQuotedPlant1'\r\n  B: \"abc\\u0064efEscPlant2\"\r\n  C: |\r\n    lineOnePlant3\r\n    lineTwoPlant4\r\n  D: plain\r\n"
+	all := []string{"it'sQuotedPlant1", "abcdefEscPlant2", "lineOnePlant3\nlineTwoPlant4\n"}
+	got := secrets.NewMasker(all).MaskSpans(content, valueSpans([]byte(content), all))
+	for _, p := range []string{"QuotedPlant1", "EscPlant2", "OnePlant3", "TwoPlant4"} {
+		if strings.Contains(got, p) {
+			t.Errorf("%s is shown:\n%s", p, got)
+		}
+	}
+	if strings.Count(got, "\r\n") != strings.Count(content, "\r\n") || !strings.Contains(got, "  C: |\r\n    ") || !strings.Contains(got, "  D: plain\r\n") {
+		t.Errorf("the text around the secrets changed:\n%q", got)
+	}
+}
+
+// A strong secret repeated in a script or a comment is masked there too;
+// a weak one (a word) where it stands as a token, not inside a name.
+func TestValueSpansStrongAndWeak(t *testing.T) {
+	content := `services:
+  postgres:
+    image: postgres:16
+    healthcheck:
+      test: sqlcmd -S db -P Mssql_Password123 -Q x
+    command: psql --password postgres -h db
+    volumes: [/var/lib/postgresql/data]
+# the sa password is Mssql_Password123
+`
+	all := []string{"Mssql_Password123", "postgres"}
+	got := secrets.NewMasker(all).MaskSpans(content, valueSpans([]byte(content), all))
+	want := `services:
+  postgres:
+    image: postgres:16
+    healthcheck:
+      test: sqlcmd -S db -P Ms**** -Q x
+    command: psql --password po**** -h db
+    volumes: [/var/lib/postgresql/data]
+# the sa password is Ms****
+`
+	if got != want {
+		t.Errorf("masked:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -32,16 +32,30 @@ func findingSpans(findings []lint.Finding, file string) []secrets.Span {
 	return out
 }
 
-// valueSpans are the places in content where one of the secrets is a
-// value on its own: a YAML scalar that is not a key, whose value or
-// source text is the secret; the value of a KEY=value scalar (an
-// environment list item); the value of a KEY=value line (an env file, or
-// a line of a script in a block scalar).
+// valueSpans are the places in content where one of the secrets stands
+// outside a finding's place:
+//   - as a value on its own: a YAML scalar that is not a key, whose value
+//     or source text is the secret; the value of a KEY=value scalar (an
+//     environment list item); the value of a KEY=value line (an env file,
+//     or a line of a script in a block scalar);
+//   - a weak secret (a word: "postgres", "secret", "---") also as a token
+//     inside a value (`psql -W postgres`, `--password=secret`), not where
+//     it is part of a name (`image: postgres:16`, `/var/lib/postgresql`);
+//   - a strong secret (strong) wherever it occurs but in a key: no name,
+//     image or path has its text by chance, and a script or comment that
+//     repeats it must not show it.
 func valueSpans(content []byte, secretList []string) []secrets.Span {
 	set := map[string]bool{}
+	var weak, strongs []string
 	for _, s := range secretList {
-		if s != "" {
-			set[s] = true
+		if s == "" || set[s] {
+			continue
+		}
+		set[s] = true
+		if strong(s) {
+			strongs = append(strongs, s)
+		} else {
+			weak = append(weak, s)
 		}
 	}
 	if len(set) == 0 {
@@ -57,34 +71,108 @@ func valueSpans(content []byte, secretList []string) []secrets.Span {
 		}
 		docs = append(docs, &doc)
 	}
-	if len(docs) == 0 {
-		return out
-	}
-	src := transform.NewParsedSource("", content, docs)
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		switch n.Kind {
-		case yaml.DocumentNode, yaml.SequenceNode:
-			for _, c := range n.Content {
-				walk(c)
+	var keys [][2]int // the source ranges of mapping keys
+	if len(docs) > 0 {
+		src := transform.NewParsedSource("", content, docs)
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			switch n.Kind {
+			case yaml.DocumentNode, yaml.SequenceNode:
+				for _, c := range n.Content {
+					walk(c)
+				}
+			case yaml.MappingNode:
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if start, end, err := transform.NodeExtent(src, n.Content[i]); err == nil {
+						keys = append(keys, [2]int{start, end})
+					}
+					walk(n.Content[i+1]) // values only: a key is a name
+				}
+			case yaml.ScalarNode:
+				out = append(out, scalarSpans(src, n, set, weak)...)
 			}
-		case yaml.MappingNode:
-			for i := 1; i < len(n.Content); i += 2 {
-				walk(n.Content[i]) // values only: a key is a name
-			}
-		case yaml.ScalarNode:
-			out = append(out, scalarSpans(src, n, set)...)
+		}
+		for _, d := range docs {
+			walk(d)
 		}
 	}
-	for _, d := range docs {
-		walk(d)
+	return append(out, strongSpans(string(content), strongs, keys)...)
+}
+
+// strong reports a secret whose text no name has by chance: eight bytes
+// or more of two kinds (lower case, upper case, digits, others), or
+// several lines (a private key).
+func strong(s string) bool {
+	if strings.Contains(strings.TrimSpace(s), "\n") {
+		return true
+	}
+	var kinds [4]bool
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z':
+			kinds[0] = true
+		case c >= 'A' && c <= 'Z':
+			kinds[1] = true
+		case c >= '0' && c <= '9':
+			kinds[2] = true
+		default:
+			kinds[3] = true
+		}
+	}
+	n := 0
+	for _, k := range kinds {
+		if k {
+			n++
+		}
+	}
+	return len(s) >= 8 && n >= 2
+}
+
+// strongSpans are the occurrences of the strong secrets in text outside
+// keys; a secret of several lines line by line (a diff or a file shows it
+// indented), each line of four bytes or more.
+func strongSpans(text string, strongs []string, keys [][2]int) []secrets.Span {
+	var out []secrets.Span
+	inKey := func(start, end int) bool {
+		for _, k := range keys {
+			if start < k[1] && end > k[0] {
+				return true
+			}
+		}
+		return false
+	}
+	find := func(needle, whole string, part bool) {
+		for off := 0; ; {
+			i := strings.Index(text[off:], needle)
+			if i < 0 {
+				return
+			}
+			start, end := off+i, off+i+len(needle)
+			if !inKey(start, end) {
+				out = append(out, secrets.Span{Start: start, End: end, Whole: whole, Part: part})
+			}
+			off = end
+		}
+	}
+	for _, s := range strongs {
+		if !strings.Contains(s, "\n") {
+			find(s, s, false)
+			continue
+		}
+		// Line by line only: a block scalar's header and indentation
+		// (in the source form of one) stay.
+		for _, line := range strings.Split(s, "\n") {
+			if line = strings.TrimSpace(line); len(line) >= 4 {
+				find(line, s, true)
+			}
+		}
 	}
 	return out
 }
 
 // scalarSpans are the places of a secret in scalar n, if it holds one as
 // a value on its own.
-func scalarSpans(src *transform.Source, n *yaml.Node, set map[string]bool) []secrets.Span {
+func scalarSpans(src *transform.Source, n *yaml.Node, set map[string]bool, weak []string) []secrets.Span {
 	start, end, err := transform.NodeExtent(src, n)
 	if err != nil || start >= end {
 		return nil
@@ -101,7 +189,7 @@ func scalarSpans(src *transform.Source, n *yaml.Node, set map[string]bool) []sec
 	}
 	key, v, ok := strings.Cut(n.Value, "=")
 	if !ok || !set[v] || !envKey.MatchString(key) {
-		return nil
+		return tokenSpans(raw, start, weak)
 	}
 	// The value after KEY=, where the source spells it as such; else
 	// (an escape in it) the whole scalar.
@@ -136,6 +224,30 @@ func blockSpans(raw string, start int, value string) []secrets.Span {
 	}
 	return out
 }
+
+// tokenSpans are the occurrences of the weak secrets in a scalar's text
+// raw (at offset start) that stand as a token: between blanks, quotes,
+// "=", ",", ";" or brackets, or at an end. One that a name goes on from
+// (":", "/", ".", "-", "_", "@", a letter or digit) is part of the name.
+func tokenSpans(raw string, start int, weak []string) []secrets.Span {
+	var out []secrets.Span
+	for _, w := range weak {
+		for off := 0; ; {
+			i := strings.Index(raw[off:], w)
+			if i < 0 {
+				break
+			}
+			s, e := off+i, off+i+len(w)
+			if (s == 0 || strings.IndexByte(tokenEdge, raw[s-1]) >= 0) && (e == len(raw) || strings.IndexByte(tokenEdge, raw[e]) >= 0) {
+				out = append(out, secrets.Span{Start: start + s, End: start + e, Whole: w})
+			}
+			off = s + 1
+		}
+	}
+	return out
+}
+
+const tokenEdge = " \t\r\n\"'=,;()[]{}"
 
 var (
 	envKey  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)

@@ -40,6 +40,12 @@ func AlreadyIgnored(ctx context.Context, gitignore, line string) bool {
 		query += "/" // git matches "secrets/" only against a directory
 	}
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		// No .git above: no git to ask (and no process to start, once per
+		// line of every project of a corpus).
+		if dotGitAbove(dir) == "" {
+			content, _ := readRegular(gitignore)
+			return sameFileIgnores(string(content), rel, dirOnly)
+		}
 		if root, _ := gitRoot(ctx, dir); root != "" {
 			out, err := runGit(ctx, dir, nil, "check-ignore", "--no-index", "-v", "--", query)
 			var exit *exec.ExitError
