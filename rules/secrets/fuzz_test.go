@@ -137,7 +137,14 @@ func FuzzMasker(f *testing.F) {
 				// multi-line secret's lines under four bytes ("}", "==")
 				// are shown (minLineSecret), so a span across a line break
 				// can show.
-				if w := secret[i : i+4]; !strings.Contains(w, "\n") && strings.Contains(out, w) {
+				// In CRLF text a window ending in "\r" is also a short
+				// line followed by the text's own line end ("000" +
+				// "\r\n" shows "000\r" of a secret "000\r0\n000\n").
+				w := secret[i : i+4]
+				if crlf && strings.HasSuffix(w, "\r") {
+					continue
+				}
+				if !strings.Contains(w, "\n") && strings.Contains(out, w) {
 					t.Fatalf("Mask(%q) = %q shows %q of the secret %q", text, out, w, secret)
 				}
 			}
