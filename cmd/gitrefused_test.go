@@ -67,7 +67,7 @@ secrets:
 		t.Errorf("lint says %d times that git refuses the repository, want once:\n%s", n, errOut)
 	}
 	out, errOut, _ = execute(false, "fix", "--diff", dir)
-	if strings.Contains(out, "API_SECRET:?") || strings.Contains(errOut, "to "+filepath.Join(dir, ".env")) {
+	if strings.Contains(out, "API_SECRET:?") || strings.Contains(errOut, "to "+filepath.Join(dir, ".env")+"\n") {
 		t.Errorf("git refusing: a secret moves into the .env git may track:\n%s%s", out, errOut)
 	}
 	if !strings.Contains(out, "+      POSTGRES_PASSWORD_FILE: /run/secrets/") {
