@@ -190,7 +190,7 @@ func (l *projectLoader) cutPath(p string) bool {
 			cut = true
 			continue
 		}
-		node := any(services[name])
+		node := services[name]
 		keys := strings.Split(field, ".")
 		for i, k := range keys {
 			m, ok := node.(map[string]any)

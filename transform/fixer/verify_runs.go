@@ -64,10 +64,7 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 	if r.check == nil {
 		r.check = &runCheck{runs: newRunSet(r.cfg.Load), evals: map[string][]cachedEval{}}
 	}
-	changedAny := false
-	if r.withholdTracked(ctx) {
-		changedAny = true
-	}
+	changedAny := r.withholdTracked(ctx)
 	var only map[string]bool // after a round: the runs to judge again
 	for round := 0; round < maxRechecks; round++ {
 		var pairs map[string]modelPair
