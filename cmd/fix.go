@@ -282,10 +282,26 @@ func printFixSummary(io *IOStreams, res *fixer.Result, diff bool) {
 // withheldFixes are the fixes the run withheld, as reports show them:
 // the reason masked like every output (it names variables and files,
 // never values, and a compose-go error it quotes is masked too).
+//
+// A reason built from names alone (services, variables, files) is masked
+// for the strong secrets only: a weak one ("postgres", "n8n") masked
+// everywhere would hide the very names that say which run failed. A
+// reason that quotes a load error is masked for every secret.
 func withheldFixes(res *fixer.Result) []report.WithheldFix {
-	mask := secrets.NewMasker(res.Redact)
+	all := secrets.NewMasker(res.Redact)
+	var strongs []string
+	for _, s := range res.Redact {
+		if strong(s) {
+			strongs = append(strongs, s)
+		}
+	}
+	names := secrets.NewMasker(strongs)
 	out := make([]report.WithheldFix, 0, len(res.Withheld))
 	for _, w := range res.Withheld {
+		mask := names
+		if strings.Contains(w.Reason, "would no longer load") {
+			mask = all
+		}
 		out = append(out, report.WithheldFix{
 			File: project.RelToWorkingDir(w.File), Line: w.Line, Rule: w.Rule, Service: w.Service, Reason: mask.Mask(w.Reason),
 		})

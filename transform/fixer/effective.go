@@ -463,6 +463,41 @@ func compare(before, after *effective, aimed aims) []string {
 	return out
 }
 
+// varsOnly are the variables whose value or delivery differs between
+// before and after, when that is all that differs (ok false otherwise:
+// a service gone, another key changed): a shared .env's failing run is
+// then caused by the fixes that write one of these variables.
+func varsOnly(before, after *effective) (vars map[string]bool, ok bool) {
+	vars = map[string]bool{}
+	for name, b := range before.services {
+		a, found := after.services[name]
+		if !found || len(mergeKeys(b.rest, a.rest)) != len(b.rest) || len(b.rest) != len(a.rest) {
+			return nil, false
+		}
+		for k := range b.rest {
+			if !bytes.Equal(b.rest[k], a.rest[k]) {
+				return nil, false
+			}
+		}
+		for k := range a.both {
+			if !b.both[k] {
+				vars[k] = true
+			}
+		}
+		for k, bv := range b.values {
+			if av, has := a.values[k]; !has || !same(bv, av) {
+				vars[k] = true
+			}
+		}
+		for k := range a.values {
+			if _, had := b.values[k]; !had {
+				vars[k] = true
+			}
+		}
+	}
+	return vars, true
+}
+
 func mergeKeys(a, b map[string]json.RawMessage) map[string]bool {
 	out := map[string]bool{}
 	for k := range a {

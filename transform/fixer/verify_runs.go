@@ -53,6 +53,9 @@ type cachedEval struct {
 type failure struct {
 	run    runSpec
 	reason string
+	// vars, when set, are the only things that differ: variables (see
+	// varsOnly).
+	vars map[string]bool
 	// read are the files the run reads (before the changes).
 	read map[string][]byte
 }
@@ -174,6 +177,9 @@ func (r *run) judge(ctx context.Context, rs runSpec, overlay map[string][]byte, 
 	problems := compare(before, after, aimed)
 	if len(problems) == 0 {
 		return failure{}, false
+	}
+	if vars, ok := varsOnly(before, after); ok && len(vars) > 0 {
+		f.vars = vars
 	}
 	f.reason = "with " + r.runName(rs) + ", " + problems[0]
 	if len(problems) > 1 {
@@ -401,6 +407,26 @@ func (r *run) touches(pc *pending, f failure) bool {
 	return false
 }
 
+// writesVar reports whether pc writes a .env line of a variable that
+// f's run now gets otherwise.
+func (r *run) writesVar(pc *pending, f failure) bool {
+	if f.vars == nil {
+		return false
+	}
+	for _, g := range pc.applied {
+		for _, w := range g.fix.Writes {
+			if filepath.Base(w.Path) != ".env" {
+				continue
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
+			if f.vars[name] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // withhold finds, for each failure, the fixes that cause it: each change
 // that touches the run is tried alone on the pass's base, and within a
 // change that fails alone, each fix alone. The fixes that fail are
@@ -417,26 +443,39 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 		}
 	}
 	for _, f := range failures {
-		var suspects []*pending
+		var suspects, likely []*pending
 		for _, pc := range r.pending {
 			if r.touches(pc, f) {
 				suspects = append(suspects, pc)
+				if r.writesVar(pc, f) {
+					likely = append(likely, pc)
+				}
 			}
 		}
 		found := false
-		for _, pc := range suspects {
-			if all {
-				break
-			}
-			if r.passesAlone(ctx, f, pc, nil) {
-				continue
-			}
-			for i := range pc.applied {
-				if len(pc.applied) > 1 && r.passesAlone(ctx, f, pc, []int{i}) {
+		// The changes that write a variable the run now gets otherwise
+		// are tried first: in a folder of many compose files sharing one
+		// .env, every change touches every run that loads .env, and
+		// trying each alone costs a load per pair. The others are tried
+		// only when those do not explain the failure.
+		for _, set := range [][]*pending{likely, suspects} {
+			for _, pc := range set {
+				if all || found && len(likely) > 0 {
+					break
+				}
+				if r.passesAlone(ctx, f, pc, nil) {
 					continue
 				}
-				found = true
-				mark(pc, i, r.reasonAlone(ctx, f, pc, i))
+				for i := range pc.applied {
+					if len(pc.applied) > 1 && r.passesAlone(ctx, f, pc, []int{i}) {
+						continue
+					}
+					found = true
+					mark(pc, i, r.reasonAlone(ctx, f, pc, i))
+				}
+			}
+			if found {
+				break
 			}
 		}
 		if !found {
