@@ -6,28 +6,17 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/composure-dev/composure/internal/testtools"
 )
 
-// composeCLI is how a test runs the real docker compose CLI: `docker
-// compose` when the docker CLI has the plugin, else the standalone binary
-// $COMPOSURE_DOCKER_COMPOSE names (.ci/run builds it), else the test
-// skips and says why. `config` needs no engine.
+// composeCLI is how a test runs the real docker compose CLI (`config`
+// needs no engine): internal/testtools finds it, or the test skips.
 func composeCLI(t *testing.T) []string {
 	t.Helper()
-	if out, err := exec.Command("docker", "compose", "version").CombinedOutput(); err == nil {
-		return []string{"docker", "compose"}
-	} else if bin := os.Getenv("COMPOSURE_DOCKER_COMPOSE"); bin != "" {
-		if out, err := exec.Command(bin, "version").CombinedOutput(); err != nil {
-			t.Fatalf("COMPOSURE_DOCKER_COMPOSE=%s does not run: %v\n%s", bin, err, out)
-		}
-		return []string{bin}
-	} else {
-		t.Skipf("no docker compose CLI (docker compose version: %s) and COMPOSURE_DOCKER_COMPOSE is not set: skipping", strings.TrimSpace(string(out)))
-	}
-	return nil
+	return testtools.DockerCompose(t)
 }
 
 // composeRun runs the CLI with args in dir, with a minimal environment
