@@ -1,0 +1,226 @@
+package fixer
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"path/filepath"
+	"strings"
+
+	"github.com/composure-dev/composure/transform"
+)
+
+// Withholding: which of a pass's fixes break a run, tried alone on the
+// pass's starting files (verify_runs.go judges the runs).
+
+// touches reports whether pc changes what the run of f reads: one of its
+// compose or env files, or a .env variable its compose files name (a
+// shared .env gets lines from the fixes of every file beside it).
+func (r *run) touches(pc *pending, f failure) bool {
+	if pc.file != nil {
+		if _, ok := f.read[pc.file.Abs]; ok {
+			return true
+		}
+	}
+	for _, g := range pc.applied {
+		for _, w := range g.fix.Writes {
+			if _, ok := f.read[w.Path]; !ok || filepath.Base(w.Path) == ".gitignore" {
+				continue
+			}
+			if filepath.Base(w.Path) != ".env" || len(f.run.envFiles) > 0 {
+				return true
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
+			for _, file := range f.run.spec.Files {
+				text := r.text(file, r.base)
+				if bytes.Contains(text, []byte(name)) || bytes.Contains(text, []byte(".env")) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// writesVar reports whether pc writes a .env line of a variable that
+// f's run now gets otherwise.
+func (r *run) writesVar(pc *pending, f failure) bool {
+	if f.vars == nil {
+		return false
+	}
+	for _, g := range pc.applied {
+		for _, w := range g.fix.Writes {
+			if filepath.Base(w.Path) != ".env" {
+				continue
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
+			if f.vars[name] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// withhold finds, for each failure, the fixes that cause it: each change
+// that touches the run is tried alone on the pass's base, and within a
+// change that fails alone, each fix alone. The fixes that fail are
+// withheld; when none fails alone (they fail together), or on the last
+// round (all), every fix of the suspect changes is.
+func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
+	drop := map[*pending]map[int]string{}
+	mark := func(pc *pending, i int, reason string) {
+		if drop[pc] == nil {
+			drop[pc] = map[int]string{}
+		}
+		if _, ok := drop[pc][i]; !ok {
+			drop[pc][i] = reason
+		}
+	}
+	for _, f := range failures {
+		var suspects, likely []*pending
+		for _, pc := range r.pending {
+			if r.touches(pc, f) {
+				suspects = append(suspects, pc)
+				if r.writesVar(pc, f) {
+					likely = append(likely, pc)
+				}
+			}
+		}
+		found := false
+		// The changes that write a variable the run now gets otherwise
+		// are tried first: in a folder of many compose files sharing one
+		// .env, every change touches every run that loads .env, and
+		// trying each alone costs a load per pair. The others are tried
+		// only when those do not explain the failure.
+		for _, set := range [][]*pending{likely, suspects} {
+			for _, pc := range set {
+				if all || found && len(likely) > 0 {
+					break
+				}
+				if r.passesAlone(ctx, f, pc, nil) {
+					continue
+				}
+				for i := range pc.applied {
+					if len(pc.applied) > 1 && r.passesAlone(ctx, f, pc, []int{i}) {
+						continue
+					}
+					found = true
+					mark(pc, i, r.reasonAlone(ctx, f, pc, i))
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if !found {
+			for _, pc := range suspects {
+				for i := range pc.applied {
+					mark(pc, i, f.reason)
+				}
+			}
+		}
+	}
+	r.dropFixes(drop)
+}
+
+// passesAlone reports whether the run of f passes with only pc's change
+// on the pass's base (only the fixes only of pc when given).
+func (r *run) passesAlone(ctx context.Context, f failure, pc *pending, only []int) bool {
+	trial, sub := r.trial(pc, only)
+	if trial == nil {
+		return false
+	}
+	_, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial), aimsOf([]*pending{sub}))
+	return !bad
+}
+
+// reasonAlone is why fix i of pc fails alone, or f's reason.
+func (r *run) reasonAlone(ctx context.Context, f failure, pc *pending, i int) string {
+	trial, sub := r.trial(pc, []int{i})
+	if trial == nil {
+		return f.reason
+	}
+	if g, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial), aimsOf([]*pending{sub})); bad {
+		return g.reason
+	}
+	return f.reason
+}
+
+// trial is the base with pc's change, or with only the fixes only of it.
+func (r *run) trial(pc *pending, only []int) (map[string][]byte, *pending) {
+	sub := pc
+	if only != nil {
+		sub = r.replan(pc, only)
+		if sub == nil {
+			return nil, nil
+		}
+	}
+	trial := maps.Clone(r.base)
+	if sub.file != nil {
+		trial[sub.file.Abs] = sub.next
+	}
+	for _, g := range sub.applied {
+		addLines(g.fix.Writes, trial)
+	}
+	return trial, sub
+}
+
+// replan is pc with only the fixes keep, merged as the pass merged them
+// (transform.Combine) on the bytes pc started from; a fix that no longer
+// fits beside the others waits for the next pass, as any conflict does.
+// nil when none applies.
+func (r *run) replan(pc *pending, keep []int) *pending {
+	gs := make([]group, 0, len(keep))
+	for _, i := range keep {
+		gs = append(gs, pc.applied[i])
+	}
+	if pc.file == nil {
+		return &pending{applied: gs}
+	}
+	src := source{file: pc.file, root: pc.root}
+	first := resultOf(transform.Combine(pc.file.Content, fixEdits(gs)))
+	saved := r.overlay
+	r.overlay = r.base // acceptLines compares with the pass's starting point
+	next, err := r.plan(src, gs, first, transform.Combine)
+	r.overlay = saved
+	if err != nil || len(next.applied) == 0 {
+		return nil
+	}
+	next.dropped += pc.dropped
+	return next
+}
+
+// dropFixes withholds the marked fixes: they are recorded and never
+// proposed again this run, and each change is replanned without them
+// (dropped whole when nothing is left); the overlay is rebuilt.
+func (r *run) dropFixes(drop map[*pending]map[int]string) {
+	var kept []*pending
+	for _, pc := range r.pending {
+		d := drop[pc]
+		if len(d) == 0 {
+			kept = append(kept, pc)
+			continue
+		}
+		var keep []int
+		for i, g := range pc.applied {
+			reason, ok := d[i]
+			if !ok {
+				keep = append(keep, i)
+				continue
+			}
+			r.recordWithheld(g, reason)
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		if next := r.replan(pc, keep); next != nil {
+			kept = append(kept, next)
+		}
+	}
+	r.overlay = maps.Clone(r.base)
+	for _, pc := range kept {
+		r.apply(pc)
+	}
+	r.pending = kept
+}
