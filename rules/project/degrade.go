@@ -38,6 +38,9 @@ func (l *projectLoader) degrade(ctx context.Context, dir string, env map[string]
 	}
 	l.raw = raws
 	defer func() { l.raw = nil }()
+	if l.portTemplates == nil { // the placeholder load reads them
+		l.portTemplates = l.collectPortTemplates()
+	}
 	for range maxDegradeCuts {
 		model, err := l.loadModel(ctx, dir, env, profiles, true, true)
 		if err == nil {

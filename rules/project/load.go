@@ -208,9 +208,8 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 	}
 	if err != nil {
 		l.env = env // to find the port entry an error names
-		// Only a reference that does not hold (compose-go's consistency
-		// check, errdefs.ErrInvalid) leaves a model to lint without it; a
-		// YAML or schema error would fail the same way again.
+		// A reference that does not hold (compose-go's consistency check,
+		// errdefs.ErrInvalid) leaves a model to lint without that check.
 		consistency := errors.Is(err, errdefs.ErrInvalid)
 		err = l.attribute(l.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
 		// Never blind: a project whose references do not hold (an
@@ -225,9 +224,6 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 			degraded, _ = l.uncheckedModel(ctx, absDir, env, opts.Profiles)
 		}
 		if degraded == nil {
-			if l.portTemplates == nil {
-				l.portTemplates = l.collectPortTemplates()
-			}
 			degraded = l.degrade(ctx, absDir, env, opts.Profiles)
 		}
 		if degraded == nil {

@@ -35,14 +35,7 @@ func TestCorpusFixClaims(t *testing.T) {
 		// in the corpus folder, 1448 files from as many repositories
 		// would be sibling projects sharing one .env, and fix rightly
 		// withholds a move into it that hands a secret to the others.
-		src, err := os.ReadFile(filepath.Join(corpusDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), e.Name())
-		if err := os.WriteFile(path, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		_, path, _ := corpusCopy(t, e.Name())
 		specs := []project.Spec{{Files: []string{path}, Dir: filepath.Dir(path)}}
 		cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
 		before := lint.Run(context.Background(), specs, cfg)[0]

@@ -3,7 +3,6 @@ package fixer_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -37,15 +36,7 @@ func TestCorpusFixKeepsEffectiveConfig(t *testing.T) {
 	all := rules.All()
 	stats := map[string]int{}
 	for _, e := range entries {
-		src, err := os.ReadFile(filepath.Join(corpusDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		path := filepath.Join(dir, e.Name())
-		if err := os.WriteFile(path, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir, path, _ := corpusCopy(t, e.Name())
 		before, err := loadEffective(dir, path)
 		if err != nil {
 			stats["not loadable by docker compose here"]++

@@ -22,6 +22,23 @@ import (
 
 const corpusDir = "../../../shared/corpus/dev"
 
+// corpusCopy copies the corpus file name into a folder of its own (a
+// project alone: the flat corpus would make every file a sibling of every
+// other) and returns the folder, the copy's path and its bytes.
+func corpusCopy(t *testing.T, name string) (dir, path string, src []byte) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(corpusDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	path = filepath.Join(dir, name)
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, path, src
+}
+
 // TestCorpusFixProperties fixes every corpus file in a temp dir and checks
 // what issue #3 asks: (a) the result loads, (b) a second run changes
 // nothing, (c) no safely fixable finding is left, (d) every comment line
@@ -36,15 +53,7 @@ func TestCorpusFixProperties(t *testing.T) {
 	all := rules.All()
 	stats := map[string]int{}
 	for _, e := range entries {
-		src, err := os.ReadFile(filepath.Join(corpusDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		path := filepath.Join(dir, e.Name())
-		if err := os.WriteFile(path, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir, path, src := corpusCopy(t, e.Name())
 		specs := []project.Spec{{Files: []string{path}, Dir: dir}}
 		cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
 		before := lint.Run(context.Background(), specs, cfg)[0]
