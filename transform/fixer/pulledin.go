@@ -20,8 +20,8 @@ import (
 // undefined in the file that extends it. SPEC §6: a fix never edits an
 // extends base on behalf of one service.
 //
-// An included file is named only when the project reports a problem in
-// it, and the advice to fix it on its own is given only when that is
+// An included file or an extends base is named only when a project
+// reports a problem in it, and the advice to fix it on its own is given only when that is
 // true: linted alone, it loads and has fixes to apply (issue 13, point 9:
 // the advice was printed for every included file, and `composure fix` on
 // one that needs the including project's networks or variables failed to
@@ -45,10 +45,20 @@ func (r *run) pulledIn(ctx context.Context, outs []lint.Outcome) map[string]Refu
 				if base == nil || base == f {
 					continue
 				}
+				reported[base.Abs] = reported[base.Abs] || reportsIn(o, base)
 				if _, ok := out[base.Abs]; !ok {
 					out[base.Abs] = Refusal{File: base.Path, Reason: "not fixed: service \"" + name + "\" of " + f.Path + " extends a service in it, and a change there would change that service too; fix it by hand in both files"}
 				}
 			}
+		}
+	}
+	// An extends base is named, like an included file, only when a
+	// project reports a problem in it: with nothing to fix there, "fix it
+	// by hand" is noise.
+	for abs := range out {
+		if !reported[abs] {
+			delete(out, abs)
+			r.refused[abs] = true
 		}
 	}
 	for _, in := range included {

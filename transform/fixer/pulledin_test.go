@@ -34,6 +34,14 @@ func TestFixLeavesIncludedAndExtendedFilesAlone(t *testing.T) {
 			changed: []string{"compose.prod.yaml"}, // its own volume, overriding locally
 		},
 		{
+			// nothing to fix there: nothing to say of it
+			name: "extends base without a problem",
+			files: map[string]string{
+				"compose.yaml":               "services:\n  app:\n    image: nginx\n    extends: {file: shared/compose.common.yaml, service: base}\n",
+				"shared/compose.common.yaml": "services:\n  base:\n    environment: {LOG_LEVEL: info}\n",
+			},
+		},
+		{
 			name: "included file",
 			files: map[string]string{
 				"compose.yaml":    "include: [db/compose.yaml]\nservices:\n  app:\n    image: nginx\n",
@@ -66,7 +74,10 @@ func TestFixLeavesIncludedAndExtendedFilesAlone(t *testing.T) {
 			if strings.Join(changed, ",") != strings.Join(tc.changed, ",") {
 				t.Errorf("changed %v, want %v", changed, tc.changed)
 			}
-			if len(res.Skipped) != 1 || !strings.HasSuffix(res.Skipped[0].File, tc.skipped) || !strings.Contains(res.Skipped[0].Reason, "not fixed") {
+			switch {
+			case tc.skipped == "" && len(res.Skipped) > 0:
+				t.Errorf("skipped %+v, want nothing said of a file with no problem", res.Skipped)
+			case tc.skipped != "" && (len(res.Skipped) != 1 || !strings.HasSuffix(res.Skipped[0].File, tc.skipped) || !strings.Contains(res.Skipped[0].Reason, "not fixed")):
 				t.Errorf("skipped %+v, want %s left alone with the reason", res.Skipped, tc.skipped)
 			}
 			if len(res.Refused) > 0 {
@@ -85,5 +96,27 @@ func TestFixLeavesIncludedAndExtendedFilesAlone(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A problem in a base that its overlay's project reads too is in two
+// outcomes; lint reports it once, and the fix counts it once.
+func TestFixedCountsAProblemOnce(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"compose.yaml":      "services:\n  db:\n    image: postgres:16\n    environment: {POSTGRES_PASSWORD: sharedPw4321}\n",
+		"compose.prod.yaml": "services:\n  db:\n    environment: {POSTGRES_DB: prod}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	specs, errs := project.Discover([]string{dir})
+	if len(errs) > 0 || len(specs) != 2 {
+		t.Fatalf("specs %+v, errors %v; want the base and the overlay on it", specs, errs)
+	}
+	res := fixer.Fix(context.Background(), specs, hostileConfig(), fixer.Options{DryRun: true})
+	if res.Total() != 2 || res.Fixed != 2 {
+		t.Errorf("applied %d fixes fixing %d problems; want 2 and 2 (the volume and the password, once each)", res.Total(), res.Fixed)
 	}
 }
