@@ -31,6 +31,7 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	mem := flag.String("memprofile", "", "write an allocation profile here (at exit)")
 	rate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0: the default)")
+	n := flag.Int("n", 1, "run the command line this many times (a longer, steadier profile)")
 	flag.Parse()
 	if *rate > 0 {
 		runtime.MemProfileRate = *rate
@@ -46,7 +47,10 @@ func main() {
 	}
 	streams := &cmd.IOStreams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Getenv: os.Getenv}
 	start := time.Now()
-	code := cmd.Execute(streams, flag.Args())
+	code := 0
+	for range *n {
+		code = cmd.Execute(streams, flag.Args())
+	}
 	elapsed := time.Since(start)
 	if *cpu != "" {
 		pprof.StopCPUProfile()
