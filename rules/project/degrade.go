@@ -31,7 +31,7 @@ import (
 // maxDegradeCuts bounds the loop: each pass re-loads the project.
 const maxDegradeCuts = 8
 
-func (l *projectLoader) degrade(ctx context.Context, dir string, env map[string]string, profiles []string) *types.Project {
+func (l *projectLoader) degrade(ctx context.Context, dir string, env map[string]string, profiles []string, first error) *types.Project {
 	raws, ok := l.plainData()
 	if !ok {
 		return nil
@@ -40,6 +40,11 @@ func (l *projectLoader) degrade(ctx context.Context, dir string, env map[string]
 	defer func() { l.raw = nil }()
 	if l.portTemplates == nil { // the placeholder load reads them
 		l.portTemplates = l.collectPortTemplates()
+	}
+	if recurs(first) {
+		// It would only come back: cut it before the first load, not
+		// after one more load that fails the same way.
+		l.cut(first.Error())
 	}
 	for range maxDegradeCuts {
 		model, err := l.loadModel(ctx, dir, env, profiles, true, true)
@@ -102,6 +107,19 @@ var (
 	// a field compose-go checks after interpolation, named by its service
 	serviceNamedRe = regexp.MustCompile(`^service "([^"]+)"`)
 )
+
+// recurs reports whether the plain copy would fail with err again: a
+// field or a top-level key the schema refuses, or a missing file, are in
+// the copy as they are in the files whatever the variables. Errors that
+// may be gone there (an empty variable, which the copy's placeholders
+// fill; a consistency check, which it skips) are not cut before a load.
+func recurs(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := strings.TrimSpace(validatingRe.ReplaceAllString(strings.TrimSpace(err.Error()), ""))
+	return schemaPathRe.MatchString(msg) || topLevelKeysRe.MatchString(msg) || missingFileRe.MatchString(msg)
+}
 
 // cut removes from the plain data what msg names, and reports whether it
 // removed anything (if not, the loop ends).

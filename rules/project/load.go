@@ -211,6 +211,7 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 		// A reference that does not hold (compose-go's consistency check,
 		// errdefs.ErrInvalid) leaves a model to lint without that check.
 		consistency := errors.Is(err, errdefs.ErrInvalid)
+		first := err // compose-go's own words, for degrade
 		err = l.attribute(l.stableConsistencyError(ctx, absDir, env, opts.Profiles, err))
 		// Never blind: a project whose references do not hold (an
 		// undefined volume, network, secret or service) still has
@@ -224,7 +225,7 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 			degraded, _ = l.uncheckedModel(ctx, absDir, env, opts.Profiles)
 		}
 		if degraded == nil {
-			degraded = l.degrade(ctx, absDir, env, opts.Profiles)
+			degraded = l.degrade(ctx, absDir, env, opts.Profiles, first)
 		}
 		if degraded == nil {
 			return nil, err
