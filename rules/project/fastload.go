@@ -2,8 +2,10 @@ package project
 
 import (
 	"context"
+	"errors"
 
 	"github.com/compose-spec/compose-go/v2/consts"
+	"github.com/compose-spec/compose-go/v2/errdefs"
 	"github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/paths"
@@ -31,7 +33,10 @@ import (
 //
 // LoadReference skips all of it; TestFastPathSameFindings compares
 // the two on the whole corpus.
-func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetails, dirName string, configure func(*loader.Options), substitute func(string, template.Mapping) (string, error)) (*types.Project, error) {
+//
+// keepUnchecked, for the project's first load, keeps the model without
+// the consistency check when that check fails (spare.go).
+func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetails, dirName string, configure func(*loader.Options), substitute func(string, template.Mapping) (string, error), keepUnchecked bool) (*types.Project, error) {
 	name, explicit, err := p.projectName(details, dirName, substitute)
 	if err != nil {
 		return nil, err
@@ -65,8 +70,22 @@ func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetail
 	opts := loader.ToOptions(&details, []func(*loader.Options){configure, func(o *loader.Options) {
 		o.SetProjectName(name, true)
 	}})
+	var spare map[string]any
+	if keepUnchecked && p.unchecked == nil && mayBeInconsistent(dict) {
+		spare, _ = deepCopy(dict).(map[string]any)
+	}
 	project, err := loader.ModelToProject(dict, opts, details)
 	if err != nil {
+		if spare != nil && errors.Is(err, errdefs.ErrInvalid) {
+			// spare.go: the model uncheckedModel would load again.
+			opts.SkipConsistencyCheck = true
+			m, err := loader.ModelToProject(spare, opts, details)
+			if err != nil {
+				p.unchecked = &uncheckedLoad{err: modelError{err}}
+			} else {
+				p.unchecked = &uncheckedLoad{model: m}
+			}
+		}
 		return nil, modelError{err}
 	}
 	return project, nil

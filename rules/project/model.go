@@ -60,5 +60,8 @@ func (p *projectLoader) loadModel(ctx context.Context, dir string, env map[strin
 	if p.reference {
 		return loader.LoadWithContext(ctx, details, configure)
 	}
-	return p.loadFast(ctx, details, name, configure, substitute)
+	// The first load of the project, the one uncheckedModel repeats
+	// without the consistency check.
+	first := !placeholders && !skipConsistency && p.raw == nil
+	return p.loadFast(ctx, details, name, configure, substitute, first)
 }

@@ -19,7 +19,8 @@ type uncheckedLoad struct {
 // be linted Partial. Loading it twice cost 109 of the corpus's 1,723
 // compose-go loads. The second load gave the same model: the same files,
 // environment and profiles, and what interpolation records (unset
-// variables, notes) is recorded once either way.
+// variables, notes) is recorded once either way. Most often it is not
+// loaded at all: the first load kept it (spare.go).
 func (p *projectLoader) uncheckedModel(ctx context.Context, dir string, env map[string]string, profiles []string) (*types.Project, error) {
 	if p.unchecked == nil {
 		m, err := p.loadModel(ctx, dir, env, profiles, false, true)
