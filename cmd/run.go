@@ -84,8 +84,14 @@ func specsFor(cfg runConfig) ([]project.Spec, []report.LoadError) {
 // lintAll discovers projects, lints them in parallel and assembles the
 // result in a deterministic order.
 func lintAll(ctx context.Context, cfg runConfig) *runResult {
+	// The loader takes the compose files discovery has just read whole
+	// rather than reading each a second time (only here: fix reads the
+	// files again as its passes leave them).
+	contents := map[string][]byte{}
+	cfg.Discover.Contents = contents
 	specs, errs := specsFor(cfg)
 	res := &runResult{Result: report.Result{Errors: errs}, Specs: specs}
+	cfg.Config.Load.Preread = contents
 	res.collect(lint.Run(ctx, specs, cfg.Config))
 	return res
 }

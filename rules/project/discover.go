@@ -83,6 +83,20 @@ type DiscoverOptions struct {
 	Exclude func(path string) bool
 	// Skipped hears of each path passed over, with why (lint -v).
 	Skipped func(path, why string)
+	// Contents, when set, gets the bytes of each compose file discovery
+	// read whole, by absolute path, for Options.Preread: a lint that
+	// follows at once need not read them again.
+	Contents map[string][]byte
+}
+
+// keep records the content sniff read of a compose file.
+func (o DiscoverOptions) keep(path string, shape fileShape) {
+	if o.Contents == nil || shape.content == nil {
+		return
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		o.Contents[abs] = shape.content
+	}
 }
 
 // DiscoverWith is Discover with options.
@@ -134,7 +148,8 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 			if excluded(p, false) {
 				continue
 			}
-			if _, ok := isComposeFile(p); ok || !isYAMLName(p) {
+			if shape, ok := isComposeFile(p); ok || !isYAMLName(p) {
+				o.keep(p, shape)
 				add(specForFile(p))
 			} else {
 				skipped(p, "not a compose file (no services: mapping of services)")
@@ -194,6 +209,8 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 				return nil
 			}
 			if shape, ok := isComposeFile(path); ok {
+				o.keep(path, shape)
+				shape.content = nil
 				shapes[path] = shape
 				dir := filepath.Dir(path)
 				if _, ok := dirs[dir]; !ok {

@@ -32,6 +32,9 @@ type Options struct {
 	// Overlay replaces the content of files (by absolute path) without
 	// touching the disk, as if they had been written.
 	Overlay map[string][]byte
+	// Preread is the content of files read a moment ago (discovery's
+	// Contents), by absolute path: read after Overlay, before the disk.
+	Preread map[string][]byte
 	// PendingIgnored, when set, says whether a path will be gitignored by
 	// lines not yet on disk (in the Overlay), where git cannot see them:
 	// an env file's git status then agrees with what git will say.
@@ -171,7 +174,7 @@ func loadProject(ctx context.Context, spec Spec, opts Options, reference bool) (
 	p = &Project{Dir: absDir, overlay: opts.Overlay}
 	l := &projectLoader{Project: p, opts: opts, reference: reference}
 	for _, name := range spec.Files {
-		f, err := readFileOverlay(name, opts.Overlay)
+		f, err := readFileOverlay(name, opts.Overlay, opts.Preread)
 		if err != nil {
 			return nil, err
 		}

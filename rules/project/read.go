@@ -9,10 +9,14 @@ import (
 	"time"
 )
 
-// readFileOverlay reads name, or its overlay content when there is one.
-func readFileOverlay(name string, overlay map[string][]byte) (*File, error) {
+// readFileOverlay reads name, or its overlay content when there is one,
+// or the content read a moment ago (pre) when there is that.
+func readFileOverlay(name string, overlay, pre map[string][]byte) (*File, error) {
 	if abs, err := filepath.Abs(name); err == nil {
 		if content, ok := overlay[abs]; ok {
+			return parseFile(name, abs, content)
+		}
+		if content, ok := pre[abs]; ok {
 			return parseFile(name, abs, content)
 		}
 	}

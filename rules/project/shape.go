@@ -42,6 +42,9 @@ type fileShape struct {
 	// unparsed: compose was told from a line alone (sniff's quick
 	// path); the other fields are unknown.
 	unparsed bool
+	// content is the whole file when sniff read all of it: lint hands
+	// it to the loader rather than reading the file again.
+	content []byte
 }
 
 // sniff reads the start of a regular file and parses it (unless quick
@@ -70,11 +73,13 @@ func sniff(path string, quick bool) (fileShape, bool) {
 		// The services (for overlays) are parsed only when needed.
 		for line := range bytes.Lines(buf[:n]) {
 			if topComposeKey.Match(line) { // the "\n" it ends with changes nothing: ^key\s*:
-				return fileShape{compose: true, unparsed: true}, true
+				return fileShape{compose: true, unparsed: true, content: bytes.Clone(buf[:n])}, true
 			}
 		}
 	}
-	return shapeOf(buf[:n]), true
+	shape := shapeOf(buf[:n])
+	shape.content = bytes.Clone(buf[:n])
+	return shape, true
 }
 
 // topComposeKey is a line that starts with a top-level key only the
