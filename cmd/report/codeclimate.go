@@ -3,7 +3,6 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"path/filepath"
 	"regexp"
@@ -85,10 +84,7 @@ func (codeClimateReporter) Report(w io.Writer, r *Result) error {
 			Location:    codeClimateLoc(e.File, e.Line, e.Line),
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeIndentedJSON(w, out, "  ")
 }
 
 // codeClimateLoc is a file and line range; GitLab requires a begin line,

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 )
 
@@ -123,9 +122,7 @@ func (j jsonReporter) Report(w io.Writer, r *Result) error {
 	for _, wf := range r.Withheld {
 		out.Withheld = append(out.Withheld, jsonWithheld{Rule: wf.Rule, File: wf.File, Line: wf.Line, Service: wf.Service, Reason: wf.Reason})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	// Messages quote compose snippets ("<none>", "a && b"); keep them readable.
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	// Messages quote compose snippets ("<none>", "a && b"); kept readable:
+	// no HTML escaping.
+	return writeIndentedJSON(w, out, "  ")
 }
