@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Spec names the files of one compose project, merged in order, and the
@@ -106,7 +109,7 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 			o.Skipped(path, why)
 		}
 	}
-	excluded := func(path string, dir bool) bool {
+	excludedNote := func(path string, dir bool, note func(path, why string)) bool {
 		if o.Exclude == nil {
 			return false
 		}
@@ -114,11 +117,12 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 			path += string(filepath.Separator)
 		}
 		if o.Exclude(path) {
-			skipped(path, "excluded by the config's exclude")
+			note(path, "excluded by the config's exclude")
 			return true
 		}
 		return false
 	}
+	excluded := func(path string, dir bool) bool { return excludedNote(path, dir, skipped) }
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -168,7 +172,14 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 			abs, err := filepath.Abs(path)
 			return err == nil && ignored[abs]
 		}
-		var order []string
+		// Reading each file's start to tell compose from other YAML was
+		// most of discovery's time, on one core before the first load:
+		// the walk lists the files, they are sniffed in parallel, and what
+		// the walk met is then taken in walk order (its notes included).
+		var walked []walkedFile
+		note := func(path, why string) {
+			walked = append(walked, walkedFile{note: func() { skipped(path, why) }})
+		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				errs = append(errs, &Error{File: path, Msg: describeOSError(err)})
@@ -186,21 +197,21 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 					return fs.SkipDir
 				}
 				if isIgnored(path) {
-					skipped(path+string(filepath.Separator), "ignored by git")
+					note(path+string(filepath.Separator), "ignored by git")
 					return fs.SkipDir
 				}
-				if excluded(path, true) {
+				if excludedNote(path, true, note) {
 					return fs.SkipDir
 				}
 				return nil
 			}
 			if isIgnored(path) {
 				if isYAMLName(path) {
-					skipped(path, "ignored by git")
+					note(path, "ignored by git")
 				}
 				return nil
 			}
-			if isYAMLName(path) && excluded(path, false) {
+			if isYAMLName(path) && excludedNote(path, false, note) {
 				return nil
 			}
 			// WalkDir does not follow symlinks, so a symlink loop cannot
@@ -208,23 +219,31 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 				return nil
 			}
-			if shape, ok := isComposeFile(path); ok {
-				o.keep(path, shape)
-				shape.content = nil
-				shapes[path] = shape
-				dir := filepath.Dir(path)
-				if _, ok := dirs[dir]; !ok {
-					order = append(order, dir)
-				}
-				dirs[dir] = append(dirs[dir], d.Name())
-			} else if o.Skipped != nil && isYAMLName(path) && (IsComposeName(d.Name()) || hasServicesLine(path)) {
-				// named like one, or with a services: line (GitLab CI)
-				skipped(path, "not a compose file (no services: mapping of services)")
-			}
+			walked = append(walked, walkedFile{path: path, name: d.Name()})
 			return nil
 		})
 		if err != nil {
 			errs = append(errs, &Error{File: p, Msg: describeOSError(err)})
+		}
+		sniffAll(walked)
+		var order []string
+		for _, w := range walked {
+			switch {
+			case w.note != nil:
+				w.note()
+			case w.compose:
+				o.keep(w.path, w.shape)
+				w.shape.content = nil
+				shapes[w.path] = w.shape
+				dir := filepath.Dir(w.path)
+				if _, ok := dirs[dir]; !ok {
+					order = append(order, dir)
+				}
+				dirs[dir] = append(dirs[dir], w.name)
+			case o.Skipped != nil && isYAMLName(w.path) && (IsComposeName(w.name) || hasServicesLine(w.path)):
+				// named like one, or with a services: line (GitLab CI)
+				skipped(w.path, "not a compose file (no services: mapping of services)")
+			}
 		}
 		for _, dir := range order {
 			for _, s := range specsInDir(dir, dirs[dir], shapes) {
@@ -233,6 +252,34 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 		}
 	}
 	return specs, errs
+}
+
+// walkedFile is a file the directory walk met (or, with note, a note it
+// heard), in walk order; sniffAll fills in whether it is compose.
+type walkedFile struct {
+	path, name string
+	shape      fileShape
+	compose    bool
+	note       func()
+}
+
+// sniffAll tells, in GOMAXPROCS workers, which walked files are compose
+// files (isComposeFile).
+func sniffAll(walked []walkedFile) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(walked); i = int(next.Add(1) - 1) {
+				if w := &walked[i]; w.note == nil {
+					w.shape, w.compose = isComposeFile(w.path)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func isYAMLName(name string) bool {
