@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/errdefs"
@@ -41,6 +42,7 @@ func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetail
 	if err != nil {
 		return nil, err
 	}
+	preInterpolated := explicit && p.interpolateFirst(&details, name, configure)
 	dict, err := loader.LoadModelWithContext(ctx, details, func(o *loader.Options) {
 		configure(o)
 		if explicit {
@@ -50,6 +52,9 @@ func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetail
 		o.ResolvePaths = false
 		o.SkipNormalization = true
 		o.SkipDefaultValues = true
+		if preInterpolated {
+			o.Interpolate = nil // done (interpolate.go)
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -89,6 +94,54 @@ func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetail
 		return nil, modelError{err}
 	}
 	return project, nil
+}
+
+// interpolateFirst interpolates the files' data in details as compose-go
+// would (interpolate.go), when compose-go reads nothing more with the
+// interpolation options: every file is handed over as data, none
+// includes a file or extends from one. It reports whether it did; when a
+// value fails, it leaves details as they were.
+func (p *projectLoader) interpolateFirst(details *types.ConfigDetails, name string, configure func(*loader.Options)) bool {
+	if p.refsMissing {
+		return false
+	}
+	for _, f := range p.Files {
+		if len(f.Includes) > 0 {
+			return false
+		}
+		for _, ref := range f.Extends {
+			if ref.File != nil || ref.Missing {
+				return false
+			}
+		}
+	}
+	for _, cf := range details.ConfigFiles {
+		if cf.Config == nil {
+			return false
+		}
+	}
+	// compose-go sets the project's name in the environment before it
+	// interpolates (${COMPOSE_PROJECT_NAME}); it sets it again, the same.
+	if details.Environment == nil {
+		details.Environment = types.Mapping{}
+	}
+	details.Environment[consts.ComposeProjectName] = name
+	opts := loader.ToOptions(details, []func(*loader.Options){configure})
+	in := interpolator{
+		lookup:     opts.Interpolate.LookupValue,
+		substitute: opts.Interpolate.Substitute,
+		casts:      newCastTable(p.typeCasts(opts.Interpolate.TypeCastMapping)),
+	}
+	files := slices.Clone(details.ConfigFiles)
+	for i, cf := range files {
+		out, ok := in.interpolateData(cf.Config)
+		if !ok {
+			return false
+		}
+		files[i].Config = out
+	}
+	details.ConfigFiles = files
+	return true
 }
 
 // modelError is an error of ModelToProject, the phase that checks
