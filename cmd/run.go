@@ -91,7 +91,7 @@ func lintAll(ctx context.Context, cfg runConfig) *runResult {
 	cfg.Discover.Contents = contents
 	specs, errs := specsFor(cfg)
 	res := &runResult{Result: report.Result{Errors: errs}, Specs: specs}
-	cfg.Config.Load.Preread = contents
+	cfg.Load.Preread = contents
 	res.collect(lint.Run(ctx, specs, cfg.Config))
 	return res
 }

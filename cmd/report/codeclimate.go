@@ -84,7 +84,7 @@ func (codeClimateReporter) Report(w io.Writer, r *Result) error {
 			Location:    codeClimateLoc(e.File, e.Line, e.Line),
 		})
 	}
-	return writeIndentedJSON(w, out, "  ")
+	return writeIndentedJSON(w, out)
 }
 
 // codeClimateLoc is a file and line range; GitLab requires a begin line,

@@ -14,8 +14,8 @@ import (
 // FuzzAppendIndent hold it to json.Indent's output.
 
 // writeIndentedJSON writes v as json.Encoder does with SetIndent("",
-// indent) and SetEscapeHTML(false): indented, with a final newline.
-func writeIndentedJSON(w io.Writer, v any, indent string) error {
+// "  ") and SetEscapeHTML(false): indented, with a final newline.
+func writeIndentedJSON(w io.Writer, v any) error {
 	var compact bytes.Buffer
 	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
@@ -23,7 +23,7 @@ func writeIndentedJSON(w io.Writer, v any, indent string) error {
 		return err
 	}
 	src := bytes.TrimSuffix(compact.Bytes(), []byte("\n"))
-	out := appendIndent(make([]byte, 0, 2*len(src)), src, indent)
+	out := appendIndent(make([]byte, 0, 2*len(src)), src, "  ")
 	_, err := w.Write(append(out, '\n'))
 	return err
 }

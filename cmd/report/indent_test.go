@@ -50,7 +50,7 @@ func TestWriteIndentedJSONMatchesEncoder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got bytes.Buffer
-	if err := writeIndentedJSON(&got, v, "  "); err != nil {
+	if err := writeIndentedJSON(&got, v); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {

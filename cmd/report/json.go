@@ -124,5 +124,5 @@ func (j jsonReporter) Report(w io.Writer, r *Result) error {
 	}
 	// Messages quote compose snippets ("<none>", "a && b"); kept readable:
 	// no HTML escaping.
-	return writeIndentedJSON(w, out, "  ")
+	return writeIndentedJSON(w, out)
 }
