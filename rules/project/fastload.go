@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 
 	"github.com/compose-spec/compose-go/v2/consts"
@@ -12,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/paths"
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/transform"
+	"github.com/compose-spec/compose-go/v2/tree"
 	"github.com/compose-spec/compose-go/v2/types"
 	composure "github.com/composure-dev/composure/transform"
 	"go.yaml.in/yaml/v4"
@@ -193,102 +195,52 @@ func (p *projectLoader) projectName(details types.ConfigDetails, dirName string,
 	return dirName, true, nil
 }
 
-// defaultKeys are the keys of a service (or job) under which compose-go
-// sets default values (transform.DefaultValues; TestDefaultKeysCovered
-// checks it still is).
-var defaultKeys = []string{"build", "secrets", "ports", "gpus", "volumes", "deploy"}
-
-// setDefaults runs transform.SetDefaultValues on a view of dict holding
-// only the default keys of services and jobs. compose-go sets defaults
-// before its validation.Validate; none of its checks reads a defaulted
-// value (ports' protocol and mode, a secret's target, a bind's
-// create_host_path, a build context, a device's count "all" that is only
-// set when the exclusive device_ids is absent), so running it after gives
-// the same result. An included project still gets its defaults in its own
-// load, before its paths are resolved: compose-go does not pass
+// setDefaults runs transform.SetDefaultValues on a pruned view of dict
+// (prune.go): the ways to the patterns of compose-go's own table,
+// transform.DefaultValues. compose-go sets defaults before its
+// validation.Validate; none of its checks reads a defaulted value (ports'
+// protocol and mode, a secret's target, a bind's create_host_path, a
+// build context, a device's count "all" that is only set when the
+// exclusive device_ids is absent), so running it after gives the same
+// result. An included project still gets its defaults in its own load,
+// before its paths are resolved: compose-go does not pass
 // SkipDefaultValues on to it (the "include with defaults" case of
 // TestFastLoadSameModel fails if that changes).
 func setDefaults(dict map[string]any) error {
-	view := serviceView(dict, defaultKeys)
-	out, err := transform.SetDefaultValues(view)
-	if err != nil {
+	pr := pruneFor(dict, defaultPatterns)
+	if _, err := transform.SetDefaultValues(pr.view); err != nil {
 		return err
 	}
-	writeBack(dict, out)
+	pr.writeBack()
 	return nil
 }
 
-// servicePathKeys are the keys of a service (or job) under which
-// compose-go resolves relative paths, and topPathKeys the top-level ones
-// (paths.ResolveRelativePaths' table; TestResolvedKeysCovered checks it
-// still is).
-var (
-	servicePathKeys = []string{"build", "env_file", "label_file", "extends", "develop", "volumes", "pre_start"}
-	topPathKeys     = []string{"configs", "secrets", "include", "volumes"}
-)
+// defaultPatterns are the paths of transform.DefaultValues.
+var defaultPatterns = slices.Collect(maps.Keys(transform.DefaultValues))
 
-// resolvePaths runs paths.ResolveRelativePaths on a view of dict that
-// shares its values under the path keys and nothing else, then writes
-// back what the resolvers replaced.
+// pathPatterns are the paths under which compose-go resolves relative
+// paths: the table of paths.ResolveRelativePaths (v2.16.2), which it
+// does not export. TestResolvedPatternsCovered checks compose-go
+// resolves nothing else.
+var pathPatterns = []tree.Path{
+	"services.*.build.context", "services.*.build.additional_contexts.*", "services.*.build.ssh.*",
+	"services.*.env_file.*.path", "services.*.label_file.*", "services.*.extends.file",
+	"services.*.develop.watch.*.path", "services.*.volumes.*",
+	"jobs.*.build.context", "jobs.*.build.additional_contexts.*", "jobs.*.build.ssh.*",
+	"jobs.*.env_file.*.path", "jobs.*.label_file.*", "jobs.*.extends.file", "jobs.*.volumes.*",
+	"services.*.pre_start.*.env_file.*.path", "services.*.pre_start.*.label_file.*", "services.*.pre_start.*.volumes.*",
+	"configs.*.file", "secrets.*.file",
+	"include.path", "include.project_directory", "include.env_file",
+	"volumes.*",
+}
+
+// resolvePaths runs paths.ResolveRelativePaths on a pruned view of dict
+// (prune.go) and copies back what the resolvers replaced.
 func resolvePaths(dict map[string]any, workingDir string) error {
-	view := serviceView(dict, servicePathKeys)
-	for _, k := range topPathKeys {
-		if v, ok := dict[k]; ok {
-			view[k] = v
-		}
-	}
-	if err := paths.ResolveRelativePaths(view, workingDir, nil); err != nil {
+	pr := pruneFor(dict, pathPatterns)
+	if err := paths.ResolveRelativePaths(pr.view, workingDir, nil); err != nil {
 		return err
 	}
-	for _, k := range topPathKeys {
-		if v, ok := view[k]; ok {
-			dict[k] = v
-		}
-	}
-	writeBack(dict, view)
+	pr.writeBack()
 	return nil
-}
-
-// serviceView is a model holding, for each service and job of dict, only
-// the given keys. The maps above those keys are new; the values under
-// them are dict's own.
-func serviceView(dict map[string]any, keys []string) map[string]any {
-	view := map[string]any{}
-	for _, k := range []string{"services", "jobs"} {
-		entries, ok := dict[k].(map[string]any)
-		if !ok {
-			continue
-		}
-		sub := make(map[string]any, len(entries))
-		for name, e := range entries {
-			svc, ok := e.(map[string]any)
-			if !ok {
-				continue
-			}
-			kept := map[string]any{}
-			for _, key := range keys {
-				if v, ok := svc[key]; ok {
-					kept[key] = v
-				}
-			}
-			sub[name] = kept
-		}
-		view[k] = sub
-	}
-	return view
-}
-
-// writeBack copies the values of a serviceView back into dict's services
-// and jobs: a transformer may have replaced a value rather than changed
-// it in place.
-func writeBack(dict, view map[string]any) {
-	for _, k := range []string{"services", "jobs"} {
-		sub, _ := view[k].(map[string]any)
-		for name, kept := range sub {
-			svc := dict[k].(map[string]any)[name].(map[string]any)
-			for key, v := range kept.(map[string]any) {
-				svc[key] = v
-			}
-		}
-	}
 }

@@ -4,13 +4,9 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/compose-spec/compose-go/v2/paths"
-	"github.com/compose-spec/compose-go/v2/transform"
-	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -175,60 +171,6 @@ func TestFastLoadSameModelCorpus(t *testing.T) {
 	}
 }
 
-// TestResolvedKeysCovered guards servicePathKeys and topPathKeys against
-// a compose-go upgrade: compose-go's path resolver must leave every other
-// key alone, whatever shape of relative path it holds.
-func TestResolvedKeysCovered(t *testing.T) {
-	shapes := []func() any{
-		func() any { return "./rel" },
-		func() any { return []any{"./rel"} },
-		func() any { return map[string]any{"x": "./rel"} },
-		func() any {
-			return []any{map[string]any{"path": "./rel", "file": "./rel", "source": "./rel", "type": "bind"}}
-		},
-		func() any {
-			return map[string]any{"x": map[string]any{"path": "./rel", "file": "./rel", "source": "./rel", "device": "./rel"}}
-		},
-		func() any { return map[string]any{"path": "./rel", "file": "./rel", "context": "./rel"} },
-	}
-	check := func(key string, wrap func(v any) map[string]any) {
-		for i, shape := range shapes {
-			dict := wrap(shape())
-			if err := paths.ResolveRelativePaths(dict, "/base", nil); err != nil {
-				continue
-			}
-			if !reflect.DeepEqual(dict, wrap(shape())) {
-				t.Errorf("compose-go resolves paths under %q (shape %d): add it to the path keys in fastload.go", key, i)
-			}
-		}
-	}
-	serviceKeys := yamlKeys(reflect.TypeFor[types.ServiceConfig]())
-	if !slices.Contains(serviceKeys, "environment") || !slices.Contains(serviceKeys, "volumes") {
-		t.Fatalf("service keys not found: %v", serviceKeys)
-	}
-	for _, key := range serviceKeys {
-		if slices.Contains(servicePathKeys, key) {
-			continue
-		}
-		for _, kind := range []string{"services", "jobs"} {
-			check(kind+"."+key, func(v any) map[string]any {
-				return map[string]any{kind: map[string]any{"s": map[string]any{key: v}}}
-			})
-		}
-	}
-	for _, key := range yamlKeys(reflect.TypeFor[types.Project]()) {
-		if slices.Contains(topPathKeys, key) || key == "services" {
-			continue
-		}
-		check(key, func(v any) map[string]any { return map[string]any{key: v} })
-	}
-	// The check can fail: a key the resolver does rewrite is reported.
-	dict := map[string]any{"secrets": map[string]any{"k": map[string]any{"file": "./rel"}}}
-	if err := paths.ResolveRelativePaths(dict, "/base", nil); err != nil || reflect.DeepEqual(dict["secrets"], map[string]any{"k": map[string]any{"file": "./rel"}}) {
-		t.Fatalf("secrets.*.file was not resolved (%v): the check above proves nothing", err)
-	}
-}
-
 // yamlKeys lists the yaml keys of a struct's fields, through inlined
 // (embedded) structs.
 func yamlKeys(typ reflect.Type) []string {
@@ -248,43 +190,4 @@ func yamlKeys(typ reflect.Type) []string {
 		}
 	}
 	return keys
-}
-
-// TestDefaultKeysCovered guards defaultKeys the same way: compose-go's
-// default values must leave every other service key alone.
-func TestDefaultKeysCovered(t *testing.T) {
-	shapes := []func() any{
-		func() any { return map[string]any{} },
-		func() any { return []any{map[string]any{}} },
-		func() any { return map[string]any{"x": map[string]any{}} },
-		func() any { return []any{map[string]any{"bind": map[string]any{}}} },
-		func() any { return map[string]any{"x": []any{map[string]any{}}} },
-	}
-	changes := func(wrap func(v any) map[string]any, shape func() any) bool {
-		dict := wrap(shape())
-		out, err := transform.SetDefaultValues(dict)
-		return err == nil && !reflect.DeepEqual(out, wrap(shape()))
-	}
-	for _, key := range yamlKeys(reflect.TypeFor[types.ServiceConfig]()) {
-		if slices.Contains(defaultKeys, key) {
-			continue
-		}
-		for _, kind := range []string{"services", "jobs"} {
-			wrap := func(v any) map[string]any {
-				return map[string]any{kind: map[string]any{"s": map[string]any{key: v}}}
-			}
-			for i, shape := range shapes {
-				if changes(wrap, shape) {
-					t.Errorf("compose-go sets defaults under %s.*.%s (shape %d): add it to defaultKeys in fastload.go", kind, key, i)
-				}
-			}
-		}
-	}
-	// The check can fail: ports get a default protocol.
-	ports := func(v any) map[string]any {
-		return map[string]any{"services": map[string]any{"s": map[string]any{"ports": v}}}
-	}
-	if !changes(ports, shapes[1]) {
-		t.Fatal("no default set under services.*.ports: the check above proves nothing")
-	}
 }
