@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 
 	"go.yaml.in/yaml/v4"
 
@@ -23,6 +24,10 @@ type File struct {
 	// HasTags records !reset / !override, which only compose-go's own
 	// decoder understands; such files are handed to it as bytes.
 	HasTags bool
+	// OddKeys records a mapping key that is not a string (null, a
+	// number, a collection): compose-go's decoder refuses it, ours would
+	// make a string of it, so such a file is handed over as bytes too.
+	OddKeys bool
 	// Includes and Extends are the other files this one pulls in, parsed
 	// too so the locator can point into them.
 	Includes []*File
@@ -78,8 +83,23 @@ func parseFile(path, abs string, content []byte) (*File, error) {
 		return nil, err
 	}
 	f.HasTags = hasComposeTags(content)
+	f.OddKeys = slices.ContainsFunc(f.Docs, hasOddKey)
 	f.makeLegacyView()
 	return f, nil
+}
+
+// hasOddKey reports a mapping key under n that is not a plain string
+// (a merge key is one: both decoders merge). Aliases are not followed:
+// their anchors are walked where they stand.
+func hasOddKey(n *yaml.Node) bool {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Kind != yaml.ScalarNode || k.Tag != "!!str" && k.Tag != "!!merge" {
+				return true
+			}
+		}
+	}
+	return slices.ContainsFunc(n.Content, hasOddKey)
 }
 
 // hasComposeTags is a cheap byte scan; a false positive only costs a

@@ -18,10 +18,11 @@ func (p *projectLoader) loadModel(ctx context.Context, dir string, env map[strin
 			continue
 		}
 		// Hand compose-go our parse when its result is the same: one
-		// document and no !reset/!override tags (which need its decoder).
+		// document, no !reset/!override tags (which need its decoder) and
+		// no key that is not a string (which its decoder refuses).
 		// A legacy v1 file is always handed over as its view: its bytes are
 		// the format compose-go refuses.
-		if len(f.Docs) == 1 && (!f.HasTags && !p.reference || f.Legacy != nil) {
+		if len(f.Docs) == 1 && (!f.HasTags && !f.OddKeys && !p.reference || f.Legacy != nil) {
 			var raw map[string]any
 			if err := f.Docs[0].Decode(&raw); err != nil {
 				return nil, yamlError(f.Path, err)
