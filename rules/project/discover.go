@@ -219,7 +219,7 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 				return nil
 			}
-			walked = append(walked, walkedFile{path: path, name: d.Name()})
+			walked = append(walked, walkedFile{path: path, name: d.Name(), regular: d.Type().IsRegular()})
 			return nil
 		})
 		if err != nil {
@@ -258,6 +258,7 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 // heard), in walk order; sniffAll fills in whether it is compose.
 type walkedFile struct {
 	path, name string
+	regular    bool
 	shape      fileShape
 	compose    bool
 	note       func()
@@ -274,7 +275,7 @@ func sniffAll(walked []walkedFile) {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(walked); i = int(next.Add(1) - 1) {
 				if w := &walked[i]; w.note == nil {
-					w.shape, w.compose = isComposeFile(w.path)
+					w.shape, w.compose = isComposeEntry(w.path, w.regular)
 				}
 			}
 		}()
@@ -317,15 +318,21 @@ func hasServicesLine(path string) bool {
 // mapping of service mappings (a stack file), which a GitLab CI file's
 // `services: [docker:dind]` is not.
 func isComposeFile(path string) (fileShape, bool) {
+	return isComposeEntry(path, false)
+}
+
+// isComposeEntry is isComposeFile of a file a directory walk found;
+// regular says its directory entry is a regular file (sniffEntry).
+func isComposeEntry(path string, regular bool) (fileShape, bool) {
 	name := filepath.Base(path)
 	switch {
 	case IsComposeName(name):
 		// One that cannot be read (a symlink loop, a FIFO, no
 		// permission) is linted, for the loader to say what is wrong.
-		shape, ok := sniff(path, true)
+		shape, ok := sniffEntry(path, true, regular)
 		return shape, !ok || shape.compose
 	case isYAMLName(name) && hasServicesLine(path):
-		shape, ok := sniff(path, false)
+		shape, ok := sniffEntry(path, false, regular)
 		return shape, ok && shape.services
 	}
 	return fileShape{}, false

@@ -52,8 +52,18 @@ type fileShape struct {
 // not YAML, or too large to decide from its start, is said to be compose
 // shaped: compose-go will say what is wrong with it.
 func sniff(path string, quick bool) (fileShape, bool) {
-	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
-		return fileShape{}, false // a symlink to a FIFO would block the open
+	return sniffEntry(path, quick, false)
+}
+
+// sniffEntry is sniff of a file a directory walk found: regular says its
+// directory entry is a regular file, which then needs no stat.
+func sniffEntry(path string, quick, regular bool) (fileShape, bool) {
+	// A regular entry is opened without a stat: the open does not block
+	// on a FIFO put in its place since (O_NONBLOCK).
+	if !regular {
+		if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+			return fileShape{}, false // a symlink to a FIFO would block the open
+		}
 	}
 	f, err := openRead(path)
 	if err != nil {
