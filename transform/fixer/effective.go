@@ -35,6 +35,14 @@ type effective struct {
 	// read are the files the run read, with the bytes read (nil: absent):
 	// the result holds as long as they do.
 	read map[string][]byte
+	// deps, when set, are the variables of the interpolation environment
+	// the run looked up, and envOnly the files it read only to make that
+	// environment (effective_deps.go): the result then holds as long as
+	// the other files read are the same and those variables resolve the
+	// same, whatever else changes in a shared .env.
+	deps    map[string]bool
+	envOnly map[string]bool
+	env     map[string]string
 }
 
 // container is one service's effective configuration.
@@ -54,9 +62,22 @@ type container struct {
 type view struct {
 	overlay map[string][]byte
 	read    map[string][]byte
+	// deps records the variables looked up (effective_deps.go); envRead
+	// the files read for the interpolation environment, direct the files
+	// read for anything else.
+	deps    map[string]bool
+	envRead map[string]bool
+	direct  map[string]bool
 }
 
 func (v *view) get(abs string) ([]byte, bool) {
+	if v.direct != nil {
+		v.direct[abs] = true
+	}
+	return v.fetch(abs)
+}
+
+func (v *view) fetch(abs string) ([]byte, bool) {
 	if b, ok := v.overlay[abs]; ok {
 		v.read[abs] = b
 		return b, true
@@ -70,19 +91,6 @@ func (v *view) get(abs string) ([]byte, bool) {
 	return b, true
 }
 
-// still reports whether every file e was made from has the same bytes in
-// overlay: e is then the run's result for it too.
-func (e *effective) still(overlay map[string][]byte) bool {
-	v := &view{overlay: overlay, read: map[string][]byte{}}
-	for abs, b := range e.read {
-		now, _ := v.get(abs)
-		if !bytes.Equal(now, b) {
-			return false
-		}
-	}
-	return true
-}
-
 // evaluate loads run rs with the files of overlay, as docker compose
 // would: interpolation from the process environment and the .env (or the
 // --env-file list), then each service's env files. Strict, a missing
@@ -90,7 +98,7 @@ func (e *effective) still(overlay map[string][]byte) bool {
 // reads as a placeholder, so that a run that never loads here (a variable
 // set at deploy time) can still be compared with itself.
 func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool) (*effective, error) {
-	v := &view{overlay: overlay, read: map[string][]byte{}}
+	v := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, envRead: map[string]bool{}, direct: map[string]bool{}}
 	env, err := runEnvironment(rs, environ, v)
 	if err != nil {
 		return &effective{read: v.read}, err
@@ -111,7 +119,8 @@ func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[str
 	if lenient {
 		substitute = placeholderSubstitute
 	}
-	model, err := loadModel(ctx, details, name, substitute)
+	seen := maps.Clone(env) // the loader adds to it
+	model, err := loadModel(ctx, details, name, v.recording(substitute))
 	if err != nil {
 		return &effective{read: v.read}, err
 	}
@@ -123,6 +132,7 @@ func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[str
 		}
 		out.services[sname] = c
 	}
+	v.keep(out, model, seen, details.ConfigFiles)
 	return out, nil
 }
 
@@ -216,14 +226,10 @@ func runEnvironment(rs runSpec, environ []string, v *view) (map[string]string, e
 			env[k] = val
 		}
 	}
-	files := rs.envFiles
-	optional := false
-	if len(files) == 0 {
-		files, optional = []string{filepath.Join(rs.spec.Dir, ".env")}, true
-	}
+	files, optional := interpolationFiles(rs)
 	fromFiles := map[string]string{}
 	for _, f := range files {
-		b, ok := v.get(f)
+		b, ok := v.getEnv(f)
 		if !ok {
 			if optional {
 				continue
@@ -250,12 +256,21 @@ func runEnvironment(rs runSpec, environ []string, v *view) (map[string]string, e
 	return env, nil
 }
 
+// interpolationFiles are the env files interpolation reads: the
+// --env-file list, or the optional .env of the project directory.
+func interpolationFiles(rs runSpec) (files []string, optional bool) {
+	if len(rs.envFiles) > 0 {
+		return rs.envFiles, false
+	}
+	return []string{filepath.Join(rs.spec.Dir, ".env")}, true
+}
+
 // containerOf resolves one service's environment as compose-go's
 // WithServicesEnvironmentResolved does, reading its env files through v,
 // and the secrets its <VAR>_FILE variables name.
 func containerOf(model *types.Project, svc types.ServiceConfig, v *view) (*container, error) {
 	// Resolve fills the map in place: a copy, the model may be a lint's.
-	explicit := maps.Clone(svc.Environment).Resolve(model.Environment.Resolve)
+	explicit := maps.Clone(svc.Environment).Resolve(v.resolver(model))
 	environment := explicit.ToMapping()
 	for _, ef := range svc.EnvFiles {
 		b, ok := v.get(ef.Path)
@@ -266,7 +281,7 @@ func containerOf(model *types.Project, svc types.ServiceConfig, v *view) (*conta
 			continue
 		}
 		err := dotenv.ParseWithFormat(bytes.NewReader(b), ef.Path, environment, func(k string) (string, bool) {
-			if val, ok := model.Environment.Resolve(k); ok {
+			if val, ok := v.resolver(model)(k); ok {
 				return val, true
 			}
 			if s, ok := explicit[k]; ok && s != nil {
@@ -358,7 +373,7 @@ func secretContent(model *types.Project, name string, v *view) string {
 		}
 		return "\x00missing " + s.File
 	case s.Environment != "":
-		if val, ok := model.Environment.Resolve(s.Environment); ok {
+		if val, ok := v.resolver(model)(s.Environment); ok {
 			return val
 		}
 		return unsetEnv + s.Environment

@@ -40,6 +40,7 @@ const maxRechecks = 4
 type runCheck struct {
 	runs  *runSet
 	evals map[string][]cachedEval
+	envs  envCache
 }
 
 type cachedEval struct {
@@ -219,7 +220,7 @@ func (r *run) before(ctx context.Context, rs runSpec) (*effective, bool, bool) {
 func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, lenient bool) (*effective, error) {
 	key := rs.key()
 	for _, c := range r.check.evals[key] {
-		if c.lenient == lenient && c.eff.still(overlay) {
+		if c.lenient == lenient && r.check.holds(c.eff, rs, r.cfg.Load.Environ, overlay) {
 			return c.eff, c.err
 		}
 	}

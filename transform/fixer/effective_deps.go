@@ -1,0 +1,215 @@
+package fixer
+
+import (
+	"bytes"
+	"hash/maphash"
+	"maps"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// Why this file exists: in a directory of many compose files sharing one
+// .env (a monorepo's examples/, the corpus), every fix that adds a line
+// to that .env changes a file every sibling run reads, and re-loading
+// each of them before and after every pass cost most of `fix`. A run's
+// result depends on the .env only through the variables it looks up:
+// evaluate records them (interpolation, `environment:` entries without a
+// value, build args, env_file expansion, environment secrets), and a
+// result stands for another state of the files when every other file it
+// read has the same bytes and each of those variables resolves the same.
+
+// recording wraps substitute so that every variable interpolation looks
+// up is recorded (compose-go's include and project name interpolate
+// through it too).
+func (v *view) recording(sub func(string, template.Mapping) (string, error)) func(string, template.Mapping) (string, error) {
+	if v.deps == nil {
+		return sub
+	}
+	var mu sync.Mutex
+	return func(s string, m template.Mapping) (string, error) {
+		return sub(s, func(name string) (string, bool) {
+			mu.Lock()
+			v.deps[name] = true
+			mu.Unlock()
+			return m(name)
+		})
+	}
+}
+
+// resolver is the model's environment lookup, recorded.
+func (v *view) resolver(model *types.Project) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		if v.deps != nil {
+			v.deps[k] = true
+		}
+		return model.Environment.Resolve(k)
+	}
+}
+
+// getEnv reads a file for the interpolation environment.
+func (v *view) getEnv(abs string) ([]byte, bool) {
+	if v.envRead != nil {
+		v.envRead[abs] = true
+	}
+	return v.fetch(abs)
+}
+
+// keep stores on e what it depends on, given the environment
+// interpolation saw (env, before the load added to it) and the compose
+// files loaded. compose-go's
+// normalisation reads the values of `environment:` entries and build args
+// that have none straight from that environment, and a COMPOSE_ variable
+// may steer the loader itself: those count as looked up too.
+func (v *view) keep(e *effective, model *types.Project, env map[string]string, files []types.ConfigFile) {
+	if v.deps == nil {
+		return
+	}
+	deps := maps.Clone(v.deps)
+	// An entry with a value of its own ignores the environment; one
+	// without (nil), or whose value is what the environment holds (it
+	// may come from there), reads it.
+	reads := func(k string, val *string) {
+		if got, ok := env[k]; val == nil || ok && got == *val {
+			deps[k] = true
+		}
+	}
+	builds := false
+	for _, svc := range model.Services {
+		for k, val := range svc.Environment {
+			reads(k, val)
+		}
+		if svc.Build != nil {
+			builds = true
+			for k, val := range svc.Build.Args {
+				reads(k, val)
+			}
+		}
+	}
+	if builds {
+		// A build arg without a value that the environment does not set
+		// is dropped from the model: any name the files hold may be one.
+		for _, f := range files {
+			words(f.Content, deps)
+		}
+	}
+	for k := range env {
+		if strings.HasPrefix(k, "COMPOSE_") {
+			deps[k] = true
+		}
+	}
+	e.deps = deps
+	e.env = map[string]string{}
+	for k := range deps {
+		if val, ok := env[k]; ok {
+			e.env[k] = val
+		}
+	}
+	e.envOnly = map[string]bool{}
+	for f := range v.envRead {
+		if !v.direct[f] {
+			e.envOnly[f] = true
+		}
+	}
+}
+
+// holds reports whether e, a result of run rs, is its result with the
+// files of overlay too.
+func (c *runCheck) holds(e *effective, rs runSpec, environ []string, overlay map[string][]byte) bool {
+	v := &view{overlay: overlay, read: map[string][]byte{}}
+	envChanged := false
+	for abs, b := range e.read {
+		now, _ := v.fetch(abs)
+		if bytes.Equal(now, b) {
+			continue
+		}
+		if e.deps == nil || !e.envOnly[abs] {
+			return false
+		}
+		envChanged = true
+	}
+	if !envChanged {
+		return true
+	}
+	env, err := c.environment(rs, environ, overlay)
+	if err != nil {
+		return false
+	}
+	for k := range e.deps {
+		old, had := e.env[k]
+		now, has := env[k]
+		if had != has || old != now {
+			return false
+		}
+	}
+	for k := range env {
+		if strings.HasPrefix(k, "COMPOSE_") && !e.deps[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// envCache holds the interpolation environments holds computed, by the
+// bytes of the files they were made from.
+type envCache struct {
+	mu   sync.Mutex
+	seed maphash.Seed
+	m    map[uint64][]envEntry
+}
+
+type envEntry struct {
+	key []byte
+	env map[string]string
+	err error
+}
+
+// environment is runEnvironment with overlay's files, cached: the siblings
+// of one directory share one .env.
+func (c *runCheck) environment(rs runSpec, environ []string, overlay map[string][]byte) (map[string]string, error) {
+	v := &view{overlay: overlay, read: map[string][]byte{}}
+	files, _ := interpolationFiles(rs)
+	var key []byte
+	for _, f := range files {
+		b, ok := v.fetch(f)
+		key = append(key, f...)
+		if ok {
+			key = append(append(key, 1), b...)
+		}
+		key = append(key, 0)
+	}
+	c.envs.mu.Lock()
+	defer c.envs.mu.Unlock()
+	if c.envs.m == nil {
+		c.envs.m = map[uint64][]envEntry{}
+		c.envs.seed = maphash.MakeSeed()
+	}
+	h := maphash.Bytes(c.envs.seed, key)
+	for _, e := range c.envs.m[h] {
+		if bytes.Equal(e.key, key) {
+			return e.env, e.err
+		}
+	}
+	env, err := runEnvironment(rs, environ, v)
+	c.envs.m[h] = append(c.envs.m[h], envEntry{key: key, env: env, err: err})
+	return env, err
+}
+
+// words adds to out every name a variable could have in b.
+func words(b []byte, out map[string]bool) {
+	isStart := func(c byte) bool { return c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+	for i := 0; i < len(b); {
+		if !isStart(b[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(b) && (isStart(b[j]) || b[j] >= '0' && b[j] <= '9') {
+			j++
+		}
+		out[string(b[i:j])] = true
+		i = j
+	}
+}
