@@ -7,7 +7,9 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
@@ -38,7 +40,9 @@ const maxRechecks = 4
 
 // runCheck is the state of verification across one Run.
 type runCheck struct {
-	runs  *runSet
+	runs *runSet
+	// evals is guarded by mu: runs are judged in parallel (judgeAll).
+	mu    sync.Mutex
 	evals map[string][]cachedEval
 	envs  envCache
 }
@@ -102,16 +106,50 @@ func (r *run) failures(ctx context.Context, outs []lint.Outcome, pairs map[strin
 		return nil
 	}
 	aimed := aimsOf(pend)
-	var out []failure
+	var runs []runSpec
 	for _, rs := range r.candidates(outs, changed, overlay) {
-		if only != nil && !only[rs.key()] {
-			continue
+		if only == nil || only[rs.key()] {
+			runs = append(runs, rs)
 		}
+	}
+	return r.judgeAll(ctx, runs, func(rs runSpec) (failure, bool) {
 		if pair, ok := pairs[rs.key()]; ok && !r.modelsDiffer(pair, overlay, aimed) {
-			continue
+			return failure{}, false
 		}
-		if f, bad := r.judge(ctx, rs, overlay, changed, aimed); bad {
-			out = append(out, f)
+		return r.judge(ctx, rs, overlay, changed, aimed)
+	})
+}
+
+// judgeAll judges runs on all cores (each run is loaded on its own, and
+// a directory of many compose files has many runs); the failures come in
+// the order of runs, whatever the order they finish in.
+func (r *run) judgeAll(ctx context.Context, runs []runSpec, judge func(runSpec) (failure, bool)) []failure {
+	type verdict struct {
+		f   failure
+		bad bool
+	}
+	verdicts := make([]verdict, len(runs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(runs)) {
+		wg.Go(func() {
+			for i := range next {
+				verdicts[i].f, verdicts[i].bad = judge(runs[i])
+			}
+		})
+	}
+	for i := range runs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []failure
+	for _, v := range verdicts {
+		if v.bad {
+			out = append(out, v.f)
 		}
 	}
 	return out
@@ -219,12 +257,17 @@ func (r *run) before(ctx context.Context, rs runSpec) (*effective, bool, bool) {
 // are unchanged (the after of one pass is the before of the next).
 func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, lenient bool) (*effective, error) {
 	key := rs.key()
-	for _, c := range r.check.evals[key] {
+	r.check.mu.Lock()
+	cached := slices.Clone(r.check.evals[key])
+	r.check.mu.Unlock()
+	for _, c := range cached {
 		if c.lenient == lenient && r.check.holds(c.eff, rs, r.cfg.Load.Environ, overlay) {
 			return c.eff, c.err
 		}
 	}
 	e, err := evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
+	r.check.mu.Lock()
+	defer r.check.mu.Unlock()
 	r.check.evals[key] = append(r.check.evals[key], cachedEval{lenient: lenient, eff: e, err: err})
 	if n := len(r.check.evals[key]); n > 4 {
 		r.check.evals[key] = r.check.evals[key][n-4:]
