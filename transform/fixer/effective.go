@@ -36,13 +36,18 @@ type effective struct {
 	// the result holds as long as they do.
 	read map[string][]byte
 	// deps, when set, are the variables of the interpolation environment
-	// the run looked up, and envOnly the files it read only to make that
-	// environment (effective_deps.go): the result then holds as long as
-	// the other files read are the same and those variables resolve the
-	// same, whatever else changes in a shared .env.
-	deps    map[string]bool
-	envOnly map[string]bool
-	env     map[string]string
+	// the load looked up, with their values (env): the load holds as long
+	// as the files it read itself are the same and those variables
+	// resolve the same, whatever else changes in a shared .env
+	// (effective_deps.go).
+	deps map[string]bool
+	env  map[string]string
+	// envRead are the files read for the interpolation environment,
+	// late those read for the containers only (env files, secret files),
+	// structural those the load itself read (no reuse when they change);
+	// model is the load, from which reuse derives the containers again.
+	envRead, late, structural map[string]bool
+	model                     *types.Project
 }
 
 // container is one service's effective configuration.
@@ -68,10 +73,19 @@ type view struct {
 	deps    map[string]bool
 	envRead map[string]bool
 	direct  map[string]bool
+	// loaded: the load is done, reads are the containers' (late).
+	loaded bool
+	late   map[string]bool
+	// loadDeps and env are what keep recorded of the load.
+	loadDeps map[string]bool
+	env      map[string]string
 }
 
 func (v *view) get(abs string) ([]byte, bool) {
-	if v.direct != nil {
+	switch {
+	case v.loaded && v.late != nil:
+		v.late[abs] = true
+	case v.direct != nil:
 		v.direct[abs] = true
 	}
 	return v.fetch(abs)
@@ -98,7 +112,7 @@ func (v *view) fetch(abs string) ([]byte, bool) {
 // reads as a placeholder, so that a run that never loads here (a variable
 // set at deploy time) can still be compared with itself.
 func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool) (*effective, error) {
-	v := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, envRead: map[string]bool{}, direct: map[string]bool{}}
+	v := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, envRead: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}}
 	env, err := runEnvironment(rs, environ, v)
 	if err != nil {
 		return &effective{read: v.read}, err
@@ -124,15 +138,25 @@ func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[str
 	if err != nil {
 		return &effective{read: v.read}, err
 	}
-	out := &effective{services: map[string]*container{}, read: v.read}
+	v.keep(model, seen, details.ConfigFiles)
+	services, err := containersOf(model, v)
+	if err != nil {
+		return &effective{read: v.read}, err
+	}
+	return v.result(services, model), nil
+}
+
+// containersOf is what each service of model receives, its files read
+// through v.
+func containersOf(model *types.Project, v *view) (map[string]*container, error) {
+	out := map[string]*container{}
 	for _, sname := range slices.Sorted(maps.Keys(model.Services)) {
 		c, err := containerOf(model, model.Services[sname], v)
 		if err != nil {
-			return &effective{read: v.read}, fmt.Errorf("service %q: %w", sname, err)
+			return nil, fmt.Errorf("service %q: %w", sname, err)
 		}
-		out.services[sname] = c
+		out[sname] = c
 	}
-	v.keep(out, model, seen, details.ConfigFiles)
 	return out, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 )
@@ -57,23 +58,23 @@ func (v *view) getEnv(abs string) ([]byte, bool) {
 	return v.fetch(abs)
 }
 
-// keep stores on e what it depends on, given the environment
-// interpolation saw (env, before the load added to it) and the compose
-// files loaded. compose-go's
-// normalisation reads the values of `environment:` entries and build args
-// that have none straight from that environment, and a COMPOSE_ variable
-// may steer the loader itself: those count as looked up too.
-func (v *view) keep(e *effective, model *types.Project, env map[string]string, files []types.ConfigFile) {
+// keep records, once the load is done, what it depended on, given the
+// environment interpolation saw (env, before the load added to it) and
+// the compose files loaded. compose-go's normalisation reads the values
+// of `environment:` entries and build args that have none straight from
+// that environment, and a COMPOSE_ variable may steer the loader itself:
+// those count as looked up too. What containerOf reads next is late.
+func (v *view) keep(model *types.Project, env map[string]string, files []types.ConfigFile) {
+	v.loaded = true
 	if v.deps == nil {
 		return
 	}
-	deps := maps.Clone(v.deps)
 	// An entry with a value of its own ignores the environment; one
 	// without (nil), or whose value is what the environment holds (it
 	// may come from there), reads it.
 	reads := func(k string, val *string) {
 		if got, ok := env[k]; val == nil || ok && got == *val {
-			deps[k] = true
+			v.deps[k] = true
 		}
 	}
 	builds := false
@@ -92,64 +93,105 @@ func (v *view) keep(e *effective, model *types.Project, env map[string]string, f
 		// A build arg without a value that the environment does not set
 		// is dropped from the model: any name the files hold may be one.
 		for _, f := range files {
-			words(f.Content, deps)
+			words(f.Content, v.deps)
 		}
 	}
 	for k := range env {
 		if strings.HasPrefix(k, "COMPOSE_") {
-			deps[k] = true
+			v.deps[k] = true
 		}
 	}
-	e.deps = deps
-	e.env = map[string]string{}
-	for k := range deps {
+	v.env = map[string]string{}
+	for k := range v.deps {
 		if val, ok := env[k]; ok {
-			e.env[k] = val
+			v.env[k] = val
 		}
 	}
-	e.envOnly = map[string]bool{}
-	for f := range v.envRead {
-		if !v.direct[f] {
-			e.envOnly[f] = true
-		}
-	}
+	v.loadDeps = maps.Clone(v.deps)
 }
 
-// holds reports whether e, a result of run rs, is its result with the
-// files of overlay too.
-func (c *runCheck) holds(e *effective, rs runSpec, environ []string, overlay map[string][]byte) bool {
+// result is the effective configuration v read, reusable (reuse) when
+// the load recorded what it depended on.
+func (v *view) result(services map[string]*container, model *types.Project) *effective {
+	e := &effective{services: services, read: v.read}
+	if v.loadDeps == nil {
+		return e
+	}
+	e.deps, e.env, e.model = v.loadDeps, v.env, model
+	e.envRead, e.late, e.structural = v.envRead, map[string]bool{}, v.direct
+	for f := range v.late {
+		if !v.direct[f] {
+			e.late[f] = true
+		}
+	}
+	return e
+}
+
+// reuse is e, a result of run rs, for the files of overlay, when no
+// load is needed for it: e itself when nothing it read changed; derived
+// from e's model when only the interpolation environment (with the same
+// value for every variable the load looked up) or the containers' files
+// (env files, secret files) did. ok is false when rs must be loaded.
+func (c *runCheck) reuse(e *effective, rs runSpec, environ []string, overlay map[string][]byte) (*effective, bool) {
 	v := &view{overlay: overlay, read: map[string][]byte{}}
-	envChanged := false
+	envChanged, lateChanged := false, false
 	for abs, b := range e.read {
 		now, _ := v.fetch(abs)
 		if bytes.Equal(now, b) {
 			continue
 		}
-		if e.deps == nil || !e.envOnly[abs] {
-			return false
+		if e.model == nil || e.structural[abs] || !e.envRead[abs] && !e.late[abs] {
+			return nil, false
 		}
-		envChanged = true
+		envChanged = envChanged || e.envRead[abs]
+		lateChanged = lateChanged || e.late[abs]
 	}
-	if !envChanged {
-		return true
+	if !envChanged && !lateChanged {
+		return e, true
 	}
-	env, err := c.environment(rs, environ, overlay)
+	env := e.model.Environment
+	if envChanged {
+		now, err := c.environment(rs, environ, overlay)
+		if err != nil {
+			return nil, false
+		}
+		for k := range e.deps {
+			old, had := e.env[k]
+			val, has := now[k]
+			if had != has || old != val {
+				return nil, false
+			}
+		}
+		for k := range now {
+			if strings.HasPrefix(k, "COMPOSE_") && !e.deps[k] {
+				return nil, false
+			}
+		}
+		env = maps.Clone(now)
+		if name, ok := e.model.Environment[consts.ComposeProjectName]; ok {
+			env[consts.ComposeProjectName] = name // as the loader sets it
+		}
+	}
+	model := *e.model
+	model.Environment = env
+	nv := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}, loaded: true}
+	services, err := containersOf(&model, nv)
 	if err != nil {
-		return false
+		return nil, false
 	}
-	for k := range e.deps {
-		old, had := e.env[k]
-		now, has := env[k]
-		if had != has || old != now {
-			return false
+	out := &effective{services: services, read: nv.read, deps: e.deps, env: e.env, model: &model,
+		envRead: e.envRead, late: map[string]bool{}, structural: e.structural}
+	for abs := range e.read {
+		if e.structural[abs] || e.envRead[abs] {
+			out.read[abs], _ = v.fetch(abs)
 		}
 	}
-	for k := range env {
-		if strings.HasPrefix(k, "COMPOSE_") && !e.deps[k] {
-			return false
+	for abs := range nv.late {
+		if !e.structural[abs] {
+			out.late[abs] = true
 		}
 	}
-	return true
+	return out, true
 }
 
 // envCache holds the interpolation environments holds computed, by the

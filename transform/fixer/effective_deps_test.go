@@ -2,6 +2,7 @@ package fixer
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,30 +10,37 @@ import (
 	"github.com/composure-dev/composure/rules/project"
 )
 
-// TestResultHoldsThroughEnv: a run's result stands for a new state of its
-// shared .env exactly when every variable it reads resolves the same; a
-// change to a variable it interpolates, reads without a value, or gets
-// through env_file: .env (the whole file) makes it evaluated again.
-func TestResultHoldsThroughEnv(t *testing.T) {
+// TestReuseThroughEnv: a run's result stands for a new state of its
+// shared .env when every variable its load reads resolves the same, and
+// is derived again from its model when only what its containers read
+// changed (env_file: .env); a change to a variable it interpolates, or
+// reads without a value, makes it loaded again. A reused result is what
+// a new load gives.
+func TestReuseThroughEnv(t *testing.T) {
 	dir := t.TempDir()
 	env := filepath.Join(dir, ".env")
 	if err := os.WriteFile(env, []byte("A=1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	const (
+		same    = "same"
+		derived = "derived"
+		load    = "load"
+	)
 	cases := []struct {
 		name, compose string
-		// the .env lines appended, and whether the result holds
-		appended string
-		holds    bool
+		appended      string // the .env lines added
+		want          string
 	}{
-		{"interpolates another", "services:\n  web:\n    image: nginx:${A}\n    environment:\n      B: literal\n", "B=2\n", true},
-		{"interpolates it", "services:\n  web:\n    image: nginx:${B:-x}\n", "B=2\n", false},
-		{"changes what it reads", "services:\n  web:\n    image: nginx:${A}\n", "A=3\n", false},
-		{"entry without a value", "services:\n  web:\n    image: nginx\n    environment:\n      - B\n", "B=2\n", false},
-		{"build arg without a value", "services:\n  web:\n    build:\n      context: .\n      args:\n        - B\n", "B=2\n", false},
-		{"entry without a value, as a map", "services:\n  web:\n    image: nginx\n    environment:\n      B:\n", "B=2\n", false},
-		{"loads .env whole", "services:\n  web:\n    image: nginx\n    env_file: .env\n", "C=2\n", false},
-		{"loader variable", "services:\n  web:\n    image: nginx\n", "COMPOSE_PROJECT_NAME=x\n", false},
+		{"interpolates another", "services:\n  web:\n    image: nginx:${A}\n    environment:\n      B: literal\n", "B=2\n", derived},
+		{"interpolates it", "services:\n  web:\n    image: nginx:${B:-x}\n", "B=2\n", load},
+		{"changes what it reads", "services:\n  web:\n    image: nginx:${A}\n", "A=3\n", load},
+		{"entry without a value", "services:\n  web:\n    image: nginx\n    environment:\n      - B\n", "B=2\n", load},
+		{"entry without a value, as a map", "services:\n  web:\n    image: nginx\n    environment:\n      B:\n", "B=2\n", load},
+		{"build arg without a value", "services:\n  web:\n    build:\n      context: .\n      args:\n        - B\n", "B=2\n", load},
+		{"loads .env whole", "services:\n  web:\n    image: nginx\n    env_file: .env\n", "C=2\n", derived},
+		{"env file expands a variable", "services:\n  web:\n    image: nginx\n    env_file: .env\n", "C=${A}x\n", derived},
+		{"loader variable", "services:\n  web:\n    image: nginx\n", "COMPOSE_PROJECT_NAME=x\n", load},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -45,13 +53,38 @@ func TestResultHoldsThroughEnv(t *testing.T) {
 			}
 			after := map[string][]byte{file: []byte(tc.compose), env: []byte("A=1\n" + tc.appended)}
 			c := &runCheck{}
-			if got := c.holds(e, rs, []string{}, after); got != tc.holds {
-				t.Errorf("holds = %v, want %v", got, tc.holds)
+			got, ok := c.reuse(e, rs, []string{}, after)
+			switch {
+			case !ok && tc.want != load, ok && tc.want == load:
+				t.Fatalf("reused = %v, want %s", ok, tc.want)
+			case ok && (got == e) != (tc.want == same):
+				t.Fatalf("the result itself = %v, want %s", got == e, tc.want)
 			}
-			// the same files: it always holds
-			if !c.holds(e, rs, []string{}, base) {
+			if ok {
+				fresh, err := evaluate(context.Background(), rs, []string{}, after, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a, b := dump(t, got), dump(t, fresh); a != b {
+					t.Errorf("reused:\n%s\nloaded:\n%s", a, b)
+				}
+			}
+			// the same files: the result itself
+			if again, ok := c.reuse(e, rs, []string{}, base); !ok || again != e {
 				t.Error("the result does not hold for the files it was made from")
 			}
 		})
 	}
+}
+
+func dump(t *testing.T, e *effective) string {
+	out := map[string]any{}
+	for name, c := range e.services {
+		out[name] = map[string]any{"values": c.values, "both": c.both, "rest": c.rest}
+	}
+	b, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
-	"slices"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -260,12 +260,23 @@ func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, l
 	r.check.mu.Lock()
 	cached := slices.Clone(r.check.evals[key])
 	r.check.mu.Unlock()
+	var e *effective
+	var err error
 	for _, c := range cached {
-		if c.lenient == lenient && r.check.holds(c.eff, rs, r.cfg.Load.Environ, overlay) {
-			return c.eff, c.err
+		if c.lenient != lenient {
+			continue
+		}
+		if got, ok := r.check.reuse(c.eff, rs, r.cfg.Load.Environ, overlay); ok {
+			if got == c.eff {
+				return got, c.err
+			}
+			e, err = got, c.err // nil: only a whole load is derived again
+			break
 		}
 	}
-	e, err := evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
+	if e == nil {
+		e, err = evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
+	}
 	r.check.mu.Lock()
 	defer r.check.mu.Unlock()
 	r.check.evals[key] = append(r.check.evals[key], cachedEval{lenient: lenient, eff: e, err: err})
