@@ -255,3 +255,37 @@ func words(b []byte, out map[string]bool) {
 		i = j
 	}
 }
+
+// fileWords are the names a compose file's text holds.
+type fileWords struct {
+	text  []byte
+	words map[string]bool
+}
+
+// names reports whether the compose files (their text, in order) name
+// one of vars as a whole word, as interpolation (${NAME}, $NAME) and an
+// entry without a value (- NAME) do; a longer name that contains it
+// (MY_NAME_2) is another variable. The words of each file are kept while
+// its text is the same: the siblings of a folder are tested every pass.
+func (c *runCheck) names(files []string, text [][]byte, vars []string) bool {
+	if len(vars) == 0 {
+		return false
+	}
+	if c.words == nil {
+		c.words = map[string]fileWords{}
+	}
+	for i, f := range files {
+		w, ok := c.words[f]
+		if !ok || !bytes.Equal(w.text, text[i]) {
+			w = fileWords{text: text[i], words: map[string]bool{}}
+			words(text[i], w.words)
+			c.words[f] = w
+		}
+		for _, v := range vars {
+			if w.words[v] {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -45,6 +45,7 @@ type runCheck struct {
 	mu    sync.Mutex
 	evals map[string][]cachedEval
 	envs  envCache
+	words map[string]fileWords
 }
 
 type cachedEval struct {
@@ -376,7 +377,7 @@ func (r *run) mayRead(rs runSpec, changed map[string]bool, vars map[string][]str
 	}
 	for abs := range changed {
 		if filepath.Dir(abs) == rs.spec.Dir && filepath.Base(abs) == ".env" && len(rs.envFiles) == 0 {
-			if mentions(".env") || slices.ContainsFunc(vars[abs], mentions) {
+			if mentions(".env") || r.check.names(rs.spec.Files, text, vars[abs]) {
 				return true
 			}
 			continue
