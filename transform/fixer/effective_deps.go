@@ -136,7 +136,12 @@ func (c *runCheck) reuse(e *effective, rs runSpec, environ []string, overlay map
 	v := &view{overlay: overlay, read: map[string][]byte{}}
 	envChanged, lateChanged := false, false
 	for abs, b := range e.read {
-		now, _ := v.fetch(abs)
+		now, ok := overlay[abs]
+		if !ok {
+			// The disk, which does not change while fixes are planned:
+			// from the cache while the file's size and mtime are the same.
+			now = cachedText(abs)
+		}
 		if bytes.Equal(now, b) {
 			continue
 		}

@@ -261,23 +261,19 @@ func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, l
 	r.check.mu.Lock()
 	cached := slices.Clone(r.check.evals[key])
 	r.check.mu.Unlock()
-	var e *effective
-	var err error
 	for _, c := range cached {
 		if c.lenient != lenient {
 			continue
 		}
 		if got, ok := r.check.reuse(c.eff, rs, r.cfg.Load.Environ, overlay); ok {
-			if got == c.eff {
-				return got, c.err
-			}
-			e, err = got, c.err // nil: only a whole load is derived again
-			break
+			// A derived result is not kept: deriving it again is cheap,
+			// and the loads it comes from are what the cache must keep
+			// (the pass's before, used again each pass).
+			r.check.used(key, c.eff)
+			return got, c.err // err is nil when derived: only whole loads are
 		}
 	}
-	if e == nil {
-		e, err = evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
-	}
+	e, err := evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
 	r.check.mu.Lock()
 	defer r.check.mu.Unlock()
 	r.check.evals[key] = append(r.check.evals[key], cachedEval{lenient: lenient, eff: e, err: err})
@@ -285,6 +281,21 @@ func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, l
 		r.check.evals[key] = r.check.evals[key][n-4:]
 	}
 	return e, err
+}
+
+// used moves the cached result e of the run of key to the end, the last
+// evicted: the trial loads of withholding would otherwise push out the
+// pass's before.
+func (c *runCheck) used(key string, e *effective) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	list := c.evals[key]
+	for i, ce := range list {
+		if ce.eff == e {
+			c.evals[key] = append(append(list[:i:i], list[i+1:]...), ce)
+			return
+		}
+	}
 }
 
 // changedFiles are the files whose bytes differ between two overlays.
