@@ -138,9 +138,7 @@ func (c *runCheck) reuse(e *effective, rs runSpec, environ []string, overlay map
 	for abs, b := range e.read {
 		now, ok := overlay[abs]
 		if !ok {
-			// The disk, which does not change while fixes are planned:
-			// from the cache while the file's size and mtime are the same.
-			now = cachedText(abs)
+			now = c.disk(abs)
 		}
 		if bytes.Equal(now, b) {
 			continue
@@ -293,4 +291,17 @@ func (c *runCheck) names(files []string, text [][]byte, vars []string) bool {
 		}
 	}
 	return false
+}
+
+// disk is a file's bytes on disk (nil: absent or not a regular file),
+// read once per Run: the disk does not change while fixes are planned
+// (Apply checks each file again before it writes), and a stat per file
+// per run judged costs as much as the rest of the check.
+func (c *runCheck) disk(abs string) []byte {
+	if b, ok := c.files.Load(abs); ok {
+		return b.([]byte)
+	}
+	b := currentContent(abs, nil)
+	c.files.Store(abs, b)
+	return b
 }

@@ -46,6 +46,7 @@ type runCheck struct {
 	evals map[string][]cachedEval
 	envs  envCache
 	words map[string]fileWords
+	files sync.Map // abs -> []byte: the disk (disk)
 }
 
 type cachedEval struct {
