@@ -20,7 +20,9 @@ type source struct {
 
 // collect gathers the eligible fixes of a pass per compose file. A file's
 // fixes come once even when several projects include it.
-func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withheld func(lint.Finding) bool, res *Result) (map[string][]group, map[string]source, []group) {
+// waiting gets the files whose fixes wait for a secret file name another
+// takes this pass: their projects are linted again next pass.
+func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withheld func(lint.Finding) bool, res *Result, waiting map[string]bool) (map[string][]group, map[string]source, []group) {
 	byFile := map[string][]group{}
 	var standalone []group
 	files := map[string]source{}
@@ -78,7 +80,8 @@ func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withhel
 				continue
 			}
 			if claimsTaken(fix.Writes, claimed) {
-				continue // still reported after the run: fixable by the next
+				waiting[abs] = true
+				continue
 			}
 			byFile[abs] = append(byFile[abs], group{finding: f, fix: fix})
 		}

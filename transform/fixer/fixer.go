@@ -111,7 +111,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		if !r.fixPass(ctx, outs) {
 			break
 		}
-		keep := projectsWith(outs, r.pending)
+		keep := projectsWith(outs, r.pending, r.waiting)
 		if release {
 			releaseExcept(prev, nil)
 			releaseExcept(outs, keep)
@@ -174,6 +174,12 @@ type run struct {
 	// (verify_runs.go); withheld are the fixes it withheld.
 	check    *runCheck
 	withheld map[fingerprint.Identity]bool
+	// deferred are the fixes of this pass that wait for the next one
+	// because of a clash on a .env variable (verify_deferred.go).
+	deferred []deferredFix
+	// waiting are the files with a fix that waits for the next pass
+	// for a secret file name (collect).
+	waiting map[string]bool
 }
 
 // pending is one pass's change to one compose file (file == nil: the line
@@ -190,6 +196,10 @@ type pending struct {
 	// fallback is the same pass's change without combined insertions
 	// (transform.Combine), tried when this one does not load.
 	fallback *pending
+	// later are the fixes of the file that wait for the next pass because
+	// another fix sets their .env variable to another value
+	// (acceptLines; verify_deferred.go).
+	later []group
 }
 
 func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
@@ -207,7 +217,8 @@ func (r *run) fixPass(ctx context.Context, outs []lint.Outcome) bool {
 		}
 	}
 	slices.SortFunc(r.res.Skipped, func(a, b Refusal) int { return strings.Compare(a.File, b.File) })
-	byFile, files, standalone := collect(outs, r.opts, r.refused, r.withheldFinding, r.res)
+	r.waiting = map[string]bool{}
+	byFile, files, standalone := collect(outs, r.opts, r.refused, r.withheldFinding, r.res, r.waiting)
 	for _, g := range standalone {
 		if !linesChange(g.fix.Writes, r.overlay) {
 			continue
@@ -215,6 +226,7 @@ func (r *run) fixPass(ctx context.Context, outs []lint.Outcome) bool {
 		addLines(g.fix.Writes, r.overlay)
 		r.pending = append(r.pending, &pending{applied: []group{g}})
 	}
+	r.deferred = nil
 	if len(byFile) == 0 {
 		return false
 	}
@@ -240,6 +252,7 @@ func (r *run) fixPass(ctx context.Context, outs []lint.Outcome) bool {
 		}
 		r.apply(pc)
 		r.pending = append(r.pending, pc)
+		r.deferred = append(r.deferred, deferredOf(src, pc)...)
 		changed = true
 	}
 	return changed
@@ -303,11 +316,16 @@ func (r *run) commit() {
 }
 
 // projectsWith lists the outcomes whose projects contain a file with a
-// pending change: no other project can have new fixes, or be broken.
-func projectsWith(outs []lint.Outcome, pend []*pending) []int {
+// pending change, or a fix waiting for a name (waiting): no other project
+// can have new fixes, or be broken.
+func projectsWith(outs []lint.Outcome, pend []*pending, waiting map[string]bool) []int {
 	var out []int
 	for j, o := range outs {
 		if o.Project == nil {
+			continue
+		}
+		if slices.ContainsFunc(o.Project.AllFiles(), func(f *project.File) bool { return waiting[f.Abs] }) {
+			out = append(out, j)
 			continue
 		}
 		for _, pc := range pend {

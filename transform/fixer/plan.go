@@ -94,5 +94,8 @@ func (r *run) plan(src source, gs []group, first mergeResult, merge func([]byte,
 	for _, i := range applied {
 		pc.applied = append(pc.applied, gs[i])
 	}
+	for _, i := range later {
+		pc.later = append(pc.later, gs[i])
+	}
 	return pc, nil
 }

@@ -75,6 +75,8 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 	}
 	changedAny := r.withholdTracked(ctx)
 	var only map[string]bool // after a round: the runs to judge again
+	var seen []failure
+	defer func() { r.withholdDeferred(ctx, seen) }()
 	for round := 0; round < maxRechecks; round++ {
 		var pairs map[string]modelPair
 		if round == 0 {
@@ -84,6 +86,7 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 		if len(failures) == 0 {
 			return changedAny
 		}
+		seen = append(seen, failures...)
 		changedAny = true
 		before := r.overlay
 		r.withhold(ctx, failures, round == maxRechecks-1)
