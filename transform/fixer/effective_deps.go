@@ -259,10 +259,12 @@ func words(b []byte, out map[string]bool) {
 	}
 }
 
-// fileWords are the names a compose file's text holds.
+// fileWords are the names a compose file's text holds: words (variable
+// names) and paths (file names: runs of name and path bytes between
+// slashes, quotes, colons, spaces...).
 type fileWords struct {
-	text  []byte
-	words map[string]bool
+	text         []byte
+	words, paths map[string]bool
 }
 
 // names reports whether the compose files (their text, in order) name
@@ -274,16 +276,8 @@ func (c *runCheck) names(files []string, text [][]byte, vars []string) bool {
 	if len(vars) == 0 {
 		return false
 	}
-	if c.words == nil {
-		c.words = map[string]fileWords{}
-	}
 	for i, f := range files {
-		w, ok := c.words[f]
-		if !ok || !bytes.Equal(w.text, text[i]) {
-			w = fileWords{text: text[i], words: map[string]bool{}}
-			words(text[i], w.words)
-			c.words[f] = w
-		}
+		w := c.wordsOf(f, text[i])
 		for _, v := range vars {
 			if w.words[v] {
 				return true
@@ -304,4 +298,63 @@ func (c *runCheck) disk(abs string) []byte {
 	b := currentContent(abs, nil)
 	c.files.Store(abs, b)
 	return b
+}
+
+// wordsOf is the words of file f, whose text is b, kept while it is.
+func (c *runCheck) wordsOf(f string, b []byte) fileWords {
+	if c.words == nil {
+		c.words = map[string]fileWords{}
+	}
+	w, ok := c.words[f]
+	if !ok || !bytes.Equal(w.text, b) {
+		w = fileWords{text: b, words: map[string]bool{}, paths: map[string]bool{}}
+		words(b, w.words)
+		pathWords(b, w.paths)
+		c.words[f] = w
+	}
+	return w
+}
+
+// mentionsFile reports whether the compose files name a file called
+// base: as a path word, or, for a name with other bytes, anywhere.
+func (c *runCheck) mentionsFile(files []string, text [][]byte, base string) bool {
+	plain := strings.TrimLeft(base, "-") == base && base != ""
+	for i := 0; plain && i < len(base); i++ {
+		plain = isPathByte(base[i])
+	}
+	for i, f := range files {
+		if !plain {
+			if bytes.Contains(text[i], []byte(base)) {
+				return true
+			}
+			continue
+		}
+		if c.wordsOf(f, text[i]).paths[base] {
+			return true
+		}
+	}
+	return false
+}
+
+func isPathByte(c byte) bool {
+	return c == '_' || c == '.' || c == '-' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+}
+
+// pathWords adds to out every run of path bytes in b, and each without
+// its leading dashes (${F:-name} holds ":-name").
+func pathWords(b []byte, out map[string]bool) {
+	for i := 0; i < len(b); {
+		if !isPathByte(b[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(b) && isPathByte(b[j]) {
+			j++
+		}
+		w := string(b[i:j])
+		out[w] = true
+		out[strings.TrimLeft(w, "-")] = true
+		i = j
+	}
 }

@@ -397,7 +397,7 @@ func (r *run) mayRead(rs runSpec, changed map[string]bool, vars map[string][]str
 			}
 			continue
 		}
-		if filepath.Base(abs) != ".gitignore" && mentions(filepath.Base(abs)) {
+		if filepath.Base(abs) != ".gitignore" && r.check.mentionsFile(rs.spec.Files, text, filepath.Base(abs)) {
 			return true
 		}
 	}
@@ -408,7 +408,7 @@ func (r *run) text(abs string, overlay map[string][]byte) []byte {
 	if b, ok := overlay[abs]; ok {
 		return b
 	}
-	return cachedText(abs)
+	return r.check.disk(abs)
 }
 
 // changedVars are, per changed .env, the variables whose value changed.
