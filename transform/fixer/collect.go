@@ -22,7 +22,7 @@ type source struct {
 // fixes come once even when several projects include it.
 // waiting gets the files whose fixes wait for a secret file name another
 // takes this pass: their projects are linted again next pass.
-func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withheld func(lint.Finding) bool, res *Result, waiting map[string]bool) (map[string][]group, map[string]source, []group) {
+func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withheld func(lint.Finding) bool, res *Result, waiting map[string]bool, overlay map[string][]byte) (map[string][]group, map[string]source, []group) {
 	byFile := map[string][]group{}
 	var standalone []group
 	files := map[string]source{}
@@ -80,8 +80,12 @@ func collect(outs []lint.Outcome, opts Options, refused map[string]bool, withhel
 				continue
 			}
 			if claimsTaken(fix.Writes, claimed) {
-				waiting[abs] = true
-				continue
+				renamed := renamedClaim(fix, claimed, declaredSecrets(o.Project), overlay)
+				if renamed == nil || claimsTaken(renamed.Writes, claimed) {
+					waiting[abs] = true
+					continue
+				}
+				fix = renamed
 			}
 			byFile[abs] = append(byFile[abs], group{finding: f, fix: fix})
 		}
@@ -140,4 +144,15 @@ func blocked(ws []lint.FileWrite) string {
 		}
 	}
 	return ""
+}
+
+// declaredSecrets are the secret names p declares.
+func declaredSecrets(p *project.Project) map[string]bool {
+	out := map[string]bool{}
+	if p != nil && p.Model != nil {
+		for name := range p.Model.Secrets {
+			out[name] = true
+		}
+	}
+	return out
 }

@@ -218,7 +218,7 @@ func (r *run) fixPass(ctx context.Context, outs []lint.Outcome) bool {
 	}
 	slices.SortFunc(r.res.Skipped, func(a, b Refusal) int { return strings.Compare(a.File, b.File) })
 	r.waiting = map[string]bool{}
-	byFile, files, standalone := collect(outs, r.opts, r.refused, r.withheldFinding, r.res, r.waiting)
+	byFile, files, standalone := collect(outs, r.opts, r.refused, r.withheldFinding, r.res, r.waiting, r.overlay)
 	for _, g := range standalone {
 		if !linesChange(g.fix.Writes, r.overlay) {
 			continue

@@ -49,9 +49,10 @@ func TestDeferredSameNameWithheldAtOnce(t *testing.T) {
 }
 
 // TestWaitingForSecretNameFixedInOneRun: two compose files of one folder
-// want one secret file name for two passwords; the second waits for the
-// next pass (the rule then picks the next free name) even when nothing
-// else of its project changed, and is made in the same run.
+// want one secret file name for two passwords; the second gets the next
+// free name in the same pass (renamedClaim), or else waits for the next
+// pass even when nothing else of its project changed: it is made in the
+// same run, under a name of its own.
 func TestWaitingForSecretNameFixedInOneRun(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -70,6 +71,18 @@ func TestWaitingForSecretNameFixedInOneRun(t *testing.T) {
 		if strings.Contains(string(c.Fixed), "POSTGRES_PASSWORD_FILE") {
 			changed++
 		}
+	}
+	if res.Passes > 2 {
+		t.Errorf("%d passes: the fix waiting for a name was not given the next one in the pass", res.Passes)
+	}
+	created := map[string]bool{}
+	for _, w := range res.Writes {
+		if w.Kind == lint.CreateSecret {
+			created[w.Path] = true
+		}
+	}
+	if len(created) != 2 {
+		t.Errorf("want two secret files of two names, got %v", created)
 	}
 	if changed != 2 {
 		t.Errorf("%d of the 2 passwords moved to a secret file in one run; withheld: %+v, refused: %+v", changed, res.Withheld, res.Refused)
