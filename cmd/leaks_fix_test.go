@@ -94,8 +94,9 @@ func TestFixCancelledWritesNothing(t *testing.T) {
 
 // TestFixSecretNameClash: two compose files in one folder, each with a
 // service db and its own password. The second gets a free secret name
-// (db-postgres-password-2) instead of being refused on every run, and a
-// refused file is not counted in the summary (issue 16, item 6).
+// (db-postgres-password-2) instead of being refused on every run, in the
+// same run (the fixer gives it the next free name), and a refused file is
+// not counted in the summary (issue 16, item 6).
 func TestFixSecretNameClash(t *testing.T) {
 	dir := t.TempDir()
 	for name, pw := range map[string]string{"compose.yaml": "FirstPw9Qw7Er5", "docker-compose.prod.yml": "SecondPw9Qw7Er5"} {
@@ -104,15 +105,15 @@ func TestFixSecretNameClash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The first run moves one; the other names the same file for another
-	// password and waits for the next run, not refused (exit 2).
+	// The first run moves both, the second under a name of its own; none
+	// is refused (exit 2), and a second run has nothing left to do.
 	_, errOut, code := run(t, "fix", "--disable", "stateful-volume-missing", dir)
-	if code == ExitIncomplete || strings.Contains(errOut, "in 2 files") {
-		t.Errorf("first fix: exit %d, want no refusal and one file counted:\n%s", code, errOut)
+	if code == ExitIncomplete || !strings.Contains(errOut, "in 2 files") {
+		t.Errorf("first fix: exit %d, want no refusal and both files counted:\n%s", code, errOut)
 	}
 	_, errOut, code = run(t, "fix", "--disable", "stateful-volume-missing", dir)
-	if code != ExitOK {
-		t.Fatalf("second fix: exit %d\n%s", code, errOut)
+	if code != ExitOK || strings.Contains(errOut, "applied") {
+		t.Fatalf("second fix: exit %d, want nothing left to apply\n%s", code, errOut)
 	}
 	for name, pw := range map[string]string{"compose.yaml": "FirstPw9Qw7Er5", "docker-compose.prod.yml": "SecondPw9Qw7Er5"} {
 		b, _ := os.ReadFile(filepath.Join(dir, name))
