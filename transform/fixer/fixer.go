@@ -4,13 +4,17 @@
 // the whole command; its stages, a file each:
 //
 //   - fixer.go: Run, the loop of lint passes to a fixed point;
-//   - collect.go: the eligible fixes of a pass, grouped by file;
+//   - collect.go: the eligible fixes of a pass, grouped by file (claims.go:
+//     a secret file name two files want goes to one, the next to the other);
 //   - plan.go: merging each file's edits, conflicts left for a later pass;
 //   - lines.go: the lines fixes add to or remove from side files;
 //   - verify.go: re-loading every project a changed file belongs to;
 //   - runs.go, effective.go, verify_runs.go, verify_tracked.go: the
 //     project as run: every run that reads a changed file, what each of
 //     its containers receives before and after, the fixes withheld;
+//     effective_deps.go: when a run's last result stands without a new
+//     load; verify_deferred.go: the fixes waiting on a .env variable
+//     withheld in the pass that broke a run on it;
 //   - apply.go: Apply, the atomic writes;
 //   - result.go and remaining.go: what was done, and what is left.
 package fixer
