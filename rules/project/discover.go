@@ -130,6 +130,9 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 		specs []Spec
 		errs  []error
 		seen  = map[string]bool{} // key: joined file list
+		// named: the files named on the command line find the project
+		// that pulls them in through one index per folder (usedby.go).
+		named = &usedByIndex{}
 	)
 	add := func(s Spec) {
 		key := strings.Join(s.Files, "\x00")
@@ -154,7 +157,7 @@ func DiscoverWith(paths []string, o DiscoverOptions) ([]Spec, []error) {
 			}
 			if shape, ok := isComposeFile(p); ok || !isYAMLName(p) {
 				o.keep(p, shape)
-				add(specForFile(p))
+				add(named.specForFile(p))
 			} else {
 				skipped(p, "not a compose file (no services: mapping of services)")
 			}
@@ -420,7 +423,7 @@ func isOverlay(f, base fileShape) bool {
 // specForFile returns the project a single named file belongs to: the
 // directory's main file plus override when the file is one of those two,
 // otherwise the file alone.
-func specForFile(path string) Spec {
+func (ix *usedByIndex) specForFile(path string) Spec {
 	dir := filepath.Dir(path)
 	base := filepath.Base(path)
 	isMain, isOverride := contains(mainNames, base), contains(overrideNames, base)
@@ -441,7 +444,7 @@ func specForFile(path string) Spec {
 		}
 		// An extends source or an included file named alone is linted
 		// through the project that pulls it in.
-		if s, ok := usedBy(path); ok {
+		if s, ok := ix.usedBy(path); ok {
 			s.Via = path
 			return s
 		}

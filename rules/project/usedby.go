@@ -20,29 +20,17 @@ const usedByLevels = 4
 // at most usedByLevels up): a pre-commit run that names only an extends
 // source or an included file lints it as the project that runs it sees
 // it, not as a fragment.
-func usedBy(path string) (Spec, bool) {
+func (ix *usedByIndex) usedBy(path string) (Spec, bool) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return Spec{}, false
 	}
-	base := []byte(filepath.Base(abs))
 	dir := filepath.Dir(abs)
 	for range usedByLevels {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			cand := filepath.Join(dir, e.Name())
-			if e.IsDir() || !IsComposeName(e.Name()) || cand == abs {
-				continue
+		for _, e := range ix.entries(dir) {
+			if e.path != abs && slices.Contains(e.refs, abs) {
+				return ix.specForFile(RelToWorkingDir(e.path)), true
 			}
-			content, rerr := ReadBounded(cand)
-			if rerr != nil || !bytes.Contains(content, base) {
-				continue
-			}
-			f, perr := parseFile(cand, cand, content)
-			if perr != nil || !slices.Contains(referencedFiles(f), abs) {
-				continue
-			}
-			return specForFile(RelToWorkingDir(cand)), true
 		}
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
 			break
@@ -54,6 +42,52 @@ func usedBy(path string) (Spec, bool) {
 		dir = parent
 	}
 	return Spec{}, false
+}
+
+// usedByIndex holds, per folder, the files its compose files include or
+// extend from, read once per discovery: a pre-commit run that names
+// every file of a large folder (pre-commit run --all-files) looked
+// through the whole folder again for each file named.
+type usedByIndex struct {
+	dirs map[string][]usedByEntry
+}
+
+// usedByEntry is a compose file of a folder and the files it pulls in.
+type usedByEntry struct {
+	path string
+	refs []string
+}
+
+// entries are dir's compose files that pull another file in, in name
+// order. A file that names neither include nor extends pulls in nothing.
+func (ix *usedByIndex) entries(dir string) []usedByEntry {
+	if es, ok := ix.dirs[dir]; ok {
+		return es
+	}
+	var out []usedByEntry
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() || !IsComposeName(e.Name()) {
+			continue
+		}
+		cand := filepath.Join(dir, e.Name())
+		content, rerr := ReadBounded(cand)
+		if rerr != nil || !bytes.Contains(content, []byte("include")) && !bytes.Contains(content, []byte("extends")) {
+			continue
+		}
+		f, perr := parseFile(cand, cand, content)
+		if perr != nil {
+			continue
+		}
+		if refs := referencedFiles(f); len(refs) > 0 {
+			out = append(out, usedByEntry{path: cand, refs: refs})
+		}
+	}
+	if ix.dirs == nil {
+		ix.dirs = map[string][]usedByEntry{}
+	}
+	ix.dirs[dir] = out
+	return out
 }
 
 // referencedFiles are the absolute paths f's include entries and its
