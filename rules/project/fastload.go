@@ -27,15 +27,19 @@ import (
 //   - the project name is read from our parse (compose-go re-parses every
 //     file just for `name:`), falling back to compose-go when it is not a
 //     plain string;
-//   - interpolation gets only the type casts that can apply (casts.go);
+//   - interpolation gets only the type casts that can apply (casts.go),
+//     and is done here, on the data handed over, when nothing else reads
+//     its options (interpolate.go);
 //   - relative paths are resolved, and default values set, by compose-go's
-//     own functions, but on a view of the model that holds only the keys
-//     they change, not the environment, labels, commands and healthchecks
-//     they would walk past. They therefore run after the model is loaded,
-//     so normalisation (which must follow them) is run here too.
+//     own functions, but on a view of the model pruned to the ways to
+//     their patterns (prune.go), not the environment, labels, commands and
+//     healthchecks they would walk past. They therefore run after the
+//     model is loaded, so normalisation (which must follow them) is run
+//     here too.
 //
-// LoadReference skips all of it; TestFastPathSameFindings compares
-// the two on the whole corpus.
+// LoadReference skips all of it; TestFastPathSameFindings compares the
+// two on the whole corpus, TestFastLoadSameModelCorpus their models, and
+// FuzzFastLoadSameModel on any input.
 //
 // keepUnchecked, for the project's first load, keeps the model without
 // the consistency check when that check fails (spare.go).
@@ -220,7 +224,7 @@ var defaultPatterns = slices.Collect(maps.Keys(transform.DefaultValues))
 
 // pathPatterns are the paths under which compose-go resolves relative
 // paths: the table of paths.ResolveRelativePaths (v2.16.2), which it
-// does not export. TestResolvedPatternsCovered checks compose-go
+// does not export. TestPrunedWalksSameAsWhole checks compose-go
 // resolves nothing else.
 var pathPatterns = []tree.Path{
 	"services.*.build.context", "services.*.build.additional_contexts.*", "services.*.build.ssh.*",
