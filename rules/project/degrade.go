@@ -108,6 +108,12 @@ var (
 	serviceNamedRe = regexp.MustCompile(`^service "([^"]+)"`)
 )
 
+// bareMessage is a load error's text without compose-go's "validating
+// FILE: " prefix.
+func bareMessage(msg string) string {
+	return strings.TrimSpace(validatingRe.ReplaceAllString(strings.TrimSpace(msg), ""))
+}
+
 // recurs reports whether the plain copy would fail with err again: a
 // field or a top-level key the schema refuses, or a missing file, are in
 // the copy as they are in the files whatever the variables. Errors that
@@ -117,14 +123,14 @@ func recurs(err error) bool {
 	if err == nil {
 		return false
 	}
-	msg := strings.TrimSpace(validatingRe.ReplaceAllString(strings.TrimSpace(err.Error()), ""))
+	msg := bareMessage(err.Error())
 	return schemaPathRe.MatchString(msg) || topLevelKeysRe.MatchString(msg) || missingFileRe.MatchString(msg)
 }
 
 // cut removes from the plain data what msg names, and reports whether it
 // removed anything (if not, the loop ends).
 func (l *projectLoader) cut(msg string) bool {
-	msg = strings.TrimSpace(validatingRe.ReplaceAllString(strings.TrimSpace(msg), ""))
+	msg = bareMessage(msg)
 	switch {
 	case schemaPathRe.MatchString(msg):
 		return l.cutPath(schemaPathRe.FindStringSubmatch(msg)[1])

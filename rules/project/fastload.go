@@ -54,13 +54,14 @@ func (p *projectLoader) loadFast(ctx context.Context, details types.ConfigDetail
 		if explicit {
 			o.SetProjectName(name, true)
 		}
-		o.Interpolate.TypeCastMapping = p.typeCasts(o.Interpolate.TypeCastMapping)
+		if preInterpolated {
+			o.Interpolate = nil // done (interpolate.go)
+		} else {
+			o.Interpolate.TypeCastMapping = p.typeCasts(o.Interpolate.TypeCastMapping)
+		}
 		o.ResolvePaths = false
 		o.SkipNormalization = true
 		o.SkipDefaultValues = true
-		if preInterpolated {
-			o.Interpolate = nil // done (interpolate.go)
-		}
 	})
 	if err != nil {
 		return nil, err

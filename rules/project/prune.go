@@ -66,13 +66,12 @@ func (pr *pruned) prune(v any, patterns [][]string) (view any, end bool) {
 		}
 		return out, false
 	case []any:
-		out := make([]any, len(t))
+		out := make([]any, len(t)) // items no pattern goes into stay nil
 		sub := advance(patterns, tree.PathMatchList)
+		if len(sub) == 0 {
+			return out, false
+		}
 		for i, e := range t {
-			if len(sub) == 0 {
-				out[i] = nil
-				continue
-			}
 			child, end := pr.prune(e, sub)
 			out[i] = child
 			if end {
