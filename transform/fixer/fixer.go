@@ -23,6 +23,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -95,12 +96,14 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 			r.res.before = outs
 		}
 		if len(r.pending) > 0 {
+			linted := maps.Clone(r.overlay)
 			if bad := brokenFiles(outs, prev, r.pending); len(bad) > 0 {
 				r.reverify(ctx, bad, prev)
-				outs = r.lint(ctx, active)
+				outs = r.relint(ctx, active, outs, linted)
+				linted = maps.Clone(r.overlay)
 			}
 			if r.checkRuns(ctx, outs, prev) {
-				outs = r.lint(ctx, active)
+				outs = r.relint(ctx, active, outs, linted)
 			}
 			r.commit()
 		}
@@ -209,6 +212,43 @@ type pending struct {
 func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
 	r.cfg.Load = WithOverlay(r.cfg.Load, r.overlay)
 	return lint.Run(ctx, specs, r.cfg)
+}
+
+// relint lints again the specs of outs (linted with the files of from)
+// whose outcome may differ with the files as they are now (staleAfter),
+// and keeps the others.
+func (r *run) relint(ctx context.Context, specs []project.Spec, outs []lint.Outcome, from map[string][]byte) []lint.Outcome {
+	stale := staleAfter(outs, from, r.overlay)
+	if relintEvery || r.envFilesChanged(from) {
+		stale = stale[:0]
+		for j := range outs {
+			stale = append(stale, j)
+		}
+	}
+	if len(stale) == 0 {
+		return outs
+	}
+	again := make([]project.Spec, len(stale))
+	for k, j := range stale {
+		again[k] = specs[j]
+	}
+	outs = slices.Clone(outs)
+	for k, o := range r.lint(ctx, again) {
+		outs[stale[k]] = o
+	}
+	return outs
+}
+
+// envFilesChanged reports whether a file given with --env-file changed
+// from the files of from: every project reads it.
+func (r *run) envFilesChanged(from map[string][]byte) bool {
+	changed := changedFiles(from, r.overlay)
+	for _, f := range r.cfg.Load.EnvFiles {
+		if abs, err := filepath.Abs(f); err != nil || changed[abs] {
+			return true
+		}
+	}
+	return false
 }
 
 // fixPass collects the eligible fixes of outs and applies them in memory

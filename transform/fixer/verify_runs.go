@@ -96,7 +96,7 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 		for _, f := range failures {
 			only[f.run.key()] = true
 		}
-		for _, rs := range r.candidates(outs, changedFiles(before, r.overlay), r.overlay) {
+		for _, rs := range r.candidates(outs, before, changedFiles(before, r.overlay), r.overlay) {
 			only[rs.key()] = true
 		}
 	}
@@ -112,7 +112,7 @@ func (r *run) failures(ctx context.Context, outs []lint.Outcome, pairs map[strin
 	}
 	aimed := aimsOf(pend)
 	var runs []runSpec
-	for _, rs := range r.candidates(outs, changed, overlay) {
+	for _, rs := range r.candidates(outs, r.base, changed, overlay) {
 		if only == nil || only[rs.key()] {
 			runs = append(runs, rs)
 		}
@@ -333,11 +333,12 @@ func readsAny(read map[string][]byte, changed map[string]bool) bool {
 	return false
 }
 
-// candidates are the runs that may read a changed file: the linted
-// projects that hold one, and the runs of each directory a changed file
-// sits in, less those whose compose files plainly do not read it (a
-// sibling that names none of the .env variables that changed).
-func (r *run) candidates(outs []lint.Outcome, changed map[string]bool, overlay map[string][]byte) []runSpec {
+// candidates are the runs that may read a file changed from the files of
+// from to those of overlay: the linted projects that hold one, and the
+// runs of each directory a changed file sits in, less those whose compose
+// files plainly do not read it (a sibling that names none of the .env
+// variables that changed).
+func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed map[string]bool, overlay map[string][]byte) []runSpec {
 	var out []runSpec
 	seen := map[string]bool{}
 	add := func(rs runSpec) {
@@ -363,7 +364,7 @@ func (r *run) candidates(outs []lint.Outcome, changed map[string]bool, overlay m
 			dirs[filepath.Dir(abs)] = true
 		}
 	}
-	vars := changedVars(r.base, overlay, changed)
+	vars := changedVars(from, overlay, changed)
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		for _, rs := range r.check.runs.inDir(dir) {
 			if !seen[rs.key()] && r.mayRead(rs, changed, vars, overlay) {
