@@ -308,7 +308,7 @@ func (c *runCheck) wordsOf(f string, b []byte) fileWords {
 	w, ok := c.words[f]
 	if !ok || !bytes.Equal(w.text, b) {
 		w = fileWords{text: b, words: map[string]bool{}, paths: map[string]bool{}}
-		words(b, w.words)
+		readWords(b, w.words)
 		pathWords(b, w.paths)
 		c.words[f] = w
 	}
