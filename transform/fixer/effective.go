@@ -141,7 +141,9 @@ func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[str
 	v.keep(model, seen, details.ConfigFiles)
 	services, err := containersOf(model, v)
 	if err != nil {
-		return &effective{read: v.read}, err
+		// The model stays: a run whose env file is missing is derived
+		// again from it, not loaded again, while the load holds (reuse).
+		return v.result(nil, model), err
 	}
 	return v.result(services, model), nil
 }

@@ -127,12 +127,14 @@ func (v *view) result(services map[string]*container, model *types.Project) *eff
 	return e
 }
 
-// reuse is e, a result of run rs, for the files of overlay, when no
-// load is needed for it: e itself when nothing it read changed; derived
-// from e's model when only the interpolation environment (with the same
-// value for every variable the load looked up) or the containers' files
-// (env files, secret files) did. ok is false when rs must be loaded.
-func (c *runCheck) reuse(e *effective, rs runSpec, environ []string, overlay map[string][]byte) (*effective, bool) {
+// reuse is e, a result of run rs (err, its error), for the files of
+// overlay, when no load is needed for it: e itself when nothing it read
+// changed; derived from e's model when only the interpolation environment
+// (with the same value for every variable the load looked up) or the
+// containers' files (env files, secret files) did, with the error of the
+// derivation (an env file still missing). ok is false when rs must be
+// loaded.
+func (c *runCheck) reuse(e *effective, err error, rs runSpec, environ []string, overlay map[string][]byte) (*effective, bool, error) {
 	v := &view{overlay: overlay, read: map[string][]byte{}}
 	envChanged, lateChanged := false, false
 	for abs, b := range e.read {
@@ -144,30 +146,30 @@ func (c *runCheck) reuse(e *effective, rs runSpec, environ []string, overlay map
 			continue
 		}
 		if e.model == nil || e.structural[abs] || !e.envRead[abs] && !e.late[abs] {
-			return nil, false
+			return nil, false, nil
 		}
 		envChanged = envChanged || e.envRead[abs]
 		lateChanged = lateChanged || e.late[abs]
 	}
 	if !envChanged && !lateChanged {
-		return e, true
+		return e, true, err
 	}
 	env := e.model.Environment
 	if envChanged {
 		now, err := c.environment(rs, environ, overlay)
 		if err != nil {
-			return nil, false
+			return nil, false, nil
 		}
 		for k := range e.deps {
 			old, had := e.env[k]
 			val, has := now[k]
 			if had != has || old != val {
-				return nil, false
+				return nil, false, nil
 			}
 		}
 		for k := range now {
 			if strings.HasPrefix(k, "COMPOSE_") && !e.deps[k] {
-				return nil, false
+				return nil, false, nil
 			}
 		}
 		env = maps.Clone(now)
@@ -179,9 +181,6 @@ func (c *runCheck) reuse(e *effective, rs runSpec, environ []string, overlay map
 	model.Environment = env
 	nv := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}, loaded: true}
 	services, err := containersOf(&model, nv)
-	if err != nil {
-		return nil, false
-	}
 	out := &effective{services: services, read: nv.read, deps: e.deps, env: e.env, model: &model,
 		envRead: e.envRead, late: map[string]bool{}, structural: e.structural}
 	for abs := range e.read {
@@ -194,7 +193,10 @@ func (c *runCheck) reuse(e *effective, rs runSpec, environ []string, overlay map
 			out.late[abs] = true
 		}
 	}
-	return out, true
+	if err != nil {
+		out.services = nil
+	}
+	return out, true, err
 }
 
 // envCache holds the interpolation environments holds computed, by the

@@ -53,7 +53,7 @@ func TestReuseThroughEnv(t *testing.T) {
 			}
 			after := map[string][]byte{file: []byte(tc.compose), env: []byte("A=1\n" + tc.appended)}
 			c := &runCheck{}
-			got, ok := c.reuse(e, rs, []string{}, after)
+			got, ok, _ := c.reuse(e, nil, rs, []string{}, after)
 			switch {
 			case !ok && tc.want != load, ok && tc.want == load:
 				t.Fatalf("reused = %v, want %s", ok, tc.want)
@@ -70,7 +70,7 @@ func TestReuseThroughEnv(t *testing.T) {
 				}
 			}
 			// the same files: the result itself
-			if again, ok := c.reuse(e, rs, []string{}, base); !ok || again != e {
+			if again, ok, _ := c.reuse(e, nil, rs, []string{}, base); !ok || again != e {
 				t.Error("the result does not hold for the files it was made from")
 			}
 		})
@@ -87,4 +87,45 @@ func dump(t *testing.T, e *effective) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestReuseMissingEnvFile: a run that loads but names an env file that
+// is not there fails; its result is derived again from its model (the
+// same failure) while only the .env changes, and succeeds, as a new load
+// does, once the env file is there.
+func TestReuseMissingEnvFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "compose.yaml")
+	envFile := filepath.Join(dir, "app.env")
+	dotEnv := filepath.Join(dir, ".env")
+	rs := runSpec{spec: project.Spec{Dir: dir, Files: []string{file}}}
+	base := map[string][]byte{file: []byte("services:\n  web:\n    image: nginx:${TAG:-1}\n    env_file: app.env\n")}
+	e, err := evaluate(context.Background(), rs, []string{}, base, false)
+	if err == nil || e.model == nil {
+		t.Fatalf("want a failure with the model kept: %v", err)
+	}
+	c := &runCheck{}
+	unrelated := map[string][]byte{file: base[file], dotEnv: []byte("OTHER=1\n")}
+	got, ok, gotErr := c.reuse(e, err, rs, []string{}, unrelated)
+	if !ok || gotErr == nil || gotErr.Error() != err.Error() {
+		t.Fatalf("a .env change it does not read: reused = %v, err = %v, want %v", ok, gotErr, err)
+	}
+	if got.services != nil {
+		t.Error("a failed result has containers")
+	}
+	created := map[string][]byte{file: base[file], dotEnv: []byte("OTHER=1\n"), envFile: []byte("X=1\n")}
+	got, ok, gotErr = c.reuse(e, err, rs, []string{}, created)
+	if !ok || gotErr != nil {
+		t.Fatalf("the env file created: reused = %v, err = %v", ok, gotErr)
+	}
+	fresh, err := evaluate(context.Background(), rs, []string{}, created, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := dump(t, got), dump(t, fresh); a != b {
+		t.Errorf("reused:\n%s\nloaded:\n%s", a, b)
+	}
+	if _, ok, _ := c.reuse(e, err, rs, []string{}, map[string][]byte{file: base[file], dotEnv: []byte("TAG=2\n")}); ok {
+		t.Error("a variable the load read changed: reused")
+	}
 }

@@ -269,12 +269,12 @@ func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, l
 		if c.lenient != lenient {
 			continue
 		}
-		if got, ok := r.check.reuse(c.eff, rs, r.cfg.Load.Environ, overlay); ok {
+		if got, ok, err := r.check.reuse(c.eff, c.err, rs, r.cfg.Load.Environ, overlay); ok {
 			// A derived result is not kept: deriving it again is cheap,
 			// and the loads it comes from are what the cache must keep
 			// (the pass's before, used again each pass).
 			r.check.used(key, c.eff)
-			return got, c.err // err is nil when derived: only whole loads are
+			return got, err
 		}
 	}
 	e, err := evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
