@@ -9,7 +9,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
 	"github.com/composure-dev/composure/rules/lint"
-	"github.com/composure-dev/composure/rules/project"
 )
 
 // Why this file exists: when a pass's verification takes changes back
@@ -43,9 +42,11 @@ func staleAfter(outs []lint.Outcome, from, to map[string][]byte) []int {
 
 // outcomeStale reports whether o may read a changed file: one of its
 // compose, env or secret files; a .gitignore above or below its folder
-// (what git ignores is what rules see); a file in a folder a fix of its
-// creates a file in (the fix picks the next free name); its .env, when a
-// variable its files name changed, or a fix of its writes there.
+// (what git ignores is what rules see); its .env or a .env template
+// (.env.example) beside it, when a name that matters to it changed there
+// (dotEnvMatters) or the file came or went; a file a fix of its writes,
+// or a file in a folder a fix of its creates a file in (the fix picks the
+// next free name).
 func outcomeStale(o lint.Outcome, changed map[string]bool, vars map[string][]string) bool {
 	p := o.Project
 	if p == nil {
@@ -69,18 +70,20 @@ func outcomeStale(o lint.Outcome, changed map[string]bool, vars map[string][]str
 			return true
 		}
 	}
-	dot := filepath.Join(p.Dir, ".env")
 	for abs := range changed {
-		switch {
-		case filepath.Base(abs) == ".gitignore":
-			dir := filepath.Dir(abs)
+		base, dir := filepath.Base(abs), filepath.Dir(abs)
+		if base == ".gitignore" {
 			if within(p.Dir, dir) || within(dir, p.Dir) {
 				return true
 			}
-		case abs == dot:
-			if vs, ok := vars[abs]; !ok || names(sources, vs) || servicesName(p, vs) {
+			continue
+		}
+		if dir == p.Dir && strings.HasPrefix(base, ".env") {
+			// .env, or a template a fix lists variables in: by name.
+			if vs, ok := vars[abs]; !ok || dotEnvMatters(o, sources, vs) {
 				return true
 			}
+			continue
 		}
 		for _, f := range o.Findings {
 			if f.Fix != nil && writesBeside(f.Fix.Writes, abs) {
@@ -108,39 +111,46 @@ func writesBeside(ws []lint.FileWrite, abs string) bool {
 	return false
 }
 
-// names reports whether one of sources names one of vars whole (an
-// interpolation, or an environment entry without a value), or a vars is a
-// COMPOSE_* setting.
-func names(sources [][]byte, vars []string) bool {
+// dotEnvMatters reports whether an outcome made from sources (its files'
+// text) may change when the .env variables vars change: one of them is
+// a COMPOSE_* setting, or the files may read it (readWords: not a key
+// given a value of its own), or a fix of a finding may give a variable
+// its name (findingNames).
+func dotEnvMatters(o lint.Outcome, sources [][]byte, vars []string) bool {
+	if len(vars) == 0 {
+		return false
+	}
+	read := map[string]bool{}
+	for _, src := range sources {
+		readWords(src, read)
+	}
+	picks := findingNames(o)
 	for _, v := range vars {
-		if strings.HasPrefix(v, "COMPOSE_") {
+		if strings.HasPrefix(v, "COMPOSE_") || read[v] || picks[v] {
 			return true
-		}
-		for _, src := range sources {
-			if containsName(src, v) {
-				return true
-			}
 		}
 	}
 	return false
 }
 
-// servicesName reports whether one of vars is a name the secret fixes of
-// a service of p may give a variable (SERVICE_VAR, rules' envVar): a fix
-// that found it taken may now find it free.
-func servicesName(p *project.Project, vars []string) bool {
-	if p.Model == nil {
-		return true
-	}
-	for name := range p.Model.Services {
-		prefix := strings.ToUpper(envName(name)) + "_"
-		for _, v := range vars {
-			if strings.HasPrefix(v, prefix) {
-				return true
+// findingNames are the .env names the fixes of o's findings may give a
+// secret, found taken or free (rules' envVar): the entry's key, and the
+// key prefixed with the service's name (SERVICE_KEY).
+func findingNames(o lint.Outcome) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range o.Findings {
+		key := f.Path[strings.LastIndexByte(f.Path, '.')+1:]
+		if key == "" {
+			continue
+		}
+		out[key] = true
+		for _, svc := range append([]string{f.Service}, f.Services...) {
+			if svc != "" {
+				out[strings.ToUpper(envName(svc))+"_"+key] = true
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // envName is a service name as a variable name part: what is not a
@@ -154,20 +164,21 @@ func envName(s string) string {
 	}, s)
 }
 
-// dotEnvChanges are, per changed .env, the variables whose value changed;
-// a .env that does not parse, before or after, or that appears or goes
-// away, has no entry (every project beside it is stale).
+// dotEnvChanges are, per changed .env file (.env, or a template such as
+// .env.example), the names whose line changed: for .env, the variables
+// whose value changed; for a template, the names it sets or no longer
+// sets. A .env that does not parse, before or after, or a file that
+// appears or goes away, has no entry (every project beside it is stale).
 func dotEnvChanges(from, to map[string][]byte, changed map[string]bool) map[string][]string {
 	out := map[string][]string{}
-	parse := func(b []byte) (map[string]string, error) {
-		return dotenv.ParseWithLookup(bytes.NewReader(b), func(string) (string, bool) { return "", false })
-	}
 	for abs := range changed {
-		if filepath.Base(abs) != ".env" {
+		base := filepath.Base(abs)
+		if !strings.HasPrefix(base, ".env") || exists(abs, from) != exists(abs, to) {
 			continue
 		}
-		if exists(abs, from) != exists(abs, to) {
-			continue
+		parse := templateNames
+		if base == ".env" {
+			parse = dotEnvValues
 		}
 		old, err1 := parse(currentContent(abs, from))
 		now, err2 := parse(currentContent(abs, to))
@@ -188,6 +199,23 @@ func dotEnvChanges(from, to map[string][]byte, changed map[string]bool) map[stri
 		out[abs] = vs
 	}
 	return out
+}
+
+// dotEnvValues parses a .env as compose does, without a lookup.
+func dotEnvValues(b []byte) (map[string]string, error) {
+	return dotenv.ParseWithLookup(bytes.NewReader(b), func(string) (string, bool) { return "", false })
+}
+
+// templateNames are the names a .env template sets, as the fixes read it
+// (rules' templateSets: NAME=..., export NAME=..., a bare NAME).
+func templateNames(b []byte) (map[string]string, error) {
+	out := map[string]string{}
+	for _, line := range strings.Split(strings.TrimPrefix(string(b), "\ufeff"), "\n") {
+		line = strings.TrimPrefix(strings.TrimSpace(line), "export ")
+		k, _, _ := strings.Cut(line, "=")
+		out[strings.TrimSpace(k)] = ""
+	}
+	return out, nil
 }
 
 // exists reports whether abs is in overlay or on the disk.

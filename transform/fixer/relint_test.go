@@ -15,13 +15,15 @@ import (
 )
 
 // TestOutcomeStale: a project is linted again after a withholding when a
-// file it reads changed, a .gitignore above it, its .env where a variable
-// it names or one its services' fixes may pick (SERVICE_VAR) changed, or
-// the .env came or went; not for a .env variable nothing of it names.
+// file it reads changed, a .gitignore above it, its .env or .env template
+// where a variable it reads or one its fixes may pick (KEY, SERVICE_KEY)
+// changed, or such a file came or went; not for a variable nothing of it
+// reads or picks, or a key it gives a value of its own.
 func TestOutcomeStale(t *testing.T) {
 	dir := t.TempDir()
 	compose := filepath.Join(dir, "compose.yaml")
 	dot := filepath.Join(dir, ".env")
+	template := filepath.Join(dir, ".env.example")
 	write := func(path, content string) {
 		t.Helper()
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
@@ -30,7 +32,7 @@ func TestOutcomeStale(t *testing.T) {
 	}
 	// Both names the secret's fix may give PASSWORD are taken with other
 	// values: the finding has no fix until one is free again.
-	write(compose, "services:\n  shadowsocks:\n    image: example.org/ss:1\n    environment:\n      PASSWORD: 9Mxq2Lw7Kp3Vn8Rt\n      MODE: ${MODE:-fast}\n")
+	write(compose, "services:\n  shadowsocks:\n    image: example.org/ss:1\n    environment:\n      PASSWORD: 9Mxq2Lw7Kp3Vn8Rt\n      MODE: ${MODE:-fast}\n      LEVEL: debug\n")
 	write(dot, "PASSWORD=a\nSHADOWSOCKS_PASSWORD=b\n")
 	all := rules.All()
 	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
@@ -50,6 +52,11 @@ func TestOutcomeStale(t *testing.T) {
 		{"an unnamed variable", nil, map[string][]byte{dot: []byte("PASSWORD=a\nSHADOWSOCKS_PASSWORD=b\nNEW=c\n")}, false},
 		{"a named variable", nil, map[string][]byte{dot: []byte("PASSWORD=a\nSHADOWSOCKS_PASSWORD=b\nMODE=slow\n")}, true},
 		{"a name its fix may pick, freed", nil, map[string][]byte{dot: []byte("PASSWORD=a\n")}, true},
+		{"the name its fix wants", nil, map[string][]byte{dot: []byte("PASSWORD=c\nSHADOWSOCKS_PASSWORD=b\n")}, true},
+		{"a key it gives a value", nil, map[string][]byte{dot: []byte("PASSWORD=a\nSHADOWSOCKS_PASSWORD=b\nLEVEL=info\n")}, false},
+		{"the template lists a name its fix may pick", map[string][]byte{template: []byte("# a comment\n")}, map[string][]byte{template: []byte("# a comment\nSHADOWSOCKS_PASSWORD=\n")}, true},
+		{"the template lists another name", map[string][]byte{template: []byte("# a comment\n")}, map[string][]byte{template: []byte("# a comment\nOTHER=\n")}, false},
+		{"the template comes", nil, map[string][]byte{template: []byte("# a comment\n")}, true},
 		{"its compose file", map[string][]byte{compose: []byte("services: {}\n")}, nil, true},
 		{"a .gitignore above it", nil, map[string][]byte{filepath.Join(filepath.Dir(dir), ".gitignore"): []byte(".env\n")}, true},
 		{"a .gitignore elsewhere", nil, map[string][]byte{filepath.Join(t.TempDir(), ".gitignore"): []byte(".env\n")}, false},
