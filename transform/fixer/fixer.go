@@ -9,6 +9,8 @@
 //   - plan.go: merging each file's edits, conflicts left for a later pass;
 //   - lines.go: the lines fixes add to or remove from side files;
 //   - verify.go: re-loading every project a changed file belongs to;
+//     relint.go: which projects a withholding, or the passes after their
+//     lint, may have changed (relint, and Remaining);
 //   - runs.go, effective.go, verify_runs.go, verify_tracked.go: the
 //     project as run: every run that reads a changed file, what each of
 //     its containers receives before and after, the fixes withheld;
@@ -90,6 +92,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		idx[i] = i
 	}
 	latest := make([]lint.Outcome, len(specs))
+	linted := make([]int, len(specs)) // the snapshot each of latest is current with
 	for len(active) > 0 {
 		outs := r.lint(ctx, active)
 		if r.res.Passes == 0 {
@@ -107,8 +110,12 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 			}
 			r.commit()
 		}
+		// The outcomes describe the files as they are now: Remaining
+		// compares them with the files as the fixes leave them.
+		r.res.snapshots = append(r.res.snapshots, maps.Clone(r.overlay))
 		for j, o := range outs {
 			latest[idx[j]] = o
+			linted[idx[j]] = len(r.res.snapshots) - 1
 		}
 		if r.res.Passes == passes {
 			break
@@ -138,7 +145,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 	// file: nothing to load.
 	r.commit()
 	res := r.res
-	res.latest = latest
+	res.latest, res.linted = latest, linted
 	res.overlay = r.overlay
 	for _, abs := range slices.Sorted(maps.Keys(r.changes)) {
 		res.Changes = append(res.Changes, r.changes[abs])

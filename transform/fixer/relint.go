@@ -18,36 +18,58 @@ import (
 // a withholding changes a few files: a project is linted again only when
 // it read one of them, or may now get another fix because of one.
 
-// relintEvery makes relint lint every project again, as it did before
-// staleAfter: TestRelintSameAsEvery compares the two on the corpus.
+// relintEvery makes relint and Remaining lint every project again, as
+// they did before outcomeStale: TestRelintSameAsEvery compares the two on
+// the corpus.
 var relintEvery = false
 
 // staleAfter lists the indexes of outs (linted with the files of from)
 // whose outcome may differ with the files of to. It errs on the side of
 // linting again.
 func staleAfter(outs []lint.Outcome, from, to map[string][]byte) []int {
-	changed := changedFiles(from, to)
-	if len(changed) == 0 {
+	ch := changesFrom(from, to)
+	if len(ch.files) == 0 {
 		return nil
 	}
-	vars := dotEnvChanges(from, to, changed)
 	var out []int
 	for j, o := range outs {
-		if outcomeStale(o, changed, vars) {
+		if outcomeStale(o, ch) {
 			out = append(out, j)
 		}
 	}
 	return out
 }
 
+// fileChanges are the files changed from one state of the files to
+// another; names, per changed .env file (.env, or a template such as
+// .env.example), the names whose line changed (dotEnvChanges), and came
+// those that came or went.
+type fileChanges struct {
+	files map[string]bool
+	names map[string][]string
+	came  map[string]bool
+}
+
+func changesFrom(from, to map[string][]byte) *fileChanges {
+	ch := &fileChanges{files: changedFiles(from, to), came: map[string]bool{}}
+	ch.names = dotEnvChanges(from, to, ch.files)
+	for abs := range ch.files {
+		if exists(abs, from) != exists(abs, to) {
+			ch.came[abs] = true
+		}
+	}
+	return ch
+}
+
 // outcomeStale reports whether o may read a changed file: one of its
 // compose, env or secret files; a .gitignore above or below its folder
 // (what git ignores is what rules see); its .env or a .env template
 // (.env.example) beside it, when a name that matters to it changed there
-// (dotEnvMatters) or the file came or went; a file a fix of its writes,
+// (dotEnvMatters, or another template came or went); a file a fix of its writes,
 // or a file in a folder a fix of its creates a file in (the fix picks the
 // next free name).
-func outcomeStale(o lint.Outcome, changed map[string]bool, vars map[string][]string) bool {
+func outcomeStale(o lint.Outcome, ch *fileChanges) bool {
+	changed := ch.files
 	p := o.Project
 	if p == nil {
 		return true // what a project that did not load reads is not known
@@ -73,14 +95,20 @@ func outcomeStale(o lint.Outcome, changed map[string]bool, vars map[string][]str
 	for abs := range changed {
 		base, dir := filepath.Base(abs), filepath.Dir(abs)
 		if base == ".gitignore" {
-			if within(p.Dir, dir) || within(dir, p.Dir) {
+			// Rules read what git ignores only through git (a .gitignore
+			// line not yet written counts where git would be asked):
+			// outside a work tree, no .gitignore changes an outcome.
+			if (within(p.Dir, dir) || within(dir, p.Dir)) && inWorkTree(p.Dir) {
 				return true
 			}
 			continue
 		}
 		if dir == p.Dir && strings.HasPrefix(base, ".env") {
-			// .env, or a template a fix lists variables in: by name.
-			if vs, ok := vars[abs]; !ok || dotEnvMatters(o, sources, vs) {
+			// .env, or a template a fix lists variables in: by name; a
+			// template that comes or goes may be the one a fix picks
+			// instead of the one it writes to (rules' envTemplate).
+			vs, ok := ch.names[abs]
+			if !ok || dotEnvMatters(o, sources, vs) || base != ".env" && ch.came[abs] && writesTemplateBut(o, abs) {
 				return true
 			}
 			continue
@@ -100,15 +128,29 @@ func within(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
-// writesBeside reports whether ws writes abs, or creates a file in its
-// folder.
+// writesBeside reports whether ws writes abs, or creates a secret file
+// whose name abs may take: the fix picks the first free one of NAME,
+// NAME-2, NAME-3... in its folder (rules' names.getFree).
 func writesBeside(ws []lint.FileWrite, abs string) bool {
 	for _, w := range ws {
-		if w.Path == abs || w.Kind == lint.CreateSecret && filepath.Dir(w.Path) == filepath.Dir(abs) {
+		if w.Path == abs {
+			return true
+		}
+		if w.Kind == lint.CreateSecret && filepath.Dir(w.Path) == filepath.Dir(abs) &&
+			strings.HasPrefix(filepath.Base(abs), nameStem(filepath.Base(w.Path))) {
 			return true
 		}
 	}
 	return false
+}
+
+// nameStem is a picked name without the -N a taken name gets.
+func nameStem(name string) string {
+	i := strings.LastIndexByte(name, '-')
+	if i <= 0 || i == len(name)-1 || strings.Trim(name[i+1:], "0123456789") != "" {
+		return name
+	}
+	return name[:i]
 }
 
 // dotEnvMatters reports whether an outcome made from sources (its files'
@@ -164,16 +206,33 @@ func envName(s string) string {
 	}, s)
 }
 
+// writesTemplateBut reports whether a fix of o writes to a .env template
+// beside it other than abs.
+func writesTemplateBut(o lint.Outcome, abs string) bool {
+	for _, f := range o.Findings {
+		if f.Fix == nil {
+			continue
+		}
+		for _, w := range f.Fix.Writes {
+			b := filepath.Base(w.Path)
+			if w.Path != abs && filepath.Dir(w.Path) == filepath.Dir(abs) && b != ".env" && strings.HasPrefix(b, ".env") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // dotEnvChanges are, per changed .env file (.env, or a template such as
 // .env.example), the names whose line changed: for .env, the variables
 // whose value changed; for a template, the names it sets or no longer
-// sets. A .env that does not parse, before or after, or a file that
-// appears or goes away, has no entry (every project beside it is stale).
+// sets (a file that is not there sets none). A .env that does not parse,
+// before or after, has no entry (every project beside it is stale).
 func dotEnvChanges(from, to map[string][]byte, changed map[string]bool) map[string][]string {
 	out := map[string][]string{}
 	for abs := range changed {
 		base := filepath.Base(abs)
-		if !strings.HasPrefix(base, ".env") || exists(abs, from) != exists(abs, to) {
+		if !strings.HasPrefix(base, ".env") {
 			continue
 		}
 		parse := templateNames
@@ -225,4 +284,19 @@ func exists(abs string, overlay map[string][]byte) bool {
 	}
 	_, err := os.Lstat(abs)
 	return err == nil
+}
+
+// inWorkTree reports whether a .git is in dir or a folder above it, as
+// git looks for one (project.AlreadyIgnored asks git only then too).
+func inWorkTree(dir string) bool {
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return true
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return false
+		}
+		dir = up
+	}
 }

@@ -56,9 +56,9 @@ func TestOutcomeStale(t *testing.T) {
 		{"a key it gives a value", nil, map[string][]byte{dot: []byte("PASSWORD=a\nSHADOWSOCKS_PASSWORD=b\nLEVEL=info\n")}, false},
 		{"the template lists a name its fix may pick", map[string][]byte{template: []byte("# a comment\n")}, map[string][]byte{template: []byte("# a comment\nSHADOWSOCKS_PASSWORD=\n")}, true},
 		{"the template lists another name", map[string][]byte{template: []byte("# a comment\n")}, map[string][]byte{template: []byte("# a comment\nOTHER=\n")}, false},
-		{"the template comes", nil, map[string][]byte{template: []byte("# a comment\n")}, true},
+		{"the template comes, naming none of its names", nil, map[string][]byte{template: []byte("# a comment\n")}, false},
 		{"its compose file", map[string][]byte{compose: []byte("services: {}\n")}, nil, true},
-		{"a .gitignore above it", nil, map[string][]byte{filepath.Join(filepath.Dir(dir), ".gitignore"): []byte(".env\n")}, true},
+		{"a .gitignore above it, outside a work tree", nil, map[string][]byte{filepath.Join(filepath.Dir(dir), ".gitignore"): []byte(".env\n")}, false},
 		{"a .gitignore elsewhere", nil, map[string][]byte{filepath.Join(t.TempDir(), ".gitignore"): []byte(".env\n")}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -69,15 +69,68 @@ func TestOutcomeStale(t *testing.T) {
 		})
 	}
 
-	// A .env that appears: every project beside it.
+	// In a work tree, a .gitignore above it or in it: git's answers for
+	// its env and secret files may change.
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(dir, ".gitignore"): []byte(".env\n")}); len(got) != 1 {
+		t.Errorf("a .gitignore in a work tree: stale = %v", got)
+	}
+
+	// A .env that comes: by the names it sets.
 	other := t.TempDir()
-	write(filepath.Join(other, "compose.yaml"), "services:\n  app:\n    image: example.org/app:1\n")
+	write(filepath.Join(other, "compose.yaml"), "services:\n  app:\n    image: example.org/app:${TAG:-1}\n")
 	outs = lint.Run(context.Background(), []project.Spec{{Files: []string{filepath.Join(other, "compose.yaml")}, Dir: other}}, cfg)
-	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("Z=1\n")}); len(got) != 1 {
-		t.Errorf("a .env that appears: stale = %v", got)
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("TAG=2\n")}); len(got) != 1 {
+		t.Errorf("a .env that comes and sets a variable it reads: stale = %v", got)
+	}
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("Z=1\n")}); len(got) != 0 {
+		t.Errorf("a .env that comes and sets another: stale = %v", got)
+	}
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("TAG='2\n")}); len(got) != 1 {
+		t.Errorf("a .env that does not parse: stale = %v", got)
 	}
 	if got := staleAfter([]lint.Outcome{{}}, nil, map[string][]byte{compose: nil}); !slices.Equal(got, []int{0}) {
 		t.Errorf("a project that did not load: stale = %v", got)
+	}
+}
+
+// TestOutcomeStaleTemplates: a fix that moves a secret to .env lists its
+// name in the first .env template there is (.env.example, .env.sample,
+// .env.dist): a template that comes where it writes changes the fix only
+// when it names the variable; another that comes may be picked instead.
+func TestOutcomeStaleTemplates(t *testing.T) {
+	dir := t.TempDir()
+	compose := filepath.Join(dir, "compose.yaml")
+	if err := os.WriteFile(compose, []byte("services:\n  app:\n    image: example.org/app:1\n    environment:\n      API_TOKEN: tq8Zr2Lx4Wv7Kp3N\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	all := rules.All()
+	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	outs := lint.Run(context.Background(), []project.Spec{{Files: []string{compose}, Dir: dir}}, cfg)
+	example, sample := filepath.Join(dir, ".env.example"), filepath.Join(dir, ".env.sample")
+	writes := false
+	for _, f := range outs[0].Findings {
+		if f.Fix != nil && writesBeside(f.Fix.Writes, example) {
+			writes = true
+		}
+	}
+	if !writes {
+		t.Fatalf("want a fix that lists its variable in .env.example: %+v", outs[0].Findings)
+	}
+	for _, c := range []struct {
+		name  string
+		to    map[string][]byte
+		stale bool
+	}{
+		{"the template it writes comes, with another name", map[string][]byte{example: []byte("OTHER=\n")}, false},
+		{"the template it writes comes, with its name", map[string][]byte{example: []byte("API_TOKEN=\n")}, true},
+		{"another template comes", map[string][]byte{sample: []byte("OTHER=\n")}, true},
+	} {
+		if got := staleAfter(outs, nil, c.to); (len(got) > 0) != c.stale {
+			t.Errorf("%s: stale = %v, want %v", c.name, got, c.stale)
+		}
 	}
 }
 

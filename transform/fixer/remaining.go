@@ -18,7 +18,8 @@ import (
 // Linting every project again costs as much as the first pass, yet the fix
 // passes already hold an outcome for every project, made from the files as
 // they are now for most of them. Remaining reuses an outcome when nothing
-// it was read from has changed since, and lints only the others.
+// that matters to it has changed since the pass it describes
+// (outcomeStale, relint.go), and lints only the others.
 
 // Overlay is every file the fixes change, with its new content: what a
 // lint must see to report on the files as if the fixes were written.
@@ -35,8 +36,9 @@ func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg lint.C
 	out := make([]lint.Outcome, len(specs))
 	var stale []int
 	r.Reused = 0
+	since := map[int]*fileChanges{}
 	for i := range specs {
-		if i < len(r.latest) && r.current(r.latest[i], written, len(cfg.Load.EnvFiles) > 0) {
+		if i < len(r.latest) && r.fresh(i, since, written, len(cfg.Load.EnvFiles) > 0) {
 			out[i] = r.latest[i]
 			r.Reused++
 			continue
@@ -54,6 +56,26 @@ func (r *Result) Remaining(ctx context.Context, specs []project.Spec, cfg lint.C
 		out[stale[k]] = o
 	}
 	return out
+}
+
+// fresh reports whether latest[i] still describes the files as the fixes
+// leave them: by what changed since the pass it is current with
+// (outcomeStale) when it loaded, else as current says.
+func (r *Result) fresh(i int, since map[int]*fileChanges, written, envFiles bool) bool {
+	o := r.latest[i]
+	if relintEvery {
+		return false
+	}
+	if written || envFiles || o.Project == nil || i >= len(r.linted) || r.linted[i] >= len(r.snapshots) {
+		return r.current(o, written, envFiles)
+	}
+	k := r.linted[i]
+	ch, ok := since[k]
+	if !ok {
+		ch = changesFrom(r.snapshots[k], r.overlay)
+		since[k] = ch
+	}
+	return !outcomeStale(o, ch)
 }
 
 // current reports whether o was made from the files as the fixes leave

@@ -101,8 +101,12 @@ type Result struct {
 	// caches its parse of each changed .env (nil: it does not parse).
 	latest  []lint.Outcome
 	overlay map[string][]byte
-	dotEnvs map[string]map[string]string
-	changes map[string][]*envChange // Remaining's changed .env names, per .env
+	// snapshots are the overlay as each pass's outcomes describe it,
+	// linted the index of the one each of latest is current with.
+	snapshots []map[string][]byte
+	linted    []int
+	dotEnvs   map[string]map[string]string
+	changes   map[string][]*envChange // Remaining's changed .env names, per .env
 	// covered caches withoutCoveredIgnores' answers per .gitignore and line.
 	covered map[string]bool
 }
