@@ -269,21 +269,15 @@ type fileWords struct {
 	words, paths map[string]bool
 }
 
-// names reports whether the compose files (their text, in order) name
-// one of vars as a whole word, as interpolation (${NAME}, $NAME) and an
-// entry without a value (- NAME) do; a longer name that contains it
-// (MY_NAME_2) is another variable. The words of each file are kept while
-// its text is the same: the siblings of a folder are tested every pass.
-func (c *runCheck) names(files []string, text [][]byte, vars []string) bool {
-	if len(vars) == 0 {
-		return false
-	}
-	for i, f := range files {
-		w := c.wordsOf(f, text[i])
-		for _, v := range vars {
-			if w.words[v] {
-				return true
-			}
+// readsAny reports whether the file may read one of vars: names it as a
+// whole word where a variable is read (readWords: interpolation, an
+// entry without a value); a longer name that contains it (MY_NAME_2) is
+// another variable. The words of each file are kept while its text is
+// the same: the siblings of a folder are tested every pass.
+func (w fileWords) readsAny(vars []string) bool {
+	for _, v := range vars {
+		if w.words[v] {
+			return true
 		}
 	}
 	return false
@@ -317,25 +311,38 @@ func (c *runCheck) wordsOf(f string, b []byte) fileWords {
 	return w
 }
 
-// mentionsFile reports whether the compose files name a file called
-// base: as a path word, or, for a name with other bytes, anywhere.
-func (c *runCheck) mentionsFile(files []string, text [][]byte, base string) bool {
-	plain := strings.TrimLeft(base, "-") == base && base != ""
-	for i := 0; plain && i < len(base); i++ {
-		plain = isPathByte(base[i])
-	}
-	for i, f := range files {
-		if !plain {
-			if bytes.Contains(text[i], []byte(base)) {
+// namesAny reports whether the file names one of bases (file names with
+// only path bytes, plainName) as a path word: it looks up the fewer of
+// the two sets in the other.
+func (w fileWords) namesAny(bases map[string]int) bool {
+	if len(bases) < len(w.paths) {
+		for base := range bases {
+			if w.paths[base] {
 				return true
 			}
-			continue
 		}
-		if c.wordsOf(f, text[i]).paths[base] {
+		return false
+	}
+	for p := range w.paths {
+		if bases[p] > 0 && plainName(p) {
 			return true
 		}
 	}
 	return false
+}
+
+// plainName reports whether a file name is a path word itself: path
+// bytes only, not starting with a dash.
+func plainName(base string) bool {
+	if base == "" || base[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(base); i++ {
+		if !isPathByte(base[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isPathByte(c byte) bool {

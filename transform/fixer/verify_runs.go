@@ -351,8 +351,8 @@ func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed ma
 		if o.Project == nil {
 			continue
 		}
-		for abs := range changed {
-			if contains(o.Project, abs) {
+		for _, f := range o.Project.AllFiles() {
+			if changed[f.Abs] {
 				add(r.check.runs.linted(o))
 				break
 			}
@@ -364,10 +364,10 @@ func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed ma
 			dirs[filepath.Dir(abs)] = true
 		}
 	}
-	vars := changedVars(from, overlay, changed)
+	cs := newChangedNames(changed, changedVars(from, overlay, changed))
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		for _, rs := range r.check.runs.inDir(dir) {
-			if !seen[rs.key()] && r.mayRead(rs, changed, vars, overlay) {
+			if !seen[rs.key()] && r.mayRead(rs, cs, overlay) {
 				add(rs)
 			}
 		}
@@ -375,30 +375,68 @@ func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed ma
 	return out
 }
 
+// changedNames is a set of changed files as mayRead tests runs against
+// it: by path, and by base name (.gitignore left out), with the .env
+// variables that changed.
+type changedNames struct {
+	files map[string]bool
+	// bases counts the changed files of each base name; odd are the base
+	// names with bytes a path word does not hold (searched for).
+	bases map[string]int
+	odd   []string
+	vars  map[string][]string
+}
+
+func newChangedNames(changed map[string]bool, vars map[string][]string) *changedNames {
+	cs := &changedNames{files: changed, bases: map[string]int{}, vars: vars}
+	for abs := range changed {
+		base := filepath.Base(abs)
+		if base == ".gitignore" {
+			continue
+		}
+		if cs.bases[base] == 0 && !plainName(base) {
+			cs.odd = append(cs.odd, base)
+		}
+		cs.bases[base]++
+	}
+	return cs
+}
+
 // mayRead is the quick test of a run against the changed files, from the
 // text of its compose files: a changed compose file or env file it is
 // given, a .env variable it names, a file it names.
-func (r *run) mayRead(rs runSpec, changed map[string]bool, vars map[string][]string, overlay map[string][]byte) bool {
+func (r *run) mayRead(rs runSpec, cs *changedNames, overlay map[string][]byte) bool {
 	for _, f := range slices.Concat(rs.spec.Files, rs.envFiles) {
-		if changed[f] {
+		if cs.files[f] {
 			return true
 		}
 	}
-	var text [][]byte
-	for _, f := range rs.spec.Files {
-		text = append(text, r.text(f, overlay))
+	text := make([][]byte, len(rs.spec.Files))
+	words := make([]fileWords, len(rs.spec.Files))
+	for i, f := range rs.spec.Files {
+		text[i] = r.text(f, overlay)
+		words[i] = r.check.wordsOf(f, text[i])
 	}
-	mentions := func(s string) bool {
-		return slices.ContainsFunc(text, func(b []byte) bool { return bytes.Contains(b, []byte(s)) })
-	}
-	for abs := range changed {
-		if filepath.Dir(abs) == rs.spec.Dir && filepath.Base(abs) == ".env" && len(rs.envFiles) == 0 {
-			if mentions(".env") || r.check.names(rs.spec.Files, text, vars[abs]) {
-				return true
-			}
-			continue
+	bases := cs.bases
+	if dot := filepath.Join(rs.spec.Dir, ".env"); cs.files[dot] && len(rs.envFiles) == 0 {
+		// The run's own .env: by the variables that changed (or whole,
+		// when the run names the file), not as a file it names.
+		if slices.ContainsFunc(text, func(b []byte) bool { return bytes.Contains(b, []byte(".env")) }) ||
+			slices.ContainsFunc(words, func(w fileWords) bool { return w.readsAny(cs.vars[dot]) }) {
+			return true
 		}
-		if filepath.Base(abs) != ".gitignore" && r.check.mentionsFile(rs.spec.Files, text, filepath.Base(abs)) {
+		if bases[".env"] == 1 {
+			bases = maps.Clone(bases)
+			delete(bases, ".env")
+		}
+	}
+	for _, w := range words {
+		if w.namesAny(bases) {
+			return true
+		}
+	}
+	for _, base := range cs.odd {
+		if slices.ContainsFunc(text, func(b []byte) bool { return bytes.Contains(b, []byte(base)) }) {
 			return true
 		}
 	}
