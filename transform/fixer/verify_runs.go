@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -208,6 +209,9 @@ func (r *run) modelsDiffer(pair modelPair, overlay map[string][]byte, aimed aims
 // judge compares run rs before (r.base) and after (overlay).
 func (r *run) judge(ctx context.Context, rs runSpec, overlay map[string][]byte, changed map[string]bool, aimed aims) (failure, bool) {
 	before, lenient, ok := r.before(ctx, rs)
+	if !ok {
+		before, lenient, ok = r.beforeCreated(ctx, rs, overlay)
+	}
 	if !ok || !readsAny(before.read, changed) {
 		return failure{}, false
 	}
@@ -253,6 +257,44 @@ func (r *run) before(ctx context.Context, rs runSpec) (*effective, bool, bool) {
 		return nil, false, false
 	}
 	if e, err := r.eval(ctx, rs, r.base, true); err == nil {
+		return e, true, true
+	}
+	return nil, false, false
+}
+
+// beforeCreated is the run as the pass found it, for a run that does not
+// load then because a file the pass creates is missing (an env file
+// .env the run names, which a secret's move creates): loaded with those
+// files there and blank, so that what the pass puts in them is judged
+// as what it is, values its containers did not have. ok is false when
+// it does not load that way either.
+func (r *run) beforeCreated(ctx context.Context, rs runSpec, overlay map[string][]byte) (*effective, bool, bool) {
+	var base map[string][]byte
+	for abs := range overlay {
+		if _, ok := r.base[abs]; ok || r.check.disk(abs) != nil || filepath.Base(abs) == ".gitignore" {
+			continue
+		}
+		if _, err := os.Lstat(abs); err == nil {
+			continue
+		}
+		if base == nil {
+			base = maps.Clone(r.base)
+		}
+		// A blank line: an empty file, that the cache (which takes an
+		// empty read for an absent file) tells from an absent one.
+		base[abs] = []byte("\n")
+	}
+	if base == nil {
+		return nil, false, false
+	}
+	e, err := r.eval(ctx, rs, base, false)
+	if err == nil {
+		return e, false, true
+	}
+	if !strings.Contains(err.Error(), "required variable") {
+		return nil, false, false
+	}
+	if e, err := r.eval(ctx, rs, base, true); err == nil {
 		return e, true, true
 	}
 	return nil, false, false
