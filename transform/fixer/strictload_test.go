@@ -40,11 +40,14 @@ func withDetails(d types.ConfigDetails) types.ConfigDetails {
 	return d
 }
 
+// loadFunc is strictLoad's signature.
+type loadFunc func(context.Context, types.ConfigDetails, string, func(*loader.Options), func(string, template.Mapping) (string, error)) (*types.Project, error)
+
 // recordingLoad is c's load by load (strictLoad or compose-go's own),
 // with the variables its substitute looked up.
-func (c loadCall) recordingLoad(load func(context.Context, types.ConfigDetails, string, func(*loader.Options), func(string, template.Mapping) (string, error)) (*types.Project, error)) (*types.Project, error, map[string]bool) {
+func (c loadCall) recordingLoad(load loadFunc) (model *types.Project, seen map[string]bool, err error) {
 	var mu sync.Mutex
-	seen := map[string]bool{}
+	seen = map[string]bool{}
 	sub := func(s string, m template.Mapping) (string, error) {
 		return c.substitute(s, func(name string) (string, bool) {
 			mu.Lock()
@@ -57,8 +60,8 @@ func (c loadCall) recordingLoad(load func(context.Context, types.ConfigDetails, 
 		c.configure(o)
 		o.Interpolate.Substitute = sub
 	}
-	model, err := load(context.Background(), withDetails(c.details), c.name, configure, sub)
-	return model, err, seen
+	model, err = load(context.Background(), withDetails(c.details), c.name, configure, sub)
+	return model, seen, err
 }
 
 // composeGoLoad is compose-go's own load, what loadModel made before
@@ -100,8 +103,8 @@ func TestStrictLoadSameDuringCorpusFix(t *testing.T) {
 	var loads, loaded atomic.Int64
 	corpusFixLoads(t, func(c loadCall) (*types.Project, error) {
 		loads.Add(1)
-		got, gotErr, gotVars := c.recordingLoad(project.LoadModelStrict)
-		want, wantErr, wantVars := c.recordingLoad(composeGoLoad)
+		got, gotVars, gotErr := c.recordingLoad(project.LoadModelStrict)
+		want, wantVars, wantErr := c.recordingLoad(composeGoLoad)
 		files := make([]string, len(c.details.ConfigFiles))
 		for i, f := range c.details.ConfigFiles {
 			files[i] = filepath.Base(f.Filename)
@@ -132,7 +135,7 @@ func TestStrictLoadSameDuringCorpusFix(t *testing.T) {
 }
 
 // load is c's load by load, on its own copy of the environment.
-func (c loadCall) load(load func(context.Context, types.ConfigDetails, string, func(*loader.Options), func(string, template.Mapping) (string, error)) (*types.Project, error)) (*types.Project, error) {
+func (c loadCall) load(load loadFunc) (*types.Project, error) {
 	return load(context.Background(), withDetails(c.details), c.name, c.configure, c.substitute)
 }
 
@@ -172,7 +175,7 @@ func BenchmarkEvaluateLoads(b *testing.B) {
 	b.Logf("%d loads", len(calls))
 	for _, bc := range []struct {
 		name string
-		load func(context.Context, types.ConfigDetails, string, func(*loader.Options), func(string, template.Mapping) (string, error)) (*types.Project, error)
+		load loadFunc
 	}{{"compose-go", composeGoLoad}, {"strict", project.LoadModelStrict}} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
