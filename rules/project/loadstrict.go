@@ -21,9 +21,10 @@ import (
 // LoadModelStrict is loader.LoadWithContext(ctx, details, configure): the
 // same model, and an error exactly when compose-go errs, compose-go's own
 // (it loads again itself then). configure must set the project name
-// (dirName, not explicit) and Interpolate.Substitute to substitute; the
-// substitute sees the same strings, so a lookup it records is one
-// compose-go's load makes, and every lookup compose-go makes is recorded.
+// (dirName, not explicit) and Interpolate.Substitute to substitute, and
+// leave MaxNodeVisits at its default; the substitute sees the same
+// strings, so a lookup it records is one compose-go's load makes, and
+// every lookup compose-go makes is recorded.
 // Unlike compose-go, it does not add COMPOSE_PROJECT_NAME to the map
 // details.Environment when it succeeds: the model's Environment has it.
 //
@@ -77,8 +78,9 @@ func loadStrictFast(ctx context.Context, details types.ConfigDetails, dirName st
 // strictPlain reports whether compose-go reads f's bytes as we read them:
 // one document, no tags only its decoder knows, only string keys, not a
 // legacy file (whose view is ours), and few enough nodes that compose-go's
-// reset pass (which counts every node it visits, at most 100,000) cannot
-// refuse it: nodeEstimate is within half of a file's nodes.
+// reset pass (which counts the nodes it visits and refuses a document of
+// more than 100,000 by default) cannot refuse it: a file has at most
+// about twice as many nodes as nodeEstimate counts (limits.go).
 func strictPlain(f *File) bool {
 	if est, _ := nodeEstimate(f.Content); est > maxStrictNodes {
 		return false
