@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	interp "github.com/compose-spec/compose-go/v2/interpolation"
@@ -79,6 +80,8 @@ type view struct {
 	// loadDeps and env are what keep recorded of the load.
 	loadDeps map[string]bool
 	env      map[string]string
+	// disk, when set, holds what this Run read from the disk.
+	disk *diskReads
 }
 
 func (v *view) get(abs string) ([]byte, bool) {
@@ -96,13 +99,39 @@ func (v *view) fetch(abs string) ([]byte, bool) {
 		v.read[abs] = b
 		return b, true
 	}
+	b, ok := v.disk.read(abs)
+	v.read[abs] = b
+	return b, ok
+}
+
+// diskReads caches the files a Run reads from the disk, which does not
+// change while fixes are planned (Apply checks each file again before it
+// writes): a sibling judged against each change of a pass alone reads
+// its compose and env files once, not once per trial. A nil one reads
+// every time.
+type diskReads struct{ m sync.Map }
+
+type diskRead struct {
+	b  []byte
+	ok bool
+}
+
+// read is a regular file's bytes; ok is false when it is absent or not
+// a regular file (nil bytes then).
+func (d *diskReads) read(abs string) ([]byte, bool) {
+	if d != nil {
+		if r, ok := d.m.Load(abs); ok {
+			return r.(diskRead).b, r.(diskRead).ok
+		}
+	}
 	b, err := write.ReadRegular(abs)
 	if err != nil {
-		v.read[abs] = nil
-		return nil, false
+		b = nil
 	}
-	v.read[abs] = b
-	return b, true
+	if d != nil {
+		d.m.Store(abs, diskRead{b, err == nil})
+	}
+	return b, err == nil
 }
 
 // evaluate loads run rs with the files of overlay, as docker compose
@@ -112,7 +141,12 @@ func (v *view) fetch(abs string) ([]byte, bool) {
 // reads as a placeholder, so that a run that never loads here (a variable
 // set at deploy time) can still be compared with itself.
 func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool) (*effective, error) {
-	v := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, envRead: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}}
+	return evaluateWith(ctx, rs, environ, overlay, lenient, nil)
+}
+
+// evaluateWith is evaluate reading the disk through disk.
+func evaluateWith(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool, disk *diskReads) (*effective, error) {
+	v := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, envRead: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}, disk: disk}
 	env, err := runEnvironment(rs, environ, v)
 	if err != nil {
 		return &effective{read: v.read}, err

@@ -135,7 +135,7 @@ func (v *view) result(services map[string]*container, model *types.Project) *eff
 // derivation (an env file still missing). ok is false when rs must be
 // loaded.
 func (c *runCheck) reuse(e *effective, err error, rs runSpec, environ []string, overlay map[string][]byte) (*effective, bool, error) {
-	v := &view{overlay: overlay, read: map[string][]byte{}}
+	v := &view{overlay: overlay, read: map[string][]byte{}, disk: c.reads}
 	envChanged, lateChanged := false, false
 	for abs, b := range e.read {
 		now, ok := overlay[abs]
@@ -179,7 +179,7 @@ func (c *runCheck) reuse(e *effective, err error, rs runSpec, environ []string, 
 	}
 	model := *e.model
 	model.Environment = env
-	nv := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}, loaded: true}
+	nv := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}, loaded: true, disk: c.reads}
 	services, err := containersOf(&model, nv)
 	out := &effective{services: services, read: nv.read, deps: e.deps, env: e.env, model: &model,
 		envRead: e.envRead, late: map[string]bool{}, structural: e.structural}
@@ -216,7 +216,7 @@ type envEntry struct {
 // environment is runEnvironment with overlay's files, cached: the siblings
 // of one directory share one .env.
 func (c *runCheck) environment(rs runSpec, environ []string, overlay map[string][]byte) (map[string]string, error) {
-	v := &view{overlay: overlay, read: map[string][]byte{}}
+	v := &view{overlay: overlay, read: map[string][]byte{}, disk: c.reads}
 	files, _ := interpolationFiles(rs)
 	var key []byte
 	for _, f := range files {
@@ -288,11 +288,7 @@ func (w fileWords) readsAny(vars []string) bool {
 // (Apply checks each file again before it writes), and a stat per file
 // per run judged costs as much as the rest of the check.
 func (c *runCheck) disk(abs string) []byte {
-	if b, ok := c.files.Load(abs); ok {
-		return b.([]byte)
-	}
-	b := currentContent(abs, nil)
-	c.files.Store(abs, b)
+	b, _ := c.reads.read(abs)
 	return b
 }
 

@@ -72,6 +72,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		withheld: map[fingerprint.Identity]bool{},
 		cfg:      cfg,
 		opts:     opts,
+		disk:     &diskReads{},
 	}
 	for k, v := range cfg.Load.Overlay { // a caller's starting point
 		r.overlay[k] = v
@@ -146,6 +147,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 	r.commit()
 	res := r.res
 	res.latest, res.linted = latest, linted
+	res.disk = r.disk
 	res.overlay = r.overlay
 	for _, abs := range slices.Sorted(maps.Keys(r.changes)) {
 		res.Changes = append(res.Changes, r.changes[abs])
@@ -194,6 +196,9 @@ type run struct {
 	// waiting are the files with a fix that waits for the next pass
 	// for a secret file name (collect).
 	waiting map[string]bool
+	// disk holds what the run read from the disk, which does not change
+	// while fixes are planned (Apply checks each file before it writes).
+	disk *diskReads
 }
 
 // pending is one pass's change to one compose file (file == nil: the line
@@ -225,7 +230,7 @@ func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
 // whose outcome may differ with the files as they are now (staleAfter),
 // and keeps the others.
 func (r *run) relint(ctx context.Context, specs []project.Spec, outs []lint.Outcome, from map[string][]byte) []lint.Outcome {
-	stale := staleAfter(outs, from, r.overlay)
+	stale := staleAfter(outs, from, r.overlay, r.disk)
 	if relintEvery || r.envFilesChanged(from) {
 		stale = stale[:0]
 		for j := range outs {
@@ -249,7 +254,7 @@ func (r *run) relint(ctx context.Context, specs []project.Spec, outs []lint.Outc
 // envFilesChanged reports whether a file given with --env-file changed
 // from the files of from: every project reads it.
 func (r *run) envFilesChanged(from map[string][]byte) bool {
-	changed := changedFiles(from, r.overlay)
+	changed := changedFiles(from, r.overlay, r.disk)
 	for _, f := range r.cfg.Load.EnvFiles {
 		if abs, err := filepath.Abs(f); err != nil || changed[abs] {
 			return true

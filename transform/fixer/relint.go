@@ -26,8 +26,8 @@ var relintEvery = false
 // staleAfter lists the indexes of outs (linted with the files of from)
 // whose outcome may differ with the files of to. It errs on the side of
 // linting again.
-func staleAfter(outs []lint.Outcome, from, to map[string][]byte) []int {
-	ch := changesFrom(from, to)
+func staleAfter(outs []lint.Outcome, from, to map[string][]byte, disk *diskReads) []int {
+	ch := changesFrom(from, to, disk)
 	if len(ch.files) == 0 {
 		return nil
 	}
@@ -50,8 +50,8 @@ type fileChanges struct {
 	came  map[string]bool
 }
 
-func changesFrom(from, to map[string][]byte) *fileChanges {
-	ch := &fileChanges{files: changedFiles(from, to), came: map[string]bool{}}
+func changesFrom(from, to map[string][]byte, disk *diskReads) *fileChanges {
+	ch := &fileChanges{files: changedFiles(from, to, disk), came: map[string]bool{}}
 	ch.names = dotEnvChanges(from, to, ch.files)
 	for abs := range ch.files {
 		if exists(abs, from) != exists(abs, to) {

@@ -62,7 +62,7 @@ func TestOutcomeStale(t *testing.T) {
 		{"a .gitignore elsewhere", nil, map[string][]byte{filepath.Join(t.TempDir(), ".gitignore"): []byte(".env\n")}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := staleAfter(outs, c.from, c.to)
+			got := staleAfter(outs, c.from, c.to, nil)
 			if (len(got) > 0) != c.stale {
 				t.Errorf("stale = %v, want %v", got, c.stale)
 			}
@@ -74,7 +74,7 @@ func TestOutcomeStale(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(dir, ".gitignore"): []byte(".env\n")}); len(got) != 1 {
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(dir, ".gitignore"): []byte(".env\n")}, nil); len(got) != 1 {
 		t.Errorf("a .gitignore in a work tree: stale = %v", got)
 	}
 
@@ -82,16 +82,16 @@ func TestOutcomeStale(t *testing.T) {
 	other := t.TempDir()
 	write(filepath.Join(other, "compose.yaml"), "services:\n  app:\n    image: example.org/app:${TAG:-1}\n")
 	outs = lint.Run(context.Background(), []project.Spec{{Files: []string{filepath.Join(other, "compose.yaml")}, Dir: other}}, cfg)
-	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("TAG=2\n")}); len(got) != 1 {
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("TAG=2\n")}, nil); len(got) != 1 {
 		t.Errorf("a .env that comes and sets a variable it reads: stale = %v", got)
 	}
-	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("Z=1\n")}); len(got) != 0 {
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("Z=1\n")}, nil); len(got) != 0 {
 		t.Errorf("a .env that comes and sets another: stale = %v", got)
 	}
-	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("TAG='2\n")}); len(got) != 1 {
+	if got := staleAfter(outs, nil, map[string][]byte{filepath.Join(other, ".env"): []byte("TAG='2\n")}, nil); len(got) != 1 {
 		t.Errorf("a .env that does not parse: stale = %v", got)
 	}
-	if got := staleAfter([]lint.Outcome{{}}, nil, map[string][]byte{compose: nil}); !slices.Equal(got, []int{0}) {
+	if got := staleAfter([]lint.Outcome{{}}, nil, map[string][]byte{compose: nil}, nil); !slices.Equal(got, []int{0}) {
 		t.Errorf("a project that did not load: stale = %v", got)
 	}
 }
@@ -128,7 +128,7 @@ func TestOutcomeStaleTemplates(t *testing.T) {
 		{"the template it writes comes, with its name", map[string][]byte{example: []byte("API_TOKEN=\n")}, true},
 		{"another template comes", map[string][]byte{sample: []byte("OTHER=\n")}, true},
 	} {
-		if got := staleAfter(outs, nil, c.to); (len(got) > 0) != c.stale {
+		if got := staleAfter(outs, nil, c.to, nil); (len(got) > 0) != c.stale {
 			t.Errorf("%s: stale = %v, want %v", c.name, got, c.stale)
 		}
 	}

@@ -72,7 +72,7 @@ func (r *Result) fresh(i int, since map[int]*fileChanges, written, envFiles bool
 	k := r.linted[i]
 	ch, ok := since[k]
 	if !ok {
-		ch = changesFrom(r.snapshots[k], r.overlay)
+		ch = changesFrom(r.snapshots[k], r.overlay, r.disk)
 		since[k] = ch
 	}
 	return !outcomeStale(o, ch)

@@ -105,8 +105,10 @@ type Result struct {
 	// linted the index of the one each of latest is current with.
 	snapshots []map[string][]byte
 	linted    []int
-	dotEnvs   map[string]map[string]string
-	changes   map[string][]*envChange // Remaining's changed .env names, per .env
+	// disk is what the fix passes read from the disk (run.disk).
+	disk    *diskReads
+	dotEnvs map[string]map[string]string
+	changes map[string][]*envChange // Remaining's changed .env names, per .env
 	// covered caches withoutCoveredIgnores' answers per .gitignore and line.
 	covered map[string]bool
 }

@@ -62,7 +62,7 @@ func (r *run) withholdDeferred(ctx context.Context, failed []failure) {
 			for _, g := range sub.applied {
 				addLines(g.fix.Writes, trial)
 			}
-			if fail, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial), aimsOf([]*pending{sub})); bad {
+			if fail, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial, r.disk), aimsOf([]*pending{sub})); bad {
 				r.recordWithheld(d.g, fail.reason)
 				break
 			}

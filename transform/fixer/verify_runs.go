@@ -47,7 +47,8 @@ type runCheck struct {
 	evals map[string][]cachedEval
 	envs  envCache
 	words map[string]fileWords
-	files sync.Map // abs -> []byte: the disk (disk)
+	// reads are the run's reads of the disk (run.disk).
+	reads *diskReads
 }
 
 type cachedEval struct {
@@ -61,8 +62,9 @@ type failure struct {
 	run    runSpec
 	reason string
 	// vars, when set, are the only things that differ: variables (see
-	// varsOnly).
-	vars map[string]bool
+	// varsOnly); problems are then what differs, as compare says it.
+	vars     map[string]bool
+	problems []string
 	// read are the files the run reads (before the changes).
 	read map[string][]byte
 }
@@ -72,7 +74,7 @@ type failure struct {
 // reports whether it changed the overlay.
 func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 	if r.check == nil {
-		r.check = &runCheck{runs: newRunSet(r.cfg.Load), evals: map[string][]cachedEval{}}
+		r.check = &runCheck{runs: newRunSet(r.cfg.Load), evals: map[string][]cachedEval{}, reads: r.disk}
 	}
 	changedAny := r.withholdTracked(ctx)
 	var only map[string]bool // after a round: the runs to judge again
@@ -97,7 +99,7 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 		for _, f := range failures {
 			only[f.run.key()] = true
 		}
-		for _, rs := range r.candidates(outs, before, changedFiles(before, r.overlay), r.overlay) {
+		for _, rs := range r.candidates(outs, before, changedFiles(before, r.overlay, r.disk), r.overlay) {
 			only[rs.key()] = true
 		}
 	}
@@ -107,7 +109,7 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 // failures judges every run that reads a file changed in overlay (from
 // r.base), with the changes of pend.
 func (r *run) failures(ctx context.Context, outs []lint.Outcome, pairs map[string]modelPair, only map[string]bool, overlay map[string][]byte, pend []*pending) []failure {
-	changed := changedFiles(r.base, overlay)
+	changed := changedFiles(r.base, overlay, r.disk)
 	if len(changed) == 0 {
 		return nil
 	}
@@ -226,7 +228,7 @@ func (r *run) judge(ctx context.Context, rs runSpec, overlay map[string][]byte, 
 		return failure{}, false
 	}
 	if vars, ok := varsOnly(before, after); ok && len(vars) > 0 {
-		f.vars = vars
+		f.vars, f.problems = vars, problems
 	}
 	f.reason = "with " + r.runName(rs) + ", " + problems[0]
 	if len(problems) > 1 {
@@ -319,7 +321,7 @@ func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, l
 			return got, err
 		}
 	}
-	e, err := evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient)
+	e, err := evaluateWith(ctx, rs, r.cfg.Load.Environ, overlay, lenient, r.disk)
 	r.check.mu.Lock()
 	defer r.check.mu.Unlock()
 	r.check.evals[key] = append(r.check.evals[key], cachedEval{lenient: lenient, eff: e, err: err})
@@ -344,14 +346,15 @@ func (c *runCheck) used(key string, e *effective) {
 	}
 }
 
-// changedFiles are the files whose bytes differ between two overlays.
-func changedFiles(base, overlay map[string][]byte) map[string]bool {
+// changedFiles are the files whose bytes differ between two overlays
+// (a file in neither is the disk's, read through disk).
+func changedFiles(base, overlay map[string][]byte, disk *diskReads) map[string]bool {
 	out := map[string]bool{}
 	for k, v := range overlay {
 		if old, ok := base[k]; !ok || !bytes.Equal(old, v) {
 			if !ok {
 				// Not changed by an earlier pass: compare with the disk.
-				if disk := currentContent(k, nil); bytes.Equal(disk, v) {
+				if now, _ := disk.read(k); bytes.Equal(now, v) {
 					continue
 				}
 			}

@@ -3,6 +3,7 @@ package fixer
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"strings"
@@ -93,10 +94,22 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 		// .env, every change touches every run that loads .env, and
 		// trying each alone costs a load per pair. The others are tried
 		// only when those do not explain the failure.
-		for _, set := range [][]*pending{likely, suspects} {
+		for k, set := range [][]*pending{likely, suspects} {
 			for _, pc := range set {
 				if all || found && len(likely) > 0 {
 					break
+				}
+				if k == 0 && !trialEvery {
+					// A change that writes a variable the run now gets
+					// otherwise fails alone, as its fixes that write one
+					// do: no trial needed (varReasons).
+					for i, reason := range r.varReasons(pc, f) {
+						if reason != "" {
+							found = true
+							mark(pc, i, reason)
+						}
+					}
+					continue
 				}
 				if r.passesAlone(ctx, f, pc, nil) {
 					continue
@@ -124,6 +137,47 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 	r.dropFixes(drop)
 }
 
+// trialEvery makes withhold try every change alone, as it did before
+// varReasons: TestVarReasonsSameAsTrials compares the two.
+var trialEvery = false
+
+// varReasons are, for each fix of pc, why it fails f's run alone when it
+// writes a .env line of a variable the run gets otherwise (f.vars: the
+// run differs in variables only), else "". Alone, such a fix gives the
+// run that variable as all the pass's changes do, and nothing else it
+// reads: the problems are those of f that name the variable, and the
+// reason is what judging the fix alone says (reasonAlone), without the
+// load.
+func (r *run) varReasons(pc *pending, f failure) []string {
+	out := make([]string, len(pc.applied))
+	for i, g := range pc.applied {
+		for _, w := range g.fix.Writes {
+			if filepath.Base(w.Path) != ".env" {
+				continue
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
+			if !f.vars[name] {
+				continue
+			}
+			var mine []string
+			for _, p := range f.problems {
+				if containsName([]byte(p), name) {
+					mine = append(mine, p)
+				}
+			}
+			if len(mine) == 0 {
+				continue
+			}
+			out[i] = "with " + r.runName(f.run) + ", " + mine[0]
+			if len(mine) > 1 {
+				out[i] += fmt.Sprintf(" (and %d more)", len(mine)-1)
+			}
+			break
+		}
+	}
+	return out
+}
+
 // passesAlone reports whether the run of f passes with only pc's change
 // on the pass's base (only the fixes only of pc when given).
 func (r *run) passesAlone(ctx context.Context, f failure, pc *pending, only []int) bool {
@@ -131,7 +185,7 @@ func (r *run) passesAlone(ctx context.Context, f failure, pc *pending, only []in
 	if trial == nil {
 		return false
 	}
-	_, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial), aimsOf([]*pending{sub}))
+	_, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial, r.disk), aimsOf([]*pending{sub}))
 	return !bad
 }
 
@@ -141,7 +195,7 @@ func (r *run) reasonAlone(ctx context.Context, f failure, pc *pending, i int) st
 	if trial == nil {
 		return f.reason
 	}
-	if g, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial), aimsOf([]*pending{sub})); bad {
+	if g, bad := r.judge(ctx, f.run, trial, changedFiles(r.base, trial, r.disk), aimsOf([]*pending{sub})); bad {
 		return g.reason
 	}
 	return f.reason
