@@ -138,16 +138,21 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 }
 
 // trialEvery makes withhold try every change alone, as it did before
-// varReasons: TestVarReasonsSameAsTrials compares the two.
+// varReasons.
 var trialEvery = false
 
 // varReasons are, for each fix of pc, why it fails f's run alone when it
 // writes a .env line of a variable the run gets otherwise (f.vars: the
 // run differs in variables only), else "". Alone, such a fix gives the
-// run that variable as all the pass's changes do, and nothing else it
+// run that variable as all the pass's changes do (no other fix of the
+// pass writes it with another value, acceptLines), and nothing else it
 // reads: the problems are those of f that name the variable, and the
 // reason is what judging the fix alone says (reasonAlone), without the
-// load.
+// load. Where the variable differs only through two changes together
+// (one moves the run's own entry, the other fills .env), this names the
+// .env one; either way the next round judges the run again, and the
+// last withholds every suspect left.
+// TestVarReasonsSameAsTrials compares the two ways.
 func (r *run) varReasons(pc *pending, f failure) []string {
 	out := make([]string, len(pc.applied))
 	for i, g := range pc.applied {
