@@ -470,6 +470,12 @@ const anyKey = "*"
 // change on purpose.
 type aims map[string]map[string]bool
 
+// at reports whether a fix aims at key of service name (a finding that
+// names no service may aim at any).
+func (a aims) at(name, key string) bool {
+	return a[name][key] || a[name][anyKey] || a[""][key] || a[""][anyKey]
+}
+
 // aimOf adds what a fix of rule aims at in service.
 func (a aims) add(rule, service string) {
 	var keys []string
@@ -527,8 +533,7 @@ func compare(before, after *effective, aimed aims) []string {
 		}
 		var changed []string
 		for _, k := range slices.Sorted(maps.Keys(mergeKeys(b.rest, a.rest))) {
-			// a finding that names no service may aim at any
-			if aimed[name][k] || aimed[name][anyKey] || aimed[""][k] || aimed[""][anyKey] {
+			if aimed.at(name, k) {
 				continue
 			}
 			if !bytes.Equal(b.rest[k], a.rest[k]) {
@@ -543,18 +548,19 @@ func compare(before, after *effective, aimed aims) []string {
 }
 
 // varsOnly are the variables whose value or delivery differs between
-// before and after, when that is all that differs (ok false otherwise:
-// a service gone, another key changed): a shared .env's failing run is
-// then caused by the fixes that write one of these variables.
-func varsOnly(before, after *effective) (vars map[string]bool, ok bool) {
+// before and after, when that is all that differs but what a fix aims at
+// (ok false otherwise: a service gone, another key changed): a shared
+// .env's failing run is then caused by the fixes that write one of these
+// variables.
+func varsOnly(before, after *effective, aimed aims) (vars map[string]bool, ok bool) {
 	vars = map[string]bool{}
 	for name, b := range before.services {
 		a, found := after.services[name]
-		if !found || len(mergeKeys(b.rest, a.rest)) != len(b.rest) || len(b.rest) != len(a.rest) {
+		if !found {
 			return nil, false
 		}
-		for k := range b.rest {
-			if !bytes.Equal(b.rest[k], a.rest[k]) {
+		for k := range mergeKeys(b.rest, a.rest) {
+			if !bytes.Equal(b.rest[k], a.rest[k]) && !aimed.at(name, k) {
 				return nil, false
 			}
 		}

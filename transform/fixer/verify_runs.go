@@ -227,7 +227,7 @@ func (r *run) judge(ctx context.Context, rs runSpec, overlay map[string][]byte, 
 	if len(problems) == 0 {
 		return failure{}, false
 	}
-	if vars, ok := varsOnly(before, after); ok && len(vars) > 0 {
+	if vars, ok := varsOnly(before, after, aimed); ok && len(vars) > 0 {
 		f.vars, f.problems = vars, problems
 	}
 	f.reason = "with " + r.runName(rs) + ", " + problems[0]
