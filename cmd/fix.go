@@ -160,11 +160,12 @@ func diffOut(o *fixOptions) io.Writer {
 func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 	mask := secrets.NewMasker(res.Redact)
 	w := &errWriter{w: out}
+	before, after := outcomesByFile(res.Before()), outcomesByFile(res.After)
 	for _, c := range res.Changes {
 		name := filepath.ToSlash(c.Path)
 		d, ok := udiff.UnifiedShown(name, c.Original, c.Fixed,
-			shownSide(mask, c.Path, c.Original, res.Before(), res.Redact),
-			shownSide(mask, c.Path, c.Fixed, res.After, res.Redact))
+			shownSide(mask, c.Path, c.Original, before[c.Path], res.Redact),
+			shownSide(mask, c.Path, c.Fixed, after[c.Path], res.Redact))
 		if !ok {
 			// Cannot happen (masking keeps lines): every occurrence, then.
 			d = mask.Mask(udiff.Unified(name, c.Original, c.Fixed))

@@ -285,6 +285,25 @@ func envLineSpans(content []byte, set map[string]bool) []secrets.Span {
 	return out
 }
 
+// outcomesByFile lists, per file path, the outcomes of the projects that
+// read it: a diff of hundreds of files looks each one up once.
+func outcomesByFile(outs []lint.Outcome) map[string][]lint.Outcome {
+	by := map[string][]lint.Outcome{}
+	for _, o := range outs {
+		if o.Project == nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, f := range o.Project.AllFiles() {
+			if !seen[f.Path] {
+				seen[f.Path] = true
+				by[f.Path] = append(by[f.Path], o)
+			}
+		}
+	}
+	return by
+}
+
 // shownSide is content as a diff shows it: masked where the secrets
 // stand, at the places of the findings outs made from this very content
 // (path with these bytes) and wherever one of all is a value on its own.
