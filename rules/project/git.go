@@ -55,8 +55,21 @@ func gitStatuses(ctx context.Context, paths []string) map[string]GitStatus {
 	}
 	byRoot := map[string][]string{}
 	var roots []string
+	// One answer per folder: "no repository" is not cached across calls
+	// (gitRoots), and a fix pass asks about hundreds of files in a few
+	// folders, each a git process.
+	type answer struct {
+		root string
+		st   GitStatus
+	}
+	perDir := map[string]answer{}
 	for _, p := range paths {
-		root, st := gitRoot(ctx, filepath.Dir(p))
+		a, ok := perDir[filepath.Dir(p)]
+		if !ok {
+			a.root, a.st = gitRoot(ctx, filepath.Dir(p))
+			perDir[filepath.Dir(p)] = a
+		}
+		root, st := a.root, a.st
 		if root == "" {
 			out[p] = st
 			continue
