@@ -139,13 +139,9 @@ func (d *diskReads) read(abs string) ([]byte, bool) {
 // --env-file list), then each service's env files. Strict, a missing
 // `${VAR:?}` fails the load as it fails `docker compose up`; lenient, it
 // reads as a placeholder, so that a run that never loads here (a variable
-// set at deploy time) can still be compared with itself.
-func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool) (*effective, error) {
-	return evaluateWith(ctx, rs, environ, overlay, lenient, nil)
-}
-
-// evaluateWith is evaluate reading the disk through disk.
-func evaluateWith(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool, disk *diskReads) (*effective, error) {
+// set at deploy time) can still be compared with itself. Files not in
+// overlay are read from the disk through disk (nil: read every time).
+func evaluate(ctx context.Context, rs runSpec, environ []string, overlay map[string][]byte, lenient bool, disk *diskReads) (*effective, error) {
 	v := &view{overlay: overlay, read: map[string][]byte{}, deps: map[string]bool{}, envRead: map[string]bool{}, direct: map[string]bool{}, late: map[string]bool{}, disk: disk}
 	env, err := runEnvironment(rs, environ, v)
 	if err != nil {

@@ -47,7 +47,7 @@ func TestReuseThroughEnv(t *testing.T) {
 			file := filepath.Join(dir, "compose.yaml")
 			rs := runSpec{spec: project.Spec{Dir: dir, Files: []string{file}}}
 			base := map[string][]byte{file: []byte(tc.compose)}
-			e, err := evaluate(context.Background(), rs, []string{}, base, false)
+			e, err := evaluate(context.Background(), rs, []string{}, base, false, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +61,7 @@ func TestReuseThroughEnv(t *testing.T) {
 				t.Fatalf("the result itself = %v, want %s", got == e, tc.want)
 			}
 			if ok {
-				fresh, err := evaluate(context.Background(), rs, []string{}, after, false)
+				fresh, err := evaluate(context.Background(), rs, []string{}, after, false, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -100,7 +100,7 @@ func TestReuseMissingEnvFile(t *testing.T) {
 	dotEnv := filepath.Join(dir, ".env")
 	rs := runSpec{spec: project.Spec{Dir: dir, Files: []string{file}}}
 	base := map[string][]byte{file: []byte("services:\n  web:\n    image: nginx:${TAG:-1}\n    env_file: app.env\n")}
-	e, err := evaluate(context.Background(), rs, []string{}, base, false)
+	e, err := evaluate(context.Background(), rs, []string{}, base, false, nil)
 	if err == nil || e.model == nil {
 		t.Fatalf("want a failure with the model kept: %v", err)
 	}
@@ -118,7 +118,7 @@ func TestReuseMissingEnvFile(t *testing.T) {
 	if !ok || gotErr != nil {
 		t.Fatalf("the env file created: reused = %v, err = %v", ok, gotErr)
 	}
-	fresh, err := evaluate(context.Background(), rs, []string{}, created, false)
+	fresh, err := evaluate(context.Background(), rs, []string{}, created, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -321,7 +321,7 @@ func (r *run) eval(ctx context.Context, rs runSpec, overlay map[string][]byte, l
 			return got, err
 		}
 	}
-	e, err := evaluateWith(ctx, rs, r.cfg.Load.Environ, overlay, lenient, r.disk)
+	e, err := evaluate(ctx, rs, r.cfg.Load.Environ, overlay, lenient, r.disk)
 	r.check.mu.Lock()
 	defer r.check.mu.Unlock()
 	r.check.evals[key] = append(r.check.evals[key], cachedEval{lenient: lenient, eff: e, err: err})
