@@ -65,9 +65,9 @@ func changesFrom(from, to map[string][]byte, disk *diskReads) *fileChanges {
 // compose, env or secret files; a .gitignore above or below its folder
 // (what git ignores is what rules see); its .env or a .env template
 // (.env.example) beside it, when a name that matters to it changed there
-// (dotEnvMatters, or another template came or went); a file a fix of its writes,
-// or a file in a folder a fix of its creates a file in (the fix picks the
-// next free name).
+// (dotEnvMatters), or another template came or went; a file a fix of its
+// writes, or a file in a folder a fix of its creates a file in (the fix
+// picks the next free name).
 func outcomeStale(o lint.Outcome, ch *fileChanges) bool {
 	changed := ch.files
 	p := o.Project
@@ -125,7 +125,7 @@ func outcomeStale(o lint.Outcome, ch *fileChanges) bool {
 // within reports whether path is dir or under it.
 func within(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // writesBeside reports whether ws writes abs, or creates a secret file
