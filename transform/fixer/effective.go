@@ -544,12 +544,13 @@ func compare(before, after *effective, aimed aims) []string {
 }
 
 // varsOnly are the variables whose value or delivery differs between
-// before and after, when that is all that differs but what a fix aims at
-// (ok false otherwise: a service gone, another key changed): a shared
-// .env's failing run is then caused by the fixes that write one of these
-// variables.
+// before and after; ok tells whether that is all that differs but what a
+// fix aims at (not when another key changed). A shared .env's failing run
+// is then caused by the fixes that write one of these variables; when
+// other keys changed too, those fixes still cause the variables' part.
+// vars is nil when a service is gone (nothing can be said).
 func varsOnly(before, after *effective, aimed aims) (vars map[string]bool, ok bool) {
-	vars = map[string]bool{}
+	vars, ok = map[string]bool{}, true
 	for name, b := range before.services {
 		a, found := after.services[name]
 		if !found {
@@ -557,7 +558,7 @@ func varsOnly(before, after *effective, aimed aims) (vars map[string]bool, ok bo
 		}
 		for k := range mergeKeys(b.rest, a.rest) {
 			if !bytes.Equal(b.rest[k], a.rest[k]) && !aimed.at(name, k) {
-				return nil, false
+				ok = false
 			}
 		}
 		for k := range a.both {
@@ -576,7 +577,7 @@ func varsOnly(before, after *effective, aimed aims) (vars map[string]bool, ok bo
 			}
 		}
 	}
-	return vars, true
+	return vars, ok
 }
 
 func mergeKeys(a, b map[string]json.RawMessage) map[string]bool {

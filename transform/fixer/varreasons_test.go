@@ -51,3 +51,29 @@ func TestVarReasonsSameAsTrials(t *testing.T) {
 		t.Errorf("withheld (-trials +varReasons):\n%s", d)
 	}
 }
+
+// TestNameIndexSameAsContainsName: the problems the index gives for a
+// name are those containsName finds, in order, names with other bytes
+// (a dot, a dash) and names inside longer ones included.
+func TestNameIndexSameAsContainsName(t *testing.T) {
+	problems := []string{
+		`service "app" would get MYSQL_PASSWORD, which it did not have`,
+		`service "app" would get another value for PASSWORD`,
+		`service "db" would get both MYSQL_PASSWORD and MYSQL_PASSWORD_FILE, and images that read MYSQL_PASSWORD_FILE refuse to start`,
+		`service "web" would get a.b.c, which it did not have`,
+		`service "wéb" would get X-TOKEN and PASS`,
+		``,
+	}
+	ix := indexNames(problems)
+	for _, name := range []string{"MYSQL_PASSWORD", "PASSWORD", "PASS", "MYSQL_PASSWORD_FILE", "a.b", "a.b.c", "X-TOKEN", "TOKEN", "app", "wéb", "", "service", "missing"} {
+		var want []string
+		for _, p := range problems {
+			if containsName([]byte(p), name) {
+				want = append(want, p)
+			}
+		}
+		if d := cmp.Diff(want, ix.naming(problems, name)); d != "" {
+			t.Errorf("%q (-containsName +index):\n%s", name, d)
+		}
+	}
+}

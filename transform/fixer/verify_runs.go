@@ -65,6 +65,10 @@ type failure struct {
 	// varsOnly); problems are then what differs, as compare says it.
 	vars     map[string]bool
 	problems []string
+	// varsToo are the variables that differ when other keys differ too
+	// (vars is then nil): withhold names their culprits as it does for
+	// vars, and leaves the rest to its next round.
+	varsToo map[string]bool
 	// read are the files the run reads (before the changes).
 	read map[string][]byte
 }
@@ -227,8 +231,13 @@ func (r *run) judge(ctx context.Context, rs runSpec, overlay map[string][]byte, 
 	if len(problems) == 0 {
 		return failure{}, false
 	}
-	if vars, ok := varsOnly(before, after, aimed); ok && len(vars) > 0 {
-		f.vars, f.problems = vars, problems
+	if vars, ok := varsOnly(before, after, aimed); len(vars) > 0 {
+		f.problems = problems
+		if ok {
+			f.vars = vars
+		} else {
+			f.varsToo = vars
+		}
 	}
 	f.reason = "with " + r.runName(rs) + ", " + problems[0]
 	if len(problems) > 1 {

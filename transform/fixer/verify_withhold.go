@@ -43,10 +43,20 @@ func (r *run) touches(pc *pending, f failure) bool {
 	return false
 }
 
+// differing are the variables f's run now gets otherwise, whether or not
+// other keys differ too.
+func (f failure) differing() map[string]bool {
+	if f.vars != nil {
+		return f.vars
+	}
+	return f.varsToo
+}
+
 // writesVar reports whether pc writes a .env line of a variable that
 // f's run now gets otherwise.
 func (r *run) writesVar(pc *pending, f failure) bool {
-	if f.vars == nil {
+	vars := f.differing()
+	if vars == nil {
 		return false
 	}
 	for _, g := range pc.applied {
@@ -55,7 +65,7 @@ func (r *run) writesVar(pc *pending, f failure) bool {
 				continue
 			}
 			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
-			if f.vars[name] {
+			if vars[name] {
 				return true
 			}
 		}
@@ -79,6 +89,7 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 		}
 	}
 	for _, f := range failures {
+		var named nameIndex // f.problems by name, for varReasons
 		var suspects, likely []*pending
 		for _, pc := range r.pending {
 			if r.touches(pc, f) {
@@ -96,14 +107,20 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 		// only when those do not explain the failure.
 		for k, set := range [][]*pending{likely, suspects} {
 			for _, pc := range set {
-				if all || found && len(likely) > 0 {
+				// Trials stop at the first change that explains the
+				// failure (the next round judges the run again);
+				// varReasons, which needs no load, names every one.
+				if all || found && len(likely) > 0 && (k > 0 || trialEvery) {
 					break
 				}
 				if k == 0 && !trialEvery {
 					// A change that writes a variable the run now gets
 					// otherwise fails alone, as its fixes that write one
 					// do: no trial needed (varReasons).
-					for i, reason := range r.varReasons(pc, f) {
+					if named == nil {
+						named = indexNames(f.problems)
+					}
+					for i, reason := range r.varReasons(pc, f, named) {
 						if reason != "" {
 							found = true
 							mark(pc, i, reason)
@@ -142,8 +159,8 @@ func (r *run) withhold(ctx context.Context, failures []failure, all bool) {
 var trialEvery = false
 
 // varReasons are, for each fix of pc, why it fails f's run alone when it
-// writes a .env line of a variable the run gets otherwise (f.vars: the
-// run differs in variables only), else "". Alone, such a fix gives the
+// writes a .env line of a variable the run gets otherwise (differing:
+// the variables that differ, other keys may too), else "". Alone, such a fix gives the
 // run that variable as all the pass's changes do (no other fix of the
 // pass writes it with another value, acceptLines), and nothing else it
 // reads: the problems are those of f that name the variable, and the
@@ -151,9 +168,11 @@ var trialEvery = false
 // load. Where the variable differs only through two changes together
 // (one moves the run's own entry, the other fills .env), this names the
 // .env one; either way the next round judges the run again, and the
-// last withholds every suspect left.
+// last withholds every suspect left. So does a run where other keys
+// differ too (a build arg or a healthcheck that interpolates a moved
+// variable): the next round judges what is left without these fixes.
 // TestVarReasonsSameAsTrials compares the two ways.
-func (r *run) varReasons(pc *pending, f failure) []string {
+func (r *run) varReasons(pc *pending, f failure, named nameIndex) []string {
 	out := make([]string, len(pc.applied))
 	for i, g := range pc.applied {
 		for _, w := range g.fix.Writes {
@@ -161,15 +180,10 @@ func (r *run) varReasons(pc *pending, f failure) []string {
 				continue
 			}
 			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(w.Content), "export "), "=")
-			if !f.vars[name] {
+			if !f.differing()[name] {
 				continue
 			}
-			var mine []string
-			for _, p := range f.problems {
-				if containsName([]byte(p), name) {
-					mine = append(mine, p)
-				}
-			}
+			mine := named.naming(f.problems, name)
 			if len(mine) == 0 {
 				continue
 			}
@@ -179,6 +193,53 @@ func (r *run) varReasons(pc *pending, f failure) []string {
 			}
 			break
 		}
+	}
+	return out
+}
+
+// nameIndex maps each whole name in a list of problems (a maximal run of
+// the bytes of a name: the names containsName finds) to the problems that
+// hold it, in order. A pass's failure has hundreds of problems, and
+// varReasons asks for the ones that name each variable of each fix.
+type nameIndex map[string][]int
+
+func indexNames(problems []string) nameIndex {
+	ix := nameIndex{}
+	for i, p := range problems {
+		for start := 0; start < len(p); {
+			if !nameByte(p[start]) {
+				start++
+				continue
+			}
+			end := start
+			for end < len(p) && nameByte(p[end]) {
+				end++
+			}
+			word := p[start:end]
+			if list := ix[word]; len(list) == 0 || list[len(list)-1] != i {
+				ix[word] = append(list, i)
+			}
+			start = end
+		}
+	}
+	return ix
+}
+
+// naming are the problems that name name (containsName), in order.
+func (ix nameIndex) naming(problems []string, name string) []string {
+	var out []string
+	if strings.IndexFunc(name, func(c rune) bool { return c >= 0x80 || !nameByte(byte(c)) }) >= 0 {
+		// Not a name of name bytes alone: no run of them is the whole of
+		// it, so search as containsName does.
+		for _, p := range problems {
+			if containsName([]byte(p), name) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	for _, i := range ix[name] {
+		out = append(out, problems[i])
 	}
 	return out
 }
