@@ -161,7 +161,11 @@ func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 	mask := secrets.NewMasker(res.Redact)
 	w := &errWriter{w: out}
 	before, after := outcomesByFile(res.Before()), outcomesByFile(res.After)
-	for _, c := range res.Changes {
+	// Each file's masked diff is drawn on its own (parsing both sides for
+	// the places of secrets), on all cores; they are written in order.
+	diffs := make([]string, len(res.Changes))
+	parallel(len(res.Changes), func(i int) {
+		c := res.Changes[i]
 		name := filepath.ToSlash(c.Path)
 		d, ok := udiff.UnifiedShown(name, c.Original, c.Fixed,
 			shownSide(mask, c.Path, c.Original, before[c.Path], res.Redact),
@@ -170,6 +174,9 @@ func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 			// Cannot happen (masking keeps lines): every occurrence, then.
 			d = mask.Mask(udiff.Unified(name, c.Original, c.Fixed))
 		}
+		diffs[i] = d
+	})
+	for _, d := range diffs {
 		fmt.Fprint(w, d)
 	}
 	for _, wr := range res.Writes {
