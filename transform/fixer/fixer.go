@@ -106,8 +106,14 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 				outs = r.relint(ctx, active, outs, linted)
 				linted = maps.Clone(r.overlay)
 			}
-			if r.checkRuns(ctx, outs, prev) {
+			relint := func(outs []lint.Outcome) []lint.Outcome {
 				outs = r.relint(ctx, active, outs, linted)
+				linted = maps.Clone(r.overlay)
+				return outs
+			}
+			var changed bool
+			if outs, changed = r.checkRuns(ctx, outs, prev, relint); changed {
+				outs = relint(outs)
 			}
 			r.commit()
 		}

@@ -74,9 +74,13 @@ type failure struct {
 }
 
 // checkRuns verifies the pending changes of a pass against every run that
-// reads a file they change, and withholds the fixes that break one. It
-// reports whether it changed the overlay.
-func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
+// reads a file they change, and withholds the fixes that break one. After
+// a round that withholds, relint gives the outcomes of the files as they
+// are then, so that the next round judges the linted runs from their
+// models first, as the first round does (modelsDiffer), not by loading
+// each again. It returns the outcomes, and whether it changed the overlay
+// since relint last gave them.
+func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome, relint func([]lint.Outcome) []lint.Outcome) ([]lint.Outcome, bool) {
 	if r.check == nil {
 		r.check = &runCheck{runs: newRunSet(r.cfg.Load), evals: map[string][]cachedEval{}, reads: r.disk}
 	}
@@ -86,17 +90,21 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 	defer func() { r.withholdDeferred(ctx, seen) }()
 	for round := 0; round < maxRechecks; round++ {
 		var pairs map[string]modelPair
-		if round == 0 {
+		if round == 0 || !changedAny {
 			pairs = r.pairs(outs, prev)
 		}
 		failures := r.failures(ctx, outs, pairs, only, r.overlay, r.pending)
 		if len(failures) == 0 {
-			return changedAny
+			return outs, changedAny
 		}
 		seen = append(seen, failures...)
-		changedAny = true
 		before := r.overlay
 		r.withhold(ctx, failures, round == maxRechecks-1)
+		if round < maxRechecks-1 {
+			outs, changedAny = relint(outs), false
+		} else {
+			changedAny = true
+		}
 		// A run that passed and reads nothing the withholding changed
 		// still passes: only the failed ones and those are judged again.
 		only = map[string]bool{}
@@ -107,7 +115,7 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome) bool {
 			only[rs.key()] = true
 		}
 	}
-	return changedAny
+	return outs, changedAny
 }
 
 // failures judges every run that reads a file changed in overlay (from
