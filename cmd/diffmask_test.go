@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/composure-dev/composure/rules/secrets"
 	"github.com/composure-dev/composure/transform/fixer"
 )
@@ -181,5 +183,43 @@ func TestValueSpansStrongAndWeak(t *testing.T) {
 `
 	if got != want {
 		t.Errorf("masked:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestSecretSetIn: the secrets a text holds, as the index finds them, are
+// those strings.Contains finds (a strong secret of several lines always
+// counts), weak and strong apart, each in the order of the list.
+func TestSecretSetIn(t *testing.T) {
+	list := []string{"postgres", "x", "---", "Zq8#kLm2Pw", "po", "s3cret", "Zq8#kLm2Pw", "", "-----BEGIN KEY-----\nabcd\n-----END KEY-----", "Hn4Tq9Wz2Lk7Vx5pR"}
+	ss := newSecretSet(list)
+	for _, text := range []string{
+		"",
+		"image: postgres:16\npassword: s3cret\n",
+		"a: x\nb: ---\nc: Zq8#kLm2Pw",
+		"nothing here",
+		"pp po pos postgre",
+		"Hn4Tq9Wz2Lk7Vx5pRx --- x",
+	} {
+		var weak, strongs []string
+		for _, s := range ss.weak {
+			if strings.Contains(text, s) {
+				weak = append(weak, s)
+			}
+		}
+		for _, s := range ss.strongs {
+			if strings.Contains(text, s) || strings.Contains(s, "\n") {
+				strongs = append(strongs, s)
+			}
+		}
+		gw, gs := ss.in(text)
+		if d := cmp.Diff(weak, gw); d != "" {
+			t.Errorf("%q: weak (-Contains +in):\n%s", text, d)
+		}
+		if d := cmp.Diff(strongs, gs); d != "" {
+			t.Errorf("%q: strong (-Contains +in):\n%s", text, d)
+		}
+	}
+	if len(ss.weak) != 5 || len(ss.strongs) != 3 {
+		t.Errorf("weak %q, strong %q: want 5 and 3, each once", ss.weak, ss.strongs)
 	}
 }

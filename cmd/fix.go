@@ -158,7 +158,7 @@ func diffOut(o *fixOptions) io.Writer {
 // run saw is masked where it stands, on either side (shownSide): the diff
 // keeps its hunks, and applies to the files as masked.
 func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
-	mask := secrets.NewMasker(res.Redact)
+	mask, all := secrets.NewMasker(res.Redact), newSecretSet(res.Redact)
 	w := &errWriter{w: out}
 	before, after := outcomesByFile(res.Before()), outcomesByFile(res.After)
 	// Each file's masked diff is drawn on its own (parsing both sides for
@@ -168,8 +168,8 @@ func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 		c := res.Changes[i]
 		name := filepath.ToSlash(c.Path)
 		d, ok := udiff.UnifiedShown(name, c.Original, c.Fixed,
-			shownSide(mask, c.Path, c.Original, before[c.Path], res.Redact),
-			shownSide(mask, c.Path, c.Fixed, after[c.Path], res.Redact))
+			shownSide(mask, c.Path, c.Original, before[c.Path], all),
+			shownSide(mask, c.Path, c.Fixed, after[c.Path], all))
 		if !ok {
 			// Cannot happen (masking keeps lines): every occurrence, then.
 			d = mask.Mask(udiff.Unified(name, c.Original, c.Fixed))

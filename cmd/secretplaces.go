@@ -45,22 +45,92 @@ func findingSpans(findings []lint.Finding, file string) []secrets.Span {
 //     image or path has its text by chance, and a script or comment that
 //     repeats it must not show it.
 func valueSpans(content []byte, secretList []string) []secrets.Span {
-	set := map[string]bool{}
-	var weak, strongs []string
-	for _, s := range secretList {
-		if s == "" || set[s] {
+	return newSecretSet(secretList).valueSpans(content)
+}
+
+// secretSet is a list of secrets as valueSpans sorts them, built once for
+// the many files of a diff: the whole set, the weak and the strong ones
+// (in the order of the list), and an index by their first bytes that
+// tells which of them a text holds in one pass over it.
+type secretSet struct {
+	set           map[string]bool
+	weak, strongs []string
+	all           []string // weak, then strongs
+	// by2 and by1 index weak and strongs (weak first) by their first two
+	// bytes, or their one byte; multi holds the strong secrets of several
+	// lines, searched line by line, always.
+	by2   map[[2]byte][]int
+	by1   map[byte][]int
+	multi []int
+}
+
+func newSecretSet(list []string) *secretSet {
+	ss := &secretSet{set: map[string]bool{}, by2: map[[2]byte][]int{}, by1: map[byte][]int{}}
+	for _, s := range list {
+		if s == "" || ss.set[s] {
 			continue
 		}
-		set[s] = true
+		ss.set[s] = true
 		if strong(s) {
-			strongs = append(strongs, s)
+			ss.strongs = append(ss.strongs, s)
 		} else {
-			weak = append(weak, s)
+			ss.weak = append(ss.weak, s)
 		}
 	}
-	if len(set) == 0 {
+	ss.all = slices.Concat(ss.weak, ss.strongs)
+	for i, s := range ss.all {
+		switch {
+		case i >= len(ss.weak) && strings.Contains(s, "\n"):
+			ss.multi = append(ss.multi, i)
+		case len(s) == 1:
+			ss.by1[s[0]] = append(ss.by1[s[0]], i)
+		default:
+			k := [2]byte{s[0], s[1]}
+			ss.by2[k] = append(ss.by2[k], i)
+		}
+	}
+	return ss
+}
+
+// in are the weak and the strong secrets that occur in text (a strong
+// one of several lines always counts), each list in its order: the
+// others have no place in it, so looking for them is skipped.
+func (ss *secretSet) in(text string) (weak, strongs []string) {
+	present := make([]bool, len(ss.all))
+	for _, i := range ss.multi {
+		present[i] = true
+	}
+	all := ss.all
+	for i := 0; i < len(text); i++ {
+		for _, j := range ss.by1[text[i]] {
+			present[j] = true
+		}
+		if i+1 < len(text) {
+			for _, j := range ss.by2[[2]byte{text[i], text[i+1]}] {
+				if !present[j] && strings.HasPrefix(text[i:], all[j]) {
+					present[j] = true
+				}
+			}
+		}
+	}
+	for j, s := range all {
+		switch {
+		case !present[j]:
+		case j < len(ss.weak):
+			weak = append(weak, s)
+		default:
+			strongs = append(strongs, s)
+		}
+	}
+	return weak, strongs
+}
+
+func (ss *secretSet) valueSpans(content []byte) []secrets.Span {
+	if len(ss.set) == 0 {
 		return nil
 	}
+	set := ss.set
+	weak, strongs := ss.in(string(content))
 	out := envLineSpans(content, set)
 	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(content))
@@ -71,7 +141,7 @@ func valueSpans(content []byte, secretList []string) []secrets.Span {
 		}
 		docs = append(docs, &doc)
 	}
-	var keys [][2]int // the source ranges of mapping keys
+	var keys [][2]int // the source ranges of mapping keys, where a strong secret may be
 	if len(docs) > 0 {
 		src := transform.NewParsedSource("", content, docs)
 		var walk func(n *yaml.Node)
@@ -83,8 +153,10 @@ func valueSpans(content []byte, secretList []string) []secrets.Span {
 				}
 			case yaml.MappingNode:
 				for i := 0; i+1 < len(n.Content); i += 2 {
-					if start, end, err := transform.NodeExtent(src, n.Content[i]); err == nil {
-						keys = append(keys, [2]int{start, end})
+					if len(strongs) > 0 {
+						if start, end, err := transform.NodeExtent(src, n.Content[i]); err == nil {
+							keys = append(keys, [2]int{start, end})
+						}
 					}
 					walk(n.Content[i+1]) // values only: a key is a name
 				}
@@ -307,7 +379,7 @@ func outcomesByFile(outs []lint.Outcome) map[string][]lint.Outcome {
 // shownSide is content as a diff shows it: masked where the secrets
 // stand, at the places of the findings outs made from this very content
 // (path with these bytes) and wherever one of all is a value on its own.
-func shownSide(m *secrets.Masker, path string, content []byte, outs []lint.Outcome, all []string) []byte {
+func shownSide(m *secrets.Masker, path string, content []byte, outs []lint.Outcome, all *secretSet) []byte {
 	var spans []secrets.Span
 	for _, o := range outs {
 		if o.Project != nil && slices.ContainsFunc(o.Project.AllFiles(), func(f *project.File) bool {
@@ -316,6 +388,6 @@ func shownSide(m *secrets.Masker, path string, content []byte, outs []lint.Outco
 			spans = append(spans, findingSpans(o.Findings, path)...)
 		}
 	}
-	spans = append(spans, valueSpans(content, all)...)
+	spans = append(spans, all.valueSpans(content)...)
 	return []byte(m.MaskSpans(string(content), spans))
 }
