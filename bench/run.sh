@@ -242,5 +242,6 @@ if [ -d "$corpus" ]; then
 fi
 check "single-file hook run (d)" "$(ms "${MED[d-hook]}")" "<=" 25 " ms" "$(ms "${MIN[d-hook]}")"
 if [ -d "$corpus" ]; then
-  check "fix --diff / lint (e / a1)" "$r_fix" "<=" 2 "" "$b_fix"
+  # Issue 13 allows 2.2 (issue 5 asked for 2, before fix verified runs).
+  check "fix --diff / lint (e / a1)" "$r_fix" "<=" 2.2 "" "$b_fix"
 fi
