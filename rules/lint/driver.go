@@ -33,6 +33,10 @@ type Config struct {
 	// ReleaseModels frees each project's parse trees and model once its
 	// findings are made (the CLI sets it; tests that inspect models don't).
 	ReleaseModels bool
+	// ReleaseTrees frees only the parse trees, and keeps the model (the
+	// fixer compares models across a pass; the trees of a thousand
+	// projects, kept too, cost the garbage collector more than the loads).
+	ReleaseTrees bool
 }
 
 // Outcome is one project's result: the loaded project and its findings,
@@ -110,10 +114,18 @@ func lintOne(ctx context.Context, spec project.Spec, cfg Config, k *knowledge.Kn
 			o.Findings[i].Partial, o.Findings[i].Fix = true, nil
 		}
 	}
-	if cfg.ReleaseModels {
-		p.Release()
-	}
+	release(p, &cfg)
 	return o
+}
+
+// release frees what cfg says to of p, once its findings are made.
+func release(p *project.Project, cfg *Config) {
+	switch {
+	case cfg.ReleaseModels:
+		p.Release()
+	case cfg.ReleaseTrees:
+		p.ReleaseTrees()
+	}
 }
 
 // known reports whether id names a rule of the catalogue (enabled or
@@ -136,8 +148,6 @@ func partialFindings(p *project.Project, k *knowledge.Knowledge, cfg Config) []F
 	for i := range out {
 		out[i].Partial, out[i].Fix = true, nil
 	}
-	if cfg.ReleaseModels {
-		p.Release()
-	}
+	release(p, &cfg)
 	return out
 }

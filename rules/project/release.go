@@ -6,6 +6,12 @@ package project
 // thousand projects then holds bytes, not trees.
 func (p *Project) Release() {
 	p.Model = nil
+	p.ReleaseTrees()
+}
+
+// ReleaseTrees is Release but for the model, which the fixer compares
+// before and after a pass.
+func (p *Project) ReleaseTrees() {
 	for _, f := range p.AllFiles() {
 		f.Docs, f.Written, f.src = nil, nil, nil
 	}

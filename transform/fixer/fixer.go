@@ -85,6 +85,9 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 	// one pass, and released here when the caller asked for that.
 	release := r.cfg.ReleaseModels
 	r.cfg.ReleaseModels = false
+	// The trees are not read after a project's findings are made (its
+	// fixes hold their edits): they go at once.
+	r.cfg.ReleaseTrees = release
 	active := specs
 	var prev []lint.Outcome // the outcomes the pending changes were made from
 	// idx maps active to specs; latest is each spec's newest outcome.
