@@ -195,6 +195,9 @@ func schemaFile(msg string) string {
 // does not exist and that one of r's files names.
 func missingNamed(r strictRun, msg string) bool {
 	path, ok := strings.CutPrefix(msg, "open ")
+	if !ok {
+		return false
+	}
 	if path, ok = strings.CutSuffix(path, ": no such file or directory"); !ok {
 		return false
 	}
