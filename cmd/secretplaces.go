@@ -125,6 +125,8 @@ func (ss *secretSet) in(text string) (weak, strongs []string) {
 	return weak, strongs
 }
 
+// valueSpans are the places in content where one of the set's secrets
+// stands outside a finding's place, as the function valueSpans says.
 func (ss *secretSet) valueSpans(content []byte) []secrets.Span {
 	if len(ss.set) == 0 {
 		return nil

@@ -160,12 +160,12 @@ var trialEvery = false
 
 // varReasons are, for each fix of pc, why it fails f's run alone when it
 // writes a .env line of a variable the run gets otherwise (differing:
-// the variables that differ, other keys may too), else "". Alone, such a fix gives the
-// run that variable as all the pass's changes do (no other fix of the
-// pass writes it with another value, acceptLines), and nothing else it
-// reads: the problems are those of f that name the variable, and the
-// reason is what judging the fix alone says (reasonAlone), without the
-// load. Where the variable differs only through two changes together
+// the variables that differ; other keys may too), else "". Alone, such a
+// fix gives the run that variable as all the pass's changes do (no other
+// fix of the pass writes it with another value, acceptLines), and nothing
+// else it reads: the problems are those of f that name the variable, and
+// the reason is what judging the fix alone says (reasonAlone), without
+// the load. Where the variable differs only through two changes together
 // (one moves the run's own entry, the other fills .env), this names the
 // .env one; either way the next round judges the run again, and the
 // last withholds every suspect left. So does a run where other keys
