@@ -3,6 +3,7 @@ package fixer
 import (
 	"bytes"
 	"context"
+	"iter"
 	"maps"
 	"os"
 	"path/filepath"
@@ -248,19 +249,10 @@ func (r *Result) changedNames(dot string, seen, vars map[string]string) *envChan
 // in reports whether src names one of the changed variables whole (see
 // containsName): one pass over src's words, whatever the number of names.
 func (c *envChange) in(src []byte) bool {
-	for i := 0; i < len(src); {
-		if !nameByte(src[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(src) && nameByte(src[j]) {
-			j++
-		}
+	for i, j := range nameRuns(src) {
 		if c.words[string(src[i:j])] {
 			return true
 		}
-		i = j
 	}
 	for _, name := range c.others {
 		if containsName(src, name) {
@@ -305,6 +297,27 @@ func containsName(src []byte, name string) bool {
 			return true
 		}
 		off = start + 1
+	}
+}
+
+// nameRuns yields the start and end of each maximal run of name bytes in
+// s: the whole names containsName finds.
+func nameRuns[S ~string | ~[]byte](s S) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for i := 0; i < len(s); {
+			if !nameByte(s[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(s) && nameByte(s[j]) {
+				j++
+			}
+			if !yield(i, j) {
+				return
+			}
+			i = j
+		}
 	}
 }
 

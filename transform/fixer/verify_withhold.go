@@ -206,20 +206,11 @@ type nameIndex map[string][]int
 func indexNames(problems []string) nameIndex {
 	ix := nameIndex{}
 	for i, p := range problems {
-		for start := 0; start < len(p); {
-			if !nameByte(p[start]) {
-				start++
-				continue
-			}
-			end := start
-			for end < len(p) && nameByte(p[end]) {
-				end++
-			}
+		for start, end := range nameRuns(p) {
 			word := p[start:end]
 			if list := ix[word]; len(list) == 0 || list[len(list)-1] != i {
 				ix[word] = append(list, i)
 			}
-			start = end
 		}
 	}
 	return ix
