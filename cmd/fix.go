@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/composure-dev/composure/cmd/report"
+	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/rules"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
@@ -164,7 +165,7 @@ func printDiff(s *IOStreams, out io.Writer, res *fixer.Result) error {
 	// Each file's masked diff is drawn on its own (parsing both sides for
 	// the places of secrets), on all cores; they are written in order.
 	diffs := make([]string, len(res.Changes))
-	parallel(len(res.Changes), func(i int) {
+	parallel.Each(context.Background(), len(res.Changes), func(i int) {
 		c := res.Changes[i]
 		name := filepath.ToSlash(c.Path)
 		d, ok := udiff.UnifiedShown(name, c.Original, c.Fixed,

@@ -1,9 +1,9 @@
 package fixer
 
 import (
-	"runtime"
-	"sync"
+	"context"
 
+	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/transform"
 )
@@ -42,21 +42,10 @@ func fixEdits(gs []group) [][]transform.Edit {
 // cores: files are independent, and Combine parses each candidate.
 func combineAll(order []string, files map[string]source, byFile map[string][]group) []mergeResult {
 	out := make([]mergeResult, len(order))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(order)) {
-		wg.Go(func() {
-			for k := range next {
-				abs := order[k]
-				out[k] = resultOf(transform.Combine(files[abs].file.Content, fixEdits(byFile[abs])))
-			}
-		})
-	}
-	for k := range order {
-		next <- k
-	}
-	close(next)
-	wg.Wait()
+	parallel.Each(context.Background(), len(order), func(k int) {
+		abs := order[k]
+		out[k] = resultOf(transform.Combine(files[abs].file.Content, fixEdits(byFile[abs])))
+	})
 	return out
 }
 

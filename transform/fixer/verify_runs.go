@@ -7,13 +7,13 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
+	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/rules/fingerprint"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
@@ -149,23 +149,9 @@ func (r *run) judgeAll(ctx context.Context, runs []runSpec, judge func(runSpec) 
 		bad bool
 	}
 	verdicts := make([]verdict, len(runs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(runs)) {
-		wg.Go(func() {
-			for i := range next {
-				verdicts[i].f, verdicts[i].bad = judge(runs[i])
-			}
-		})
-	}
-	for i := range runs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.Each(ctx, len(runs), func(i int) {
+		verdicts[i].f, verdicts[i].bad = judge(runs[i])
+	})
 	var out []failure
 	for _, v := range verdicts {
 		if v.bad {
