@@ -147,7 +147,7 @@ func applies(t *testing.T, original, diff string) {
 func TestValueSpansEscapedAndCRLF(t *testing.T) {
 	content := "x:\r\n  A: 'it''sQuotedPlant1'\r\n  B: \"abc\\u0064efEscPlant2\"\r\n  C: |\r\n    lineOnePlant3\r\n    lineTwoPlant4\r\n  D: plain\r\n"
 	all := []string{"it'sQuotedPlant1", "abcdefEscPlant2", "lineOnePlant3\nlineTwoPlant4\n"}
-	got := secrets.NewMasker(all).MaskSpans(content, valueSpans([]byte(content), all))
+	got := secrets.NewMasker(all).MaskSpans(content, newSecretSet(all).valueSpans([]byte(content)))
 	for _, p := range []string{"QuotedPlant1", "EscPlant2", "OnePlant3", "TwoPlant4"} {
 		if strings.Contains(got, p) {
 			t.Errorf("%s is shown:\n%s", p, got)
@@ -171,7 +171,7 @@ func TestValueSpansStrongAndWeak(t *testing.T) {
 # the sa password is Mssql_Password123
 `
 	all := []string{"Mssql_Password123", "postgres"}
-	got := secrets.NewMasker(all).MaskSpans(content, valueSpans([]byte(content), all))
+	got := secrets.NewMasker(all).MaskSpans(content, newSecretSet(all).valueSpans([]byte(content)))
 	want := `services:
   postgres:
     image: postgres:16

@@ -366,10 +366,10 @@ func redactedSource(res *runResult) func(string) []byte {
 	for _, f := range res.Findings {
 		all = append(all, f.Redact...)
 	}
-	mask := secrets.NewMasker(all)
+	mask, set := secrets.NewMasker(all), newSecretSet(all)
 	return func(file string) []byte {
 		content := files[file]
-		spans := append(findingSpans(res.Findings, file), valueSpans(content, all)...)
+		spans := append(findingSpans(res.Findings, file), set.valueSpans(content)...)
 		return []byte(mask.MaskSpans(string(content), spans))
 	}
 }

@@ -32,26 +32,10 @@ func findingSpans(findings []lint.Finding, file string) []secrets.Span {
 	return out
 }
 
-// valueSpans are the places in content where one of the secrets stands
-// outside a finding's place:
-//   - as a value on its own: a YAML scalar that is not a key, whose value
-//     or source text is the secret; the value of a KEY=value scalar (an
-//     environment list item); the value of a KEY=value line (an env file,
-//     or a line of a script in a block scalar);
-//   - a weak secret (a word: "postgres", "secret", "---") also as a token
-//     inside a value (`psql -W postgres`, `--password=secret`), not where
-//     it is part of a name (`image: postgres:16`, `/var/lib/postgresql`);
-//   - a strong secret (strong) wherever it occurs but in a key: no name,
-//     image or path has its text by chance, and a script or comment that
-//     repeats it must not show it.
-func valueSpans(content []byte, secretList []string) []secrets.Span {
-	return newSecretSet(secretList).valueSpans(content)
-}
-
 // secretSet is a list of secrets as valueSpans sorts them, built once for
-// the many files of a diff: the whole set, the weak and the strong ones
-// (in the order of the list), and an index by their first bytes that
-// tells which of them a text holds in one pass over it.
+// the many files of a diff or a report: the whole set, the weak and the
+// strong ones (in the order of the list), and an index by their first
+// bytes that tells which of them a text holds in one pass over it.
 type secretSet struct {
 	set           map[string]bool
 	weak, strongs []string
@@ -125,8 +109,18 @@ func (ss *secretSet) in(text string) (weak, strongs []string) {
 	return weak, strongs
 }
 
-// valueSpans are the places in content where one of the set's secrets
-// stands outside a finding's place, as the function valueSpans says.
+// valueSpans are the places in content where one of the set's secrets stands
+// outside a finding's place:
+//   - as a value on its own: a YAML scalar that is not a key, whose value
+//     or source text is the secret; the value of a KEY=value scalar (an
+//     environment list item); the value of a KEY=value line (an env file,
+//     or a line of a script in a block scalar);
+//   - a weak secret (a word: "postgres", "secret", "---") also as a token
+//     inside a value (`psql -W postgres`, `--password=secret`), not where
+//     it is part of a name (`image: postgres:16`, `/var/lib/postgresql`);
+//   - a strong secret (strong) wherever it occurs but in a key: no name,
+//     image or path has its text by chance, and a script or comment that
+//     repeats it must not show it.
 func (ss *secretSet) valueSpans(content []byte) []secrets.Span {
 	if len(ss.set) == 0 {
 		return nil
