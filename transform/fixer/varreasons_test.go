@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -74,6 +75,71 @@ func TestNameIndexSameAsContainsName(t *testing.T) {
 		}
 		if d := cmp.Diff(want, ix.naming(problems, name)); d != "" {
 			t.Errorf("%q (-containsName +index):\n%s", name, d)
+		}
+	}
+}
+
+// TestVarReasonsMixedRun: a sibling that loads the .env whole and whose
+// build arg interpolates a moved variable differs in its variables and in
+// another key (varsToo). varReasons withholds the same moves as the trial
+// loads; its reasons may name another failing run (it names every culprit
+// of the first failure at once, the trials one per round) and count only
+// the problems that name the variable, so only the places are compared,
+// and each reason must name a run that fails on the variable the fix
+// moves; the first names the mixed run, from varReasons.
+func TestVarReasonsMixedRun(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.compose.yaml":     "services:\n  app:\n    image: example.org/app:1\n    environment:\n      API_TOKEN: \"tq8Zr2Lx4Wv7Kp3N\"\n",
+		"b.compose.yaml":     "services:\n  api:\n    image: example.org/api:1\n    environment:\n      SIGNING_KEY: \"Hn4Tq9Wz2Lk7Vx5pR\"\n",
+		"mixed.compose.yaml": "services:\n  job:\n    build:\n      context: .\n      args:\n        KEY: ${API_TOKEN:-none}\n    env_file: .env\n",
+		"one.compose.yaml":   "services:\n  web:\n    image: example.org/web:1\n    environment:\n      TOKEN: ${SIGNING_KEY:-none}\n",
+		".env":               "OTHER=1\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	specs, errs := project.Discover([]string{filepath.Join(dir, "a.compose.yaml"), filepath.Join(dir, "b.compose.yaml")})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	all := rules.All()
+	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	fix := func(every bool) []Withheld {
+		trialEvery = every
+		defer func() { trialEvery = false }()
+		return Fix(context.Background(), specs, cfg, Options{DryRun: true}).Withheld
+	}
+	type place struct {
+		File, Rule, Service string
+		Line                int
+	}
+	places := func(ws []Withheld) []place {
+		var out []place
+		for _, w := range ws {
+			out = append(out, place{w.File, w.Rule, w.Service, w.Line})
+		}
+		return out
+	}
+	want, got := fix(true), fix(false)
+	if len(want) != 2 {
+		t.Fatalf("want both moves withheld: %+v", want)
+	}
+	if d := cmp.Diff(places(want), places(got)); d != "" {
+		t.Errorf("withheld (-trials +varReasons):\n%s", d)
+	}
+	// The first failing run names both culprits from its own problems,
+	// with no load: those that name API_TOKEN, not its build arg.
+	wantReason := "with `docker compose -f mixed.compose.yaml`, service \"job\" would get API_TOKEN, which it did not have"
+	if got[0].Service != "app" || got[0].Reason != wantReason {
+		t.Errorf("first withheld: %s %q, want app %q", got[0].Service, got[0].Reason, wantReason)
+	}
+	for _, w := range got {
+		variable := map[string]string{"app": "API_TOKEN", "api": "SIGNING_KEY"}[w.Service]
+		if !strings.HasPrefix(w.Reason, "with `docker compose -f ") || !containsName([]byte(w.Reason), variable) {
+			t.Errorf("%s:%d: reason %q does not name a run failing on %s", w.File, w.Line, w.Reason, variable)
 		}
 	}
 }
