@@ -106,11 +106,11 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 			linted := maps.Clone(r.overlay)
 			if bad := brokenFiles(outs, prev, r.pending); len(bad) > 0 {
 				r.reverify(ctx, bad, prev)
-				outs = r.relint(ctx, active, outs, linted)
+				outs = r.relint(ctx, active, outs, prev, linted)
 				linted = maps.Clone(r.overlay)
 			}
 			relint := func(outs []lint.Outcome) []lint.Outcome {
-				outs = r.relint(ctx, active, outs, linted)
+				outs = r.relint(ctx, active, outs, prev, linted)
 				linted = maps.Clone(r.overlay)
 				return outs
 			}
@@ -137,8 +137,8 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		}
 		keep := projectsWith(outs, r.pending, r.waiting)
 		if release {
-			releaseExcept(prev, nil)
-			releaseExcept(outs, keep)
+			releaseExcept(prev, nil, outs)
+			releaseExcept(outs, keep, nil)
 		}
 		prev, active = make([]lint.Outcome, len(keep)), make([]project.Spec, len(keep))
 		for k, j := range keep {
@@ -148,8 +148,8 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		idx = keep
 	}
 	if release {
-		releaseExcept(prev, nil)
-		releaseExcept(latest, nil)
+		releaseExcept(prev, nil, nil)
+		releaseExcept(latest, nil, nil)
 	}
 	// What is left pending are line writes of fixes that edit no compose
 	// file: nothing to load.
@@ -173,10 +173,12 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 }
 
 // releaseExcept releases the models of outs but those at the indexes of
-// keep (the next pass's before).
-func releaseExcept(outs []lint.Outcome, keep []int) {
+// keep (the next pass's before), and those that are outcomes of still too
+// (relint reuses a before for an outcome that it would make again).
+func releaseExcept(outs []lint.Outcome, keep []int, still []lint.Outcome) {
 	for j, o := range outs {
-		if o.Project != nil && !slices.Contains(keep, j) {
+		if o.Project != nil && !slices.Contains(keep, j) &&
+			!slices.ContainsFunc(still, func(s lint.Outcome) bool { return s.Project == o.Project }) {
 			o.Project.Release()
 		}
 	}
@@ -237,8 +239,11 @@ func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
 
 // relint lints again the specs of outs (linted with the files of from)
 // whose outcome may differ with the files as they are now (staleAfter),
-// and keeps the others.
-func (r *run) relint(ctx context.Context, specs []project.Spec, outs []lint.Outcome, from map[string][]byte) []lint.Outcome {
+// and keeps the others. A stale one whose every read is again as the pass
+// found it (a file whose fixes were all withheld) takes its outcome from
+// prev, the pass's before, linted with the files of r.base: the lint
+// would make it again.
+func (r *run) relint(ctx context.Context, specs []project.Spec, outs, prev []lint.Outcome, from map[string][]byte) []lint.Outcome {
 	stale := staleAfter(outs, from, r.overlay, r.disk)
 	if relintEvery || r.envFilesChanged(from) {
 		stale = stale[:0]
@@ -249,11 +254,24 @@ func (r *run) relint(ctx context.Context, specs []project.Spec, outs []lint.Outc
 	if len(stale) == 0 {
 		return outs
 	}
+	outs = slices.Clone(outs)
+	if len(prev) == len(outs) && !relintEvery && !r.envFilesChanged(r.base) {
+		ch := changesFrom(r.base, r.overlay, r.disk)
+		stale = slices.DeleteFunc(stale, func(j int) bool {
+			if prev[j].Project == nil || outcomeStale(prev[j], ch) {
+				return false
+			}
+			outs[j] = prev[j]
+			return true
+		})
+		if len(stale) == 0 {
+			return outs
+		}
+	}
 	again := make([]project.Spec, len(stale))
 	for k, j := range stale {
 		again[k] = specs[j]
 	}
-	outs = slices.Clone(outs)
 	for k, o := range r.lint(ctx, again) {
 		outs[stale[k]] = o
 	}
