@@ -325,6 +325,12 @@ func interpolationFiles(rs runSpec) (files []string, optional bool) {
 	return []string{filepath.Join(rs.spec.Dir, ".env")}, true
 }
 
+// missingEnvFile is a required env file that is not there: the service
+// does not start.
+type missingEnvFile struct{ path, rel string }
+
+func (e *missingEnvFile) Error() string { return "env file " + e.rel + " not found" }
+
 // containerOf resolves one service's environment as compose-go's
 // WithServicesEnvironmentResolved does, reading its env files through v,
 // and the secrets its <VAR>_FILE variables name.
@@ -336,7 +342,7 @@ func containerOf(model *types.Project, svc types.ServiceConfig, v *view) (*conta
 		b, ok := v.get(ef.Path)
 		if !ok {
 			if ef.Required {
-				return nil, fmt.Errorf("env file %s not found", relTo(model.WorkingDir, ef.Path))
+				return nil, &missingEnvFile{path: ef.Path, rel: relTo(model.WorkingDir, ef.Path)}
 			}
 			continue
 		}

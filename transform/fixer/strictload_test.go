@@ -129,7 +129,10 @@ func TestStrictLoadSameDuringCorpusFix(t *testing.T) {
 		return c.load(composeGoLoad)
 	})
 	t.Logf("%d loads compared, %d of them load", loads.Load(), loaded.Load())
-	if loaded.Load() < 100 {
+	// 88 load at the commit that judged runs missing a required env file
+	// from their models (modelsDiffer), which took away about 100 loads
+	// of them; TestLoadModelStrictCorpus compares every corpus file.
+	if loaded.Load() < 75 {
 		t.Errorf("only %d loads of the corpus fix succeeded: the comparison compares little", loaded.Load())
 	}
 }

@@ -3,6 +3,7 @@ package fixer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -188,9 +189,17 @@ func (r *run) pairs(outs, prev []lint.Outcome) map[string]modelPair {
 
 // modelsDiffer is the quick judge of a linted run, from the models its
 // lint loaded: a run it finds unchanged is; one it finds changed is judged
-// again by evaluate, strictly as compose runs it, which decides.
+// again by evaluate, strictly as compose runs it, which decides. A run
+// that does not start before the pass, for a required env file that is
+// not there, and that the pass does not create either, is unchanged too:
+// judge would find it so (before and beforeCreated fail on that file),
+// after one or two loads that cannot succeed.
 func (r *run) modelsDiffer(pair modelPair, overlay map[string][]byte, aimed aims) bool {
 	before, reqB, err := fromModel(pair.before, pair.envFiles, r.base)
+	if missing := (*missingEnvFile)(nil); errors.As(err, &missing) {
+		_, created := overlay[missing.path]
+		return created
+	}
 	if err != nil {
 		return true
 	}
