@@ -3,10 +3,12 @@ package fixer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"iter"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -139,7 +141,7 @@ func (r *Result) current(o lint.Outcome, written, envFiles bool) bool {
 		if err != nil || !r.same(abs, content) {
 			return false
 		}
-		if bytes.Contains(content, []byte("include")) || bytes.Contains(content, []byte("extends")) {
+		if (bytes.Contains(content, []byte("include")) || bytes.Contains(content, []byte("extends"))) && !r.pullsInNothingChanged(o, content) {
 			return false
 		}
 		sources = append(sources, content)
@@ -149,6 +151,42 @@ func (r *Result) current(o lint.Outcome, written, envFiles bool) bool {
 		return false
 	}
 	return r.envCurrent(filepath.Join(dir, ".env"), nil, sources, sources, envFiles)
+}
+
+// pullsInNothingChanged reports whether o, a project that did not load
+// with a file of content among its own, reads no file the fixes change
+// or create through what content pulls in (include, extends), which its
+// failed load did not list: no name there is interpolated, none is the
+// name of a file the fixes change or create, the load failed in one of
+// its own files (not in one it pulled in), and the files its degraded
+// model read (PartlyRead) are as they were.
+func (r *Result) pullsInNothingChanged(o lint.Outcome, content []byte) bool {
+	if bytes.IndexByte(content, '$') >= 0 {
+		return false
+	}
+	var pe *project.Error
+	if !errors.As(o.Err, &pe) || !slices.ContainsFunc(o.Spec.Files, func(f string) bool { return samePath(f, pe.File) }) {
+		return false
+	}
+	for _, f := range o.PartlyRead {
+		if !r.same(f.Abs, f.Content) {
+			return false
+		}
+	}
+	for abs := range r.overlay {
+		if bytes.Contains(content, []byte(filepath.Base(abs))) {
+			return false
+		}
+	}
+	return true
+}
+
+// samePath reports whether two paths name the same file, by their
+// absolute forms.
+func samePath(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 // same reports whether content is what the fixes leave at abs.
