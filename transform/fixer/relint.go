@@ -48,7 +48,12 @@ type fileChanges struct {
 	files map[string]bool
 	names map[string][]string
 	came  map[string]bool
+	// split are the changed files with their folders and base names,
+	// which outcomeStale tests every outcome against.
+	split []splitPath
 }
+
+type splitPath struct{ abs, dir, base string }
 
 func changesFrom(from, to map[string][]byte, disk *diskReads) *fileChanges {
 	ch := &fileChanges{files: changedFiles(from, to, disk), came: map[string]bool{}}
@@ -57,6 +62,7 @@ func changesFrom(from, to map[string][]byte, disk *diskReads) *fileChanges {
 		if exists(abs, from) != exists(abs, to) {
 			ch.came[abs] = true
 		}
+		ch.split = append(ch.split, splitPath{abs, filepath.Dir(abs), filepath.Base(abs)})
 	}
 	return ch
 }
@@ -92,8 +98,8 @@ func outcomeStale(o lint.Outcome, ch *fileChanges) bool {
 			return true
 		}
 	}
-	for abs := range changed {
-		base, dir := filepath.Base(abs), filepath.Dir(abs)
+	for _, sp := range ch.split {
+		abs, base, dir := sp.abs, sp.base, sp.dir
 		if base == ".gitignore" {
 			// Rules read what git ignores only through git (a .gitignore
 			// line not yet written counts where git would be asked):
