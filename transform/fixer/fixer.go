@@ -16,7 +16,9 @@
 //     its containers receives before and after, the fixes withheld;
 //     effective_deps.go: when a run's last result stands without a new
 //     load; verify_deferred.go: the fixes waiting on a .env variable
-//     withheld in the pass that broke a run on it;
+//     withheld in the pass that broke a run on it; verify_early.go:
+//     before a pass's lint, the runs that load a changed .env whole
+//     (and the files git tracks) withhold what they refuse;
 //   - apply.go: Apply, the atomic writes;
 //   - result.go and remaining.go: what was done, and what is left.
 package fixer
@@ -98,11 +100,15 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 	latest := make([]lint.Outcome, len(specs))
 	linted := make([]int, len(specs)) // the snapshot each of latest is current with
 	for len(active) > 0 {
+		var early []failure
+		if len(r.pending) > 0 {
+			early = r.earlyCheck(ctx, prev)
+		}
 		outs := r.lint(ctx, active)
 		if r.res.Passes == 0 {
 			r.res.before = outs
 		}
-		if len(r.pending) > 0 {
+		if len(r.pending) > 0 || len(early) > 0 {
 			linted := maps.Clone(r.overlay)
 			if bad := brokenFiles(outs, prev, r.pending); len(bad) > 0 {
 				r.reverify(ctx, bad, prev)
@@ -115,7 +121,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 				return outs
 			}
 			var changed bool
-			if outs, changed = r.checkRuns(ctx, outs, prev, relint); changed {
+			if outs, changed = r.checkRuns(ctx, outs, prev, relint, early); changed {
 				outs = relint(outs)
 			}
 			r.commit()

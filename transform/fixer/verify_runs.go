@@ -81,13 +81,14 @@ type failure struct {
 // models first, as the first round does (modelsDiffer), not by loading
 // each again. It returns the outcomes, and whether it changed the overlay
 // since relint last gave them.
-func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome, relint func([]lint.Outcome) []lint.Outcome) ([]lint.Outcome, bool) {
-	if r.check == nil {
-		r.check = &runCheck{runs: newRunSet(r.cfg.Load), evals: map[string][]cachedEval{}, reads: r.disk}
-	}
-	changedAny := r.withholdTracked(ctx)
+//
+// earlyCheck, before the lint, withheld what the tracked files and the
+// runs that load a .env whole refuse; early are its failures.
+func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome, relint func([]lint.Outcome) []lint.Outcome, early []failure) ([]lint.Outcome, bool) {
+	r.ensureCheck()
+	changedAny := false
 	var only map[string]bool // after a round: the runs to judge again
-	var seen []failure
+	seen := early
 	defer func() { r.withholdDeferred(ctx, seen) }()
 	for round := 0; round < maxRechecks; round++ {
 		var pairs map[string]modelPair
