@@ -104,7 +104,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		if len(r.pending) > 0 {
 			early = r.earlyCheck(ctx, prev)
 		}
-		outs := r.lint(ctx, active)
+		outs := r.lintPass(ctx, active, prev)
 		if r.res.Passes == 0 {
 			r.res.before = outs
 		}
@@ -241,6 +241,17 @@ type pending struct {
 func (r *run) lint(ctx context.Context, specs []project.Spec) []lint.Outcome {
 	r.cfg.Load = WithOverlay(r.cfg.Load, r.overlay)
 	return lint.Run(ctx, specs, r.cfg)
+}
+
+// lintPass lints specs with the pass's changes (prev: their outcomes
+// the changes were made from, none in the first pass). A spec none of
+// whose reads the pass changed in the end (earlyCheck withheld all its
+// fixes) keeps its outcome of prev, as relint keeps one.
+func (r *run) lintPass(ctx context.Context, specs []project.Spec, prev []lint.Outcome) []lint.Outcome {
+	if len(prev) != len(specs) {
+		return r.lint(ctx, specs)
+	}
+	return r.relint(ctx, specs, prev, nil, r.base)
 }
 
 // relint lints again the specs of outs (linted with the files of from)

@@ -45,12 +45,7 @@ func (r *run) earlyCheck(ctx context.Context, prev []lint.Outcome) []failure {
 	if len(envs) == 0 {
 		return nil
 	}
-	var runs []runSpec
-	for _, rs := range r.candidates(prev, r.base, changed, r.overlay) {
-		if r.loadsWhole(rs, envs) {
-			runs = append(runs, rs)
-		}
-	}
+	runs := r.candidates(prev, r.base, changed, r.overlay, func(rs runSpec) bool { return r.loadsWhole(rs, envs) })
 	// Rounds as checkRuns has them: withhold may leave a failure's other
 	// culprits to the next (its trials stop at the first), and the runs
 	// that failed are judged again until they pass, or fail otherwise.

@@ -113,7 +113,7 @@ func (r *run) checkRuns(ctx context.Context, outs, prev []lint.Outcome, relint f
 		for _, f := range failures {
 			only[f.run.key()] = true
 		}
-		for _, rs := range r.candidates(outs, before, changedFiles(before, r.overlay, r.disk), r.overlay) {
+		for _, rs := range r.candidates(outs, before, changedFiles(before, r.overlay, r.disk), r.overlay, nil) {
 			only[rs.key()] = true
 		}
 	}
@@ -129,7 +129,7 @@ func (r *run) failures(ctx context.Context, outs []lint.Outcome, pairs map[strin
 	}
 	aimed := aimsOf(pend)
 	var runs []runSpec
-	for _, rs := range r.candidates(outs, r.base, changed, overlay) {
+	for _, rs := range r.candidates(outs, r.base, changed, overlay, nil) {
 		if only == nil || only[rs.key()] {
 			runs = append(runs, rs)
 		}
@@ -395,11 +395,15 @@ func readsAny(read map[string][]byte, changed map[string]bool) bool {
 // from to those of overlay: the linted projects that hold one, and the
 // runs of each directory a changed file sits in, less those whose compose
 // files plainly do not read it (a sibling that names none of the .env
-// variables that changed).
-func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed map[string]bool, overlay map[string][]byte) []runSpec {
+// variables that changed). Given keep, only the runs it keeps are
+// listed (tested before the costlier tests of the text).
+func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed map[string]bool, overlay map[string][]byte, keep func(runSpec) bool) []runSpec {
 	var out []runSpec
 	seen := map[string]bool{}
 	add := func(rs runSpec) {
+		if keep != nil && !keep(rs) {
+			return
+		}
 		if k := rs.key(); !seen[k] {
 			seen[k] = true
 			out = append(out, rs)
@@ -425,7 +429,7 @@ func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed ma
 	cs := newChangedNames(changed, changedVars(from, overlay, changed))
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		for _, rs := range r.check.runs.inDir(dir) {
-			if !seen[rs.key()] && r.mayRead(rs, cs, overlay) {
+			if !seen[rs.key()] && (keep == nil || keep(rs)) && r.mayRead(rs, cs, overlay) {
 				add(rs)
 			}
 		}
