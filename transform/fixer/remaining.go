@@ -156,26 +156,34 @@ func (r *Result) current(o lint.Outcome, written, envFiles bool) bool {
 // pullsInNothingChanged reports whether o, a project that did not load
 // with a file of content among its own, reads no file the fixes change
 // or create through what content pulls in (include, extends), which its
-// failed load did not list: no name there is interpolated, none is the
-// name of a file the fixes change or create, the load failed in one of
-// its own files (not in one it pulled in), and the files its degraded
-// model read (PartlyRead) are as they were.
+// failed load did not list: the load failed in one of its own files (not
+// in one it pulled in); its degraded model read files (PartlyRead: what
+// it pulls in is known), all as they were; and in none of those texts is
+// a name interpolated (an included file is interpolated with a .env too,
+// its own folder's among them) or a file the fixes change or create named.
 func (r *Result) pullsInNothingChanged(o lint.Outcome, content []byte) bool {
-	if bytes.IndexByte(content, '$') >= 0 {
-		return false
-	}
 	var pe *project.Error
 	if !errors.As(o.Err, &pe) || !slices.ContainsFunc(o.Spec.Files, func(f string) bool { return samePath(f, pe.File) }) {
 		return false
 	}
+	if len(o.PartlyRead) == 0 {
+		return false
+	}
+	texts := [][]byte{content}
 	for _, f := range o.PartlyRead {
 		if !r.same(f.Abs, f.Content) {
 			return false
 		}
+		texts = append(texts, f.Content)
 	}
-	for abs := range r.overlay {
-		if bytes.Contains(content, []byte(filepath.Base(abs))) {
+	for _, text := range texts {
+		if bytes.IndexByte(text, '$') >= 0 {
 			return false
+		}
+		for abs := range r.overlay {
+			if bytes.Contains(text, []byte(filepath.Base(abs))) {
+				return false
+			}
 		}
 	}
 	return true
