@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
@@ -331,6 +332,20 @@ type missingEnvFile struct{ path, rel string }
 
 func (e *missingEnvFile) Error() string { return "env file " + e.rel + " not found" }
 
+// startsByDefault reports whether the run starts svc without a
+// --profile: it has no profiles, or one that COMPOSE_PROFILES enables.
+func startsByDefault(model *types.Project, svc types.ServiceConfig) bool {
+	if len(svc.Profiles) == 0 {
+		return true
+	}
+	for _, p := range strings.Split(model.Environment[consts.ComposeProfiles], ",") {
+		if p = strings.TrimSpace(p); p == "*" || slices.Contains(svc.Profiles, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // containerOf resolves one service's environment as compose-go's
 // WithServicesEnvironmentResolved does, reading its env files through v,
 // and the secrets its <VAR>_FILE variables name.
@@ -341,7 +356,12 @@ func containerOf(model *types.Project, svc types.ServiceConfig, v *view) (*conta
 	for _, ef := range svc.EnvFiles {
 		b, ok := v.get(ef.Path)
 		if !ok {
-			if ef.Required {
+			// A service the run does not start by default (its profiles
+			// are not in COMPOSE_PROFILES) does not stop it: docker
+			// compose reads the env files of the services it starts. Its
+			// missing file reads as empty, as a file a pass creates is
+			// judged against a blank one (beforeCreated).
+			if bool(ef.Required) && startsByDefault(model, svc) {
 				return nil, &missingEnvFile{path: ef.Path, rel: relTo(model.WorkingDir, ef.Path)}
 			}
 			continue
