@@ -293,12 +293,22 @@ func (r *run) replan(pc *pending, keep []int) *pending {
 	first := resultOf(transform.Combine(pc.file.Content, fixEdits(gs)))
 	saved := r.overlay
 	r.overlay = r.base // acceptLines compares with the pass's starting point
+	defer func() { r.overlay = saved }()
 	next, err := r.plan(src, gs, first, transform.Combine)
-	r.overlay = saved
 	if err != nil || len(next.applied) == 0 {
 		return nil
 	}
 	next.dropped += pc.dropped
+	if pc.fallback != nil && len(next.applied) > 1 {
+		// The fixes that apply side by side, should the combined
+		// insertions not load (earlyCheck withholds before the lint
+		// that tells, and reverify falls back to them), as fixPass has it.
+		side := resultOf(sideBySide(nil, fixEdits(gs)))
+		if alt, err := r.plan(src, gs, side, sideBySide); err == nil && len(alt.applied) < len(next.applied) {
+			alt.dropped += pc.dropped
+			next.fallback = alt
+		}
+	}
 	return next
 }
 
