@@ -401,21 +401,21 @@ func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed ma
 	var out []runSpec
 	seen := map[string]bool{}
 	add := func(rs runSpec) {
-		if keep != nil && !keep(rs) {
-			return
-		}
 		if k := rs.key(); !seen[k] {
 			seen[k] = true
 			out = append(out, rs)
 		}
 	}
+	kept := func(rs runSpec) bool { return keep == nil || keep(rs) }
 	for _, o := range outs {
 		if o.Project == nil {
 			continue
 		}
 		for _, f := range o.Project.AllFiles() {
 			if changed[f.Abs] {
-				add(r.check.runs.linted(o))
+				if rs := r.check.runs.linted(o); kept(rs) {
+					add(rs)
+				}
 				break
 			}
 		}
@@ -429,7 +429,7 @@ func (r *run) candidates(outs []lint.Outcome, from map[string][]byte, changed ma
 	cs := newChangedNames(changed, changedVars(from, overlay, changed))
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		for _, rs := range r.check.runs.inDir(dir) {
-			if !seen[rs.key()] && (keep == nil || keep(rs)) && r.mayRead(rs, cs, overlay) {
+			if !seen[rs.key()] && kept(rs) && r.mayRead(rs, cs, overlay) {
 				add(rs)
 			}
 		}
