@@ -44,18 +44,7 @@ func TestEarlyCheckFirst(t *testing.T) {
 		"whole.compose.yaml": "services:\n  cron:\n    image: example.org/cron:1\n    env_file: .env\n",
 		".env":               "OTHER=1\n",
 	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	specs, errs := project.Discover([]string{filepath.Join(dir, "a.compose.yaml")})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	all := rules.All()
-	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
-	res := Fix(context.Background(), specs, cfg, Options{DryRun: true})
+	res := fixDryRun(t, dir, files, "a.compose.yaml")
 	if len(res.Withheld) != 1 {
 		t.Fatalf("want the move withheld: %+v", res.Withheld)
 	}
@@ -68,7 +57,7 @@ func TestEarlyCheckFirst(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "whole.compose.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	res = Fix(context.Background(), specs, cfg, Options{DryRun: true})
+	res = fixDryRun(t, dir, nil, "a.compose.yaml")
 	if len(res.Withheld) != 1 || !strings.Contains(res.Withheld[0].Reason, "one.compose.yaml") {
 		t.Errorf("want the move withheld for one.compose.yaml: %+v", res.Withheld)
 	}
@@ -94,18 +83,7 @@ func TestProfiledServiceMissingEnvFile(t *testing.T) {
 				"whole.compose.yaml": "services:\n  cron:\n    image: example.org/cron:1\n    env_file: .env\n  debug:\n    image: example.org/debug:1\n    profiles: [debug]\n    env_file: debug.env\n",
 				".env":               tc.dotEnv,
 			}
-			for name, content := range files {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			specs, errs := project.Discover([]string{filepath.Join(dir, "a.compose.yaml")})
-			if len(errs) > 0 {
-				t.Fatal(errs)
-			}
-			all := rules.All()
-			cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
-			res := Fix(context.Background(), specs, cfg, Options{DryRun: true})
+			res := fixDryRun(t, dir, files, "a.compose.yaml")
 			if got := len(res.Withheld) > 0; got != tc.withheld {
 				t.Errorf("withheld = %+v, want withheld %v", res.Withheld, tc.withheld)
 			}
@@ -114,4 +92,22 @@ func TestProfiledServiceMissingEnvFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixDryRun writes files into dir and fixes the project of name there,
+// writing nothing (fix --diff).
+func fixDryRun(t *testing.T, dir string, files map[string]string, name string) *Result {
+	t.Helper()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	specs, errs := project.Discover([]string{filepath.Join(dir, name)})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	all := rules.All()
+	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
+	return Fix(context.Background(), specs, cfg, Options{DryRun: true})
 }
