@@ -73,7 +73,8 @@ func goEnv(t *testing.T, dir string, files, envFiles []string) (map[string]map[s
 	} else {
 		opts = append(opts, cli.WithEnvFiles())
 	}
-	opts = append(opts, cli.WithDotEnv)
+	// COMPOSE_PROFILES, from the environment or .env, as docker compose.
+	opts = append(opts, cli.WithDotEnv, cli.WithDefaultProfiles())
 	po, err := cli.NewProjectOptions(abs, opts...)
 	if err != nil {
 		return nil, err
@@ -270,5 +271,53 @@ func TestCaseEnvFileRun(t *testing.T) {
 	}
 	if v, _ := val(env, "db", "POSTGRES_PASSWORD_FILE"); !strings.HasPrefix(v, "/run/secrets/") {
 		t.Errorf("db gets no POSTGRES_PASSWORD_FILE: %q", v)
+	}
+}
+
+// A sibling's service behind a profile the run does not enable names an
+// env file that is missing: docker compose reads the env files of the
+// services it starts only, so the sibling still starts, and its other
+// service loads .env whole. Moving a secret into .env would hand it to
+// that service: withheld, and the sibling's run keeps what it had. With
+// the profile enabled (COMPOSE_PROFILES in .env) the sibling does not
+// start at all, and the move is made.
+func TestCaseProfiledSiblingMissingEnvFile(t *testing.T) {
+	for _, tc := range []struct {
+		name, dotEnv string
+		starts       bool
+	}{
+		{"profile off", "OTHER=1\n", true},
+		{"profile on", "OTHER=1\nCOMPOSE_PROFILES=debug\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{
+				"a.compose.yaml":     "services:\n  api:\n    image: example.org/api:1\n    environment:\n      SIGNING_KEY: \"Hn4Tq9Wz2Lk7Vx5pR\"\n",
+				"whole.compose.yaml": "services:\n  cron:\n    image: example.org/cron:1\n    env_file: .env\n  debug:\n    image: example.org/debug:1\n    profiles: [debug]\n    env_file: debug.env\n",
+				".env":               tc.dotEnv,
+			})
+			before, err := judge(t, dir, []string{"whole.compose.yaml"}, nil)
+			if (err == nil) != tc.starts {
+				t.Fatalf("whole.compose.yaml loads: %v, want %v (%v)", err == nil, tc.starts, err)
+			}
+			res := fixFiles(t, dir, nil, "a.compose.yaml")
+			withheld := withheldFor(res, "secret-in-environment")
+			if (len(withheld) > 0) != tc.starts {
+				t.Fatalf("withheld %+v, want the move withheld: %v", res.Withheld, tc.starts)
+			}
+			if !tc.starts {
+				return
+			}
+			if !strings.Contains(withheld[0].Reason, `"cron" would get SIGNING_KEY`) {
+				t.Errorf("reason %q: want cron named", withheld[0].Reason)
+			}
+			after, err := judge(t, dir, []string{"whole.compose.yaml"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, got := val(after, "cron", "SIGNING_KEY"); got || len(after["cron"]) != len(before["cron"]) {
+				t.Errorf("cron's environment changed: %d variables before, %d after", len(before["cron"]), len(after["cron"]))
+			}
+		})
 	}
 }

@@ -63,37 +63,6 @@ func TestEarlyCheckFirst(t *testing.T) {
 	}
 }
 
-// TestProfiledServiceMissingEnvFile: a service behind a profile that is
-// not enabled does not stop its run when its env file is missing (docker
-// compose reads the env files of the services it starts), so the run is
-// judged: its other service loads .env whole and would get a moved
-// secret. With the profile enabled in .env the run does not start.
-func TestProfiledServiceMissingEnvFile(t *testing.T) {
-	for _, tc := range []struct {
-		name, dotEnv string
-		withheld     bool
-	}{
-		{"profile off", "OTHER=1\n", true},
-		{"profile on", "OTHER=1\nCOMPOSE_PROFILES=debug\n", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			files := map[string]string{
-				"a.compose.yaml":     "services:\n  api:\n    image: example.org/api:1\n    environment:\n      SIGNING_KEY: \"Hn4Tq9Wz2Lk7Vx5pR\"\n",
-				"whole.compose.yaml": "services:\n  cron:\n    image: example.org/cron:1\n    env_file: .env\n  debug:\n    image: example.org/debug:1\n    profiles: [debug]\n    env_file: debug.env\n",
-				".env":               tc.dotEnv,
-			}
-			res := fixDryRun(t, dir, files, "a.compose.yaml")
-			if got := len(res.Withheld) > 0; got != tc.withheld {
-				t.Errorf("withheld = %+v, want withheld %v", res.Withheld, tc.withheld)
-			}
-			if tc.withheld && (len(res.Withheld) != 1 || !strings.Contains(res.Withheld[0].Reason, `"cron" would get SIGNING_KEY`)) {
-				t.Errorf("want the move withheld for cron: %+v", res.Withheld)
-			}
-		})
-	}
-}
-
 // fixDryRun writes files into dir and fixes the project of name there,
 // writing nothing (fix --diff).
 func fixDryRun(t *testing.T, dir string, files map[string]string, name string) *Result {
