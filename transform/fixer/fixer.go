@@ -65,23 +65,7 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 	if passes <= 0 {
 		passes = DefaultPasses
 	}
-	r := &run{
-		res:      &Result{Applied: map[string]int{}},
-		changes:  map[string]*Change{},
-		overlay:  map[string][]byte{},
-		refused:  map[string]bool{},
-		wrote:    map[string]bool{},
-		withheld: map[fingerprint.Identity]bool{},
-		cfg:      cfg,
-		opts:     opts,
-		disk:     &diskReads{},
-	}
-	for k, v := range cfg.Load.Overlay { // a caller's starting point
-		r.overlay[k] = v
-	}
-	// The rules' fix helpers check every edit they compute; lint, which
-	// only reports fixes, does not pay for it.
-	r.cfg.Run.VerifyFixes = true
+	r := newRun(cfg, opts)
 	// The verification of a pass compares the models of the linted
 	// projects before and after it (verify_runs.go): they are kept for
 	// one pass, and released here when the caller asked for that.
@@ -176,6 +160,28 @@ func Run(ctx context.Context, specs []project.Spec, cfg lint.Config, opts Option
 		}
 	}
 	return res
+}
+
+// newRun is the state of a Run of cfg and opts before its first pass.
+func newRun(cfg lint.Config, opts Options) *run {
+	r := &run{
+		res:      &Result{Applied: map[string]int{}},
+		changes:  map[string]*Change{},
+		overlay:  maps.Clone(cfg.Load.Overlay), // a caller's starting point
+		refused:  map[string]bool{},
+		wrote:    map[string]bool{},
+		withheld: map[fingerprint.Identity]bool{},
+		cfg:      cfg,
+		opts:     opts,
+		disk:     &diskReads{},
+	}
+	if r.overlay == nil {
+		r.overlay = map[string][]byte{}
+	}
+	// The rules' fix helpers check every edit they compute; lint, which
+	// only reports fixes, does not pay for it.
+	r.cfg.Run.VerifyFixes = true
+	return r
 }
 
 // releaseExcept releases the models of outs but those at the indexes of
@@ -341,21 +347,29 @@ func (r *run) fixPass(ctx context.Context, outs []lint.Outcome) bool {
 			r.res.Refused = append(r.res.Refused, Refusal{File: src.file.Path, Reason: "the fixes do not apply: " + err.Error()})
 			continue
 		}
-		if len(pc.applied) > 1 {
-			// Combined insertions are checked by Combine; should the
-			// result still not load, reverify falls back to the fixes
-			// that apply side by side, as they would without it.
-			side := resultOf(sideBySide(nil, fixEdits(byFile[abs])))
-			if alt, err := r.plan(src, byFile[abs], side, sideBySide); err == nil && len(alt.applied) < len(pc.applied) {
-				pc.fallback = alt
-			}
-		}
+		pc.fallback = r.fallbackOf(src, byFile[abs], pc)
 		r.apply(pc)
 		r.pending = append(r.pending, pc)
 		r.deferred = append(r.deferred, deferredOf(src, pc)...)
 		changed = true
 	}
 	return changed
+}
+
+// fallbackOf is the change of gs to src with the fixes that apply side by
+// side, when pc (their change with insertions combined) applies more of
+// them, else nil. Combined insertions are checked by Combine; should pc
+// still not load, reverify falls back to it, as they would apply
+// without Combine.
+func (r *run) fallbackOf(src source, gs []group, pc *pending) *pending {
+	if len(pc.applied) < 2 {
+		return nil
+	}
+	side := resultOf(sideBySide(nil, fixEdits(gs)))
+	if alt, err := r.plan(src, gs, side, sideBySide); err == nil && len(alt.applied) < len(pc.applied) {
+		return alt
+	}
+	return nil
 }
 
 // apply puts a pending change into the overlay.

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/rules"
-	"github.com/composure-dev/composure/rules/fingerprint"
 	"github.com/composure-dev/composure/rules/lint"
 	"github.com/composure-dev/composure/rules/project"
 )
@@ -30,9 +29,7 @@ func TestReplanKeepsFallback(t *testing.T) {
 	}
 	all := rules.All()
 	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
-	cfg.Run.VerifyFixes = true
-	r := &run{res: &Result{Applied: map[string]int{}}, changes: map[string]*Change{}, overlay: map[string][]byte{},
-		refused: map[string]bool{}, wrote: map[string]bool{}, withheld: map[fingerprint.Identity]bool{}, cfg: cfg, disk: &diskReads{}}
+	r := newRun(cfg, Options{})
 	ctx := context.Background()
 	outs := r.lint(ctx, []project.Spec{{Dir: dir, Files: []string{file}}})
 	r.base = maps.Clone(r.overlay)

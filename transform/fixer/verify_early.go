@@ -51,7 +51,9 @@ func (r *run) earlyCheck(ctx context.Context, prev []lint.Outcome) []failure {
 	// that failed are judged again until they pass, or fail otherwise.
 	var acted []failure
 	for round := 0; round < maxRechecks-1 && len(runs) > 0; round++ {
-		changed := changedFiles(r.base, r.overlay, r.disk)
+		if round > 0 {
+			changed = changedFiles(r.base, r.overlay, r.disk)
+		}
 		aimed := aimsOf(r.pending)
 		failures := r.judgeAll(ctx, runs, func(rs runSpec) (failure, bool) {
 			f, bad := r.judge(ctx, rs, r.overlay, changed, aimed)

@@ -299,14 +299,11 @@ func (r *run) replan(pc *pending, keep []int) *pending {
 		return nil
 	}
 	next.dropped += pc.dropped
-	if pc.fallback != nil && len(next.applied) > 1 {
-		// The fixes that apply side by side, should the combined
-		// insertions not load (earlyCheck withholds before the lint
-		// that tells, and reverify falls back to them), as fixPass has it.
-		side := resultOf(sideBySide(nil, fixEdits(gs)))
-		if alt, err := r.plan(src, gs, side, sideBySide); err == nil && len(alt.applied) < len(next.applied) {
-			alt.dropped += pc.dropped
-			next.fallback = alt
+	// earlyCheck withholds before the lint that tells whether the
+	// combined insertions load: the fallback is kept, as fixPass has it.
+	if pc.fallback != nil {
+		if next.fallback = r.fallbackOf(src, gs, next); next.fallback != nil {
+			next.fallback.dropped += pc.dropped
 		}
 	}
 	return next
