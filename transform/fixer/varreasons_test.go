@@ -1,17 +1,10 @@
 package fixer
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/composure-dev/composure/rules"
-	"github.com/composure-dev/composure/rules/lint"
-	"github.com/composure-dev/composure/rules/project"
 )
 
 // TestVarReasonsSameAsTrials: the moves that give a sibling variables it
@@ -28,21 +21,10 @@ func TestVarReasonsSameAsTrials(t *testing.T) {
 		"one.compose.yaml":   "services:\n  web:\n    image: example.org/web:1\n    environment:\n      TOKEN: ${SIGNING_KEY:-none}\n",
 		".env":               "OTHER=1\n",
 	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	specs, errs := project.Discover([]string{filepath.Join(dir, "a.compose.yaml"), filepath.Join(dir, "b.compose.yaml")})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	all := rules.All()
-	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
 	fix := func(every bool) []Withheld {
 		trialEvery = every
 		defer func() { trialEvery = false }()
-		return Fix(context.Background(), specs, cfg, Options{DryRun: true}).Withheld
+		return fixDryRun(t, dir, files, "a.compose.yaml", "b.compose.yaml").Withheld
 	}
 	want, got := fix(true), fix(false)
 	if len(want) < 3 {
@@ -96,21 +78,10 @@ func TestVarReasonsMixedRun(t *testing.T) {
 		"one.compose.yaml":   "services:\n  web:\n    image: example.org/web:1\n    environment:\n      TOKEN: ${SIGNING_KEY:-none}\n",
 		".env":               "OTHER=1\n",
 	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	specs, errs := project.Discover([]string{filepath.Join(dir, "a.compose.yaml"), filepath.Join(dir, "b.compose.yaml")})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	all := rules.All()
-	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
 	fix := func(every bool) []Withheld {
 		trialEvery = every
 		defer func() { trialEvery = false }()
-		return Fix(context.Background(), specs, cfg, Options{DryRun: true}).Withheld
+		return fixDryRun(t, dir, files, "a.compose.yaml", "b.compose.yaml").Withheld
 	}
 	type place struct {
 		File, Rule, Service string

@@ -1,15 +1,10 @@
 package fixer
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/composure-dev/composure/rules"
-	"github.com/composure-dev/composure/rules/lint"
-	"github.com/composure-dev/composure/rules/project"
 )
 
 func TestNamesDotEnv(t *testing.T) {
@@ -61,22 +56,4 @@ func TestEarlyCheckFirst(t *testing.T) {
 	if len(res.Withheld) != 1 || !strings.Contains(res.Withheld[0].Reason, "one.compose.yaml") {
 		t.Errorf("want the move withheld for one.compose.yaml: %+v", res.Withheld)
 	}
-}
-
-// fixDryRun writes files into dir and fixes the project of name there,
-// writing nothing (fix --diff).
-func fixDryRun(t *testing.T, dir string, files map[string]string, name string) *Result {
-	t.Helper()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	specs, errs := project.Discover([]string{filepath.Join(dir, name)})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	all := rules.All()
-	cfg := lint.Config{Catalogue: all, Rules: all, Load: project.Options{Environ: []string{}}, Jobs: 1}
-	return Fix(context.Background(), specs, cfg, Options{DryRun: true})
 }
